@@ -1,0 +1,105 @@
+//! Enumerations stored as short upper-case text, portable between SQLite and PostgreSQL.
+
+use sea_orm::Iterable;
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Kind of district-level unit (thành phố / thị xã / huyện).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum DistrictKind {
+    #[sea_orm(string_value = "CITY")]
+    City,
+    #[sea_orm(string_value = "TOWN")]
+    Town,
+    #[sea_orm(string_value = "DISTRICT")]
+    District,
+}
+
+/// Kind of agency; the policy table is keyed on it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum AgencyKind {
+    #[sea_orm(string_value = "HEALTH")]
+    Health,
+    #[sea_orm(string_value = "POLICE")]
+    Police,
+    #[sea_orm(string_value = "TRANSPORT")]
+    Transport,
+    #[sea_orm(string_value = "BORDER_GUARD")]
+    BorderGuard,
+    #[sea_orm(string_value = "PEOPLES_COMMITTEE")]
+    PeoplesCommittee,
+    #[sea_orm(string_value = "STEERING_COMMITTEE")]
+    SteeringCommittee,
+    #[sea_orm(string_value = "ADMINISTRATION")]
+    Administration,
+}
+
+/// Role carried by a token. Ordered: each role can do what the ones before it can.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Role {
+    #[sea_orm(string_value = "VIEWER")]
+    Viewer,
+    #[sea_orm(string_value = "EDITOR")]
+    Editor,
+    #[sea_orm(string_value = "APPROVER")]
+    Approver,
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+}
+
+impl Role {
+    /// The upper-case name used in tokens, the CLI and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "VIEWER",
+            Role::Editor => "EDITOR",
+            Role::Approver => "APPROVER",
+            Role::Admin => "ADMIN",
+        }
+    }
+
+    /// Parses the upper-case name (case-insensitive).
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::iter().find(|r| r.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+impl AgencyKind {
+    /// The upper-case name used in the API and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgencyKind::Health => "HEALTH",
+            AgencyKind::Police => "POLICE",
+            AgencyKind::Transport => "TRANSPORT",
+            AgencyKind::BorderGuard => "BORDER_GUARD",
+            AgencyKind::PeoplesCommittee => "PEOPLES_COMMITTEE",
+            AgencyKind::SteeringCommittee => "STEERING_COMMITTEE",
+            AgencyKind::Administration => "ADMINISTRATION",
+        }
+    }
+
+    /// Parses the upper-case name (case-insensitive).
+    pub fn parse(text: &str) -> Option<AgencyKind> {
+        AgencyKind::iter().find(|k| k.as_str().eq_ignore_ascii_case(text))
+    }
+}

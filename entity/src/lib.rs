@@ -1,0 +1,11 @@
+//! SeaORM entities of lienthong: one module per table, plus the enums stored as text.
+//! Plain data only; rules, finders and permission checks live in the server's domain services.
+
+pub mod agency;
+pub mod api_token;
+pub mod audit_event;
+pub mod district;
+pub mod enums;
+pub mod province;
+
+pub use enums::*;

@@ -1,0 +1,26 @@
+//! Schema migrations, portable between SQLite and PostgreSQL. One change per file; never edit one that
+//! has landed, add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod common;
+mod m20261123_000001_create_province;
+mod m20261123_000002_create_district;
+mod m20261123_000003_create_agency;
+mod m20261123_000004_create_api_token;
+mod m20261123_000005_create_audit_event;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_province::Migration),
+            Box::new(m20261123_000002_create_district::Migration),
+            Box::new(m20261123_000003_create_agency::Migration),
+            Box::new(m20261123_000004_create_api_token::Migration),
+            Box::new(m20261123_000005_create_audit_event::Migration),
+        ]
+    }
+}

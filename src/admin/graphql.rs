@@ -1,0 +1,378 @@
+//! GraphQL face of administration: the caller, agencies, tokens, the audit log.
+
+use async_graphql::{Context, InputObject, Json, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{agency, api_token, audit_event};
+
+use super::service::{self, AuditFilter as ServiceAuditFilter, NewAgency, NewToken, TokenFilter};
+use crate::districts::graphql::District;
+use crate::graphql::enums::{AgencyKind, Role};
+use crate::graphql::loaders::Loaders;
+use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::{actor, state};
+
+/// An agency taking part in the exchange.
+pub struct Agency(pub agency::Model);
+
+#[Object]
+impl Agency {
+    /// Stable code, e.g. `health`, `police`, `health-380`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> AgencyKind {
+        self.0.kind.into()
+    }
+    /// The district of a district-level agency; null for a province-level agency.
+    async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+        let Some(id) = self.0.district_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .districts
+            .load_one(id)
+            .await?
+            .map(District))
+    }
+}
+
+/// The caller, as its token identifies it.
+pub struct Me {
+    subject: String,
+    role: entity::Role,
+    agency: agency::Model,
+}
+
+#[Object]
+impl Me {
+    /// Person or script the token was issued to.
+    async fn subject(&self) -> &str {
+        &self.subject
+    }
+    async fn role(&self) -> Role {
+        self.role.into()
+    }
+    async fn agency(&self) -> Agency {
+        Agency(self.agency.clone())
+    }
+}
+
+/// An access token's record. The token text is shown once, when issued, and never stored.
+pub struct ApiToken(pub api_token::Model);
+
+#[Object]
+impl ApiToken {
+    /// Token id (the `jti` claim); pass it to `revokeToken`.
+    async fn jti(&self) -> &str {
+        &self.0.jti
+    }
+    async fn agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .agencies
+            .load_one(self.0.agency_id)
+            .await?
+            .map(Agency))
+    }
+    /// Person or script the token was issued to.
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    /// Who issued it, as "agency-code/subject".
+    async fn issued_by(&self) -> &str {
+        &self.0.issued_by
+    }
+    async fn issued_at(&self) -> DateTime<Utc> {
+        self.0.issued_at
+    }
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+    /// When it was revoked; null while it is not.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+    /// Who revoked it; null while it is not revoked.
+    async fn revoked_by(&self) -> Option<&str> {
+        self.0.revoked_by.as_deref()
+    }
+    /// Last request made with it, to within a minute; null if never used.
+    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_used_at
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// True when neither revoked nor expired.
+    async fn active(&self) -> bool {
+        self.0.revoked_at.is_none() && self.0.expires_at > Utc::now()
+    }
+}
+
+/// One entry of the audit log.
+pub struct AuditEvent(pub audit_event::Model);
+
+#[Object]
+impl AuditEvent {
+    async fn id(&self) -> i64 {
+        self.0.id
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    /// Agency of the actor (`cli` for the command-line operator).
+    async fn agency_code(&self) -> &str {
+        &self.0.agency_code
+    }
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    /// Token used; null for the command-line operator.
+    async fn jti(&self) -> Option<&str> {
+        self.0.jti.as_deref()
+    }
+    /// What was done, e.g. `district.update`, `token.revoke`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    /// Kind of record, e.g. `district`.
+    async fn entity(&self) -> &str {
+        &self.0.entity
+    }
+    /// Key of the record (a code or id).
+    async fn entity_id(&self) -> &str {
+        &self.0.entity_id
+    }
+    /// The record before the change; null for a creation.
+    async fn before(&self) -> Option<Json<serde_json::Value>> {
+        self.0.before.clone().map(Json)
+    }
+    /// The record after the change; null for a deletion.
+    async fn after(&self) -> Option<Json<serde_json::Value>> {
+        self.0.after.clone().map(Json)
+    }
+    /// Id of the HTTP request that made the change; null outside HTTP.
+    async fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+}
+
+/// Filter for `apiTokens`.
+#[derive(InputObject, Default)]
+pub struct ApiTokenFilter {
+    /// Only tokens of this agency.
+    pub agency_code: Option<String>,
+    /// Include revoked tokens (default false).
+    #[graphql(default)]
+    pub include_revoked: bool,
+}
+
+/// Filter for `auditEvents`. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct AuditEventFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub agency_code: Option<String>,
+    pub action: Option<String>,
+    /// From this instant (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Up to this instant (exclusive).
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[derive(Default)]
+pub struct AdminQuery;
+
+#[Object]
+impl AdminQuery {
+    /// The caller: subject, role and agency of the token used.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Me> {
+        let actor = actor(ctx)?;
+        let agency = ctx
+            .data_unchecked::<Loaders>()
+            .agencies
+            .load_one(actor.agency_id)
+            .await?
+            .ok_or(crate::error::AppError::Unauthenticated)?;
+        Ok(Me {
+            subject: actor.subject.clone(),
+            role: actor.role,
+            agency,
+        })
+    }
+
+    /// Agencies of the caller's province (administrators only; empty for others).
+    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
+    async fn agencies(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Agency>> {
+        let page = page_request(ctx, first, after)?;
+        Ok(connection(
+            service::list_agencies(&state(ctx).db, actor(ctx)?, page).await?,
+            Agency,
+        ))
+    }
+
+    /// Tokens of the agencies the caller administers (administrators only; empty for others).
+    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
+    async fn api_tokens(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ApiTokenFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<ApiToken>> {
+        let page = page_request(ctx, first, after)?;
+        let filter = filter.unwrap_or_default();
+        let filter = TokenFilter {
+            agency_code: filter.agency_code,
+            include_revoked: filter.include_revoked,
+        };
+        Ok(connection(
+            service::list_tokens(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+            ApiToken,
+        ))
+    }
+
+    /// The audit log, oldest first (steering committee and administration; empty for others).
+    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditEventFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<AuditEvent>> {
+        let page = page_request(ctx, first, after)?;
+        let f = filter.unwrap_or_default();
+        let filter = ServiceAuditFilter {
+            entity: f.entity,
+            entity_id: f.entity_id,
+            agency_code: f.agency_code,
+            action: f.action,
+            from: f.from,
+            to: f.to,
+        };
+        Ok(connection(
+            service::list_audit_events(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+            AuditEvent,
+        ))
+    }
+}
+
+/// A new agency.
+#[derive(InputObject)]
+pub struct CreateAgencyInput {
+    /// 2 to 64 characters: a-z, 0-9 and '-', starting with a letter.
+    pub code: String,
+    pub name: String,
+    pub kind: AgencyKind,
+    /// GSO code of its district; omit for a province-level agency.
+    pub district_code: Option<String>,
+}
+
+/// Result of `createAgency`.
+#[derive(SimpleObject)]
+pub struct CreateAgencyPayload {
+    pub agency: Agency,
+}
+
+/// A token to issue.
+#[derive(InputObject)]
+pub struct IssueTokenInput {
+    pub agency_code: String,
+    pub role: Role,
+    /// Person or script the token is for.
+    pub subject: String,
+    /// Lifetime such as `30d`, `12h` or `90m`; at most 365 days (default 30d).
+    pub ttl: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Result of `issueToken`.
+#[derive(SimpleObject)]
+pub struct IssueTokenPayload {
+    /// The bearer token. Shown this once: it is not stored and cannot be shown again.
+    pub token: String,
+    pub api_token: ApiToken,
+}
+
+/// A token to revoke.
+#[derive(InputObject)]
+pub struct RevokeTokenInput {
+    pub jti: String,
+}
+
+/// Result of `revokeToken`.
+#[derive(SimpleObject)]
+pub struct RevokeTokenPayload {
+    pub api_token: ApiToken,
+}
+
+#[derive(Default)]
+pub struct AdminMutation;
+
+#[Object]
+impl AdminMutation {
+    /// Creates an agency (administrators). CONFLICT when the code is taken.
+    async fn create_agency(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAgencyInput,
+    ) -> Result<CreateAgencyPayload> {
+        let new = NewAgency {
+            code: input.code,
+            name: input.name,
+            kind: input.kind.into(),
+            district_code: input.district_code,
+        };
+        let agency = service::create_agency(&state(ctx).db, actor(ctx)?, new).await?;
+        Ok(CreateAgencyPayload {
+            agency: Agency(agency),
+        })
+    }
+
+    /// Issues a token for an agency (administrators). The token text is returned once.
+    async fn issue_token(
+        &self,
+        ctx: &Context<'_>,
+        input: IssueTokenInput,
+    ) -> Result<IssueTokenPayload> {
+        let state = state(ctx);
+        let ttl = service::parse_ttl(input.ttl.as_deref().unwrap_or("30d"))?;
+        let new = NewToken {
+            agency_code: input.agency_code,
+            role: input.role.into(),
+            subject: input.subject,
+            ttl,
+            note: input.note,
+        };
+        let issued = service::issue_token(&state.db, &state.keys, actor(ctx)?, new).await?;
+        Ok(IssueTokenPayload {
+            token: issued.text,
+            api_token: ApiToken(issued.record),
+        })
+    }
+
+    /// Revokes a token (administrators); refused from the next request on, by every server process.
+    async fn revoke_token(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeTokenInput,
+    ) -> Result<RevokeTokenPayload> {
+        let token = service::revoke_token(&state(ctx).db, actor(ctx)?, &input.jti).await?;
+        Ok(RevokeTokenPayload {
+            api_token: ApiToken(token),
+        })
+    }
+}

@@ -1,0 +1,4 @@
+//! Administration: agencies, access tokens and the audit log.
+
+pub mod graphql;
+pub mod service;

@@ -1,0 +1,175 @@
+//! Signing keys and the verification rules for tokens (DESIGN.md §5, §8).
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::error::{AppError, AppResult};
+
+/// Shortest secret accepted: HS256 is only as strong as its key.
+const MIN_SECRET_BYTES: usize = 32;
+
+/// The key tokens are signed and verified with, and the one `Validation` every token must pass.
+pub struct Keys {
+    pub(super) encoding: EncodingKey,
+    pub(super) decoding: DecodingKey,
+    /// Key id put in every token header; a token naming another key is refused without further work.
+    pub(super) kid: String,
+    pub(super) algorithm: Algorithm,
+    pub(super) validation: Validation,
+    pub(super) issuer: String,
+    pub(super) audience: String,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys")
+            .field("kid", &self.kid)
+            .field("algorithm", &self.algorithm)
+            .finish()
+    }
+}
+
+impl Keys {
+    /// HS256 keys from a shared secret.
+    pub fn hs256(secret: &[u8], config: &Config) -> AppResult<Keys> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(AppError::bad_input(
+                "LIENTHONG_JWT_SECRET",
+                format!("the secret must be at least {MIN_SECRET_BYTES} bytes"),
+            ));
+        }
+        let digest = Sha256::digest(secret);
+        let kid = digest[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>();
+        let algorithm = Algorithm::HS256;
+        let mut validation = Validation::new(algorithm);
+        // Only the configured algorithm: no `none`, no HS/RS confusion.
+        validation.algorithms = vec![algorithm];
+        validation.leeway = config.token_leeway_secs.min(30);
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.validate_aud = true;
+        validation.set_issuer(&[config.token_issuer.as_str()]);
+        validation.set_audience(&[config.token_audience.as_str()]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        Ok(Keys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            kid,
+            algorithm,
+            validation,
+            issuer: config.token_issuer.clone(),
+            audience: config.token_audience.clone(),
+        })
+    }
+
+    /// Loads the secret the configuration names; with neither secret nor file on SQLite, generates one
+    /// once and keeps it beside the database file (mode 0600). PostgreSQL deployments must give one, since
+    /// several instances have to share it.
+    pub fn load(config: &Config) -> AppResult<Keys> {
+        let secret = if let Some(secret) = &config.jwt_secret {
+            secret.trim().as_bytes().to_vec()
+        } else if let Some(path) = &config.jwt_secret_file {
+            std::fs::read_to_string(path)
+                .map_err(|e| {
+                    AppError::bad_input(
+                        "LIENTHONG_JWT_SECRET_FILE",
+                        format!("{}: {e}", path.display()),
+                    )
+                })?
+                .trim()
+                .as_bytes()
+                .to_vec()
+        } else if let Some(path) = sqlite_secret_path(&config.database_url) {
+            read_or_create_secret(&path)?
+        } else if config.is_sqlite() {
+            // An in-memory database lives only as long as the process; so may its secret.
+            random_secret().into_bytes()
+        } else {
+            return Err(AppError::bad_input(
+                "LIENTHONG_JWT_SECRET",
+                "a PostgreSQL deployment needs LIENTHONG_JWT_SECRET or LIENTHONG_JWT_SECRET_FILE",
+            ));
+        };
+        Keys::hs256(&secret, config)
+    }
+
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+}
+
+/// `sqlite://data/lienthong.db?mode=rwc` keeps its secret in `data/lienthong.db.jwt-secret`.
+fn sqlite_secret_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let file = rest.split('?').next().unwrap_or_default();
+    if file.is_empty() || file.contains(":memory:") || rest.contains("mode=memory") {
+        return None;
+    }
+    Some(PathBuf::from(format!("{file}.jwt-secret")))
+}
+
+fn random_secret() -> String {
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)
+}
+
+fn read_or_create_secret(path: &Path) -> AppResult<Vec<u8>> {
+    if let Ok(text) = std::fs::read_to_string(path) {
+        return Ok(text.trim().as_bytes().to_vec());
+    }
+    let secret = random_secret();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(mut file) => {
+            use std::io::Write;
+            file.write_all(secret.as_bytes())?;
+            file.sync_all()?;
+            tracing::info!(path = %path.display(), "generated a token signing secret");
+            Ok(secret.into_bytes())
+        }
+        // Another process created it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(std::fs::read_to_string(path)?.trim().as_bytes().to_vec())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_path_sits_beside_the_database() {
+        assert_eq!(
+            sqlite_secret_path("sqlite://data/x.db?mode=rwc"),
+            Some(PathBuf::from("data/x.db.jwt-secret"))
+        );
+        assert_eq!(sqlite_secret_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_secret_path("postgres://localhost/x"), None);
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        let config = Config::new("sqlite::memory:");
+        assert!(Keys::hs256(b"short", &config).is_err());
+        assert!(Keys::hs256(&[7u8; 32], &config).is_ok());
+    }
+}

@@ -1,0 +1,154 @@
+//! Configuration, read once in `main`: command-line flags, then `LIENTHONG_*` environment variables, then
+//! defaults. Library code receives a `Config` and never reads the environment itself.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Settings shared by every subcommand. Each flag can also be given by the environment variable named.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConfigArgs {
+    /// Database URL: `sqlite://FILE?mode=rwc` (embedded default) or `postgres://...`.
+    #[arg(
+        long,
+        global = true,
+        env = "LIENTHONG_DATABASE_URL",
+        default_value = "sqlite://lienthong.db?mode=rwc"
+    )]
+    pub database_url: String,
+    /// HMAC secret for signing tokens (at least 32 bytes).
+    #[arg(
+        long,
+        global = true,
+        env = "LIENTHONG_JWT_SECRET",
+        hide_env_values = true
+    )]
+    pub jwt_secret: Option<String>,
+    /// File holding the HMAC secret for signing tokens.
+    #[arg(long, global = true, env = "LIENTHONG_JWT_SECRET_FILE")]
+    pub jwt_secret_file: Option<PathBuf>,
+    /// Tracing filter, e.g. `info` or `lienthong=debug,info`.
+    #[arg(long, global = true, env = "LIENTHONG_LOG", default_value = "info")]
+    pub log: String,
+    /// Log format: `text` or `json`.
+    #[arg(
+        long,
+        global = true,
+        env = "LIENTHONG_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+}
+
+/// Settings only the server needs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LIENTHONG_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Origins allowed to call the API from a browser (comma-separated); none by default.
+    #[arg(long, env = "LIENTHONG_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Serve schema introspection and field suggestions (on with --demo, off otherwise).
+    #[arg(long, env = "LIENTHONG_INTROSPECTION")]
+    pub introspection: Option<bool>,
+    /// Seconds a request may take before it is answered with 408.
+    #[arg(long, env = "LIENTHONG_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+    /// Maximum database connections in the pool.
+    #[arg(long, env = "LIENTHONG_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+    /// Requests per minute allowed for one token.
+    #[arg(long, env = "LIENTHONG_RATE_LIMIT_PER_MINUTE", default_value_t = 1200)]
+    pub rate_limit_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The resolved configuration of one process.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub jwt_secret: Option<String>,
+    pub jwt_secret_file: Option<PathBuf>,
+    pub bind: String,
+    pub cors_origins: Vec<String>,
+    pub introspection: bool,
+    pub request_timeout: Duration,
+    /// How long a request waits for a pooled connection before it is answered UNAVAILABLE.
+    pub db_acquire_timeout: Duration,
+    pub db_max_connections: u32,
+    /// Slow clients must finish sending headers within this time.
+    pub header_read_timeout: Duration,
+    /// In-flight requests get this long to finish after SIGTERM.
+    pub shutdown_grace: Duration,
+    pub body_limit_bytes: usize,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub max_directives: usize,
+    pub rate_limit_per_minute: u32,
+    pub token_issuer: String,
+    pub token_audience: String,
+    /// Allowed clock skew when checking `exp` and `nbf`.
+    pub token_leeway_secs: u64,
+    /// How often `last_used_at` of tokens is written back.
+    pub token_usage_flush: Duration,
+}
+
+impl Config {
+    /// Defaults for everything but the database; the CLI and tests start from here.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Config {
+            database_url: database_url.into(),
+            jwt_secret: None,
+            jwt_secret_file: None,
+            bind: "127.0.0.1:8080".into(),
+            cors_origins: Vec::new(),
+            introspection: false,
+            request_timeout: Duration::from_secs(30),
+            db_acquire_timeout: Duration::from_secs(3),
+            db_max_connections: 16,
+            header_read_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(20),
+            body_limit_bytes: 64 * 1024,
+            max_depth: 12,
+            max_complexity: 5_000,
+            max_aliases: 30,
+            max_directives: 10,
+            rate_limit_per_minute: 1200,
+            token_issuer: "lienthong".into(),
+            token_audience: "lienthong-api".into(),
+            token_leeway_secs: 10,
+            token_usage_flush: Duration::from_secs(60),
+        }
+    }
+
+    pub fn from_args(common: &ConfigArgs, serve: Option<&ServeArgs>, demo: bool) -> Self {
+        let mut config = Config::new(common.database_url.clone());
+        config.jwt_secret = common.jwt_secret.clone();
+        config.jwt_secret_file = common.jwt_secret_file.clone();
+        config.introspection = demo;
+        if let Some(serve) = serve {
+            config.bind = serve.bind.clone();
+            config.cors_origins = serve
+                .cors_origins
+                .iter()
+                .filter(|o| !o.is_empty())
+                .cloned()
+                .collect();
+            config.introspection = serve.introspection.unwrap_or(demo);
+            config.request_timeout = Duration::from_secs(serve.request_timeout_secs.max(1));
+            config.db_max_connections = serve.db_max_connections.max(1);
+            config.rate_limit_per_minute = serve.rate_limit_per_minute.max(1);
+        }
+        config
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}

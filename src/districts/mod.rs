@@ -1,0 +1,5 @@
+//! Districts: the reference list of district-level units and their health-system profile.
+
+pub mod graphql;
+pub mod import;
+pub mod service;

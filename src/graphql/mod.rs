@@ -1,0 +1,67 @@
+//! The GraphQL face: schema assembly from one root per domain, the request handler, context helpers,
+//! loaders and pagination. Resolvers stay thin: they convert input, call one service, convert output.
+
+pub mod enums;
+pub mod handler;
+pub mod loaders;
+pub mod pagination;
+pub mod ws;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+
+use crate::admin::graphql::{AdminMutation, AdminQuery};
+use crate::auth::Actor;
+use crate::districts::graphql::{DistrictMutation, DistrictQuery};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(DistrictQuery, AdminQuery);
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(DistrictMutation, AdminMutation);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Builds the schema with the limits of DESIGN.md §8. Tests and the server call this same function.
+pub fn build_schema(state: &AppState) -> AppSchema {
+    let config = &state.config;
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .data(state.clone())
+    .limit_depth(config.max_depth)
+    .limit_complexity(config.max_complexity)
+    .limit_recursive_depth(32)
+    .limit_directives(config.max_directives);
+    if !config.introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as served; `lienthong schema` prints it and `schema.graphql` holds it.
+pub fn sdl() -> String {
+    let schema = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .finish();
+    schema.sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_enum_items(),
+    )
+}
+
+/// The authenticated caller; every request that reaches a resolver has one.
+pub fn actor<'a>(ctx: &Context<'a>) -> AppResult<&'a Actor> {
+    ctx.data_opt::<Actor>().ok_or(AppError::Unauthenticated)
+}
+
+pub fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
+    ctx.data_unchecked::<AppState>()
+}

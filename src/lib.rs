@@ -1,0 +1,22 @@
+//! lienthong: one permissioned, audited GraphQL API over the epidemic-response data that a province's
+//! health, police and transport agencies, district committees and steering committee share.
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod districts;
+pub mod error;
+pub mod graphql;
+pub mod pagination;
+pub mod policy;
+pub mod ratelimit;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+
+pub use graphql::{build_schema, sdl};
+pub use server::build_app;
+pub use state::AppState;

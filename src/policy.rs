@@ -1,0 +1,400 @@
+//! Who may do what, where: the one permission table of the server (DESIGN.md §3).
+//!
+//! Every service function asks [`require`] (writes, single reads) or [`read_scope`] (lists) before it
+//! touches the database, and applies the returned [`Scope`] as its row filter. Nothing else decides access.
+
+use entity::{AgencyKind, Role};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition};
+
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+
+/// What is being accessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    DistrictProfile,
+    Checkpoint,
+    /// Screening records without their personal fields.
+    Screening,
+    /// Full name, id number, phone and destination address of a screening.
+    ScreeningPersonal,
+    /// Vaccine lots and their stock events.
+    Stock,
+    Transfer,
+    Report,
+    AuditEvent,
+    /// Agencies and API tokens.
+    AgencyAdmin,
+}
+
+impl Resource {
+    pub const ALL: [Resource; 9] = [
+        Resource::DistrictProfile,
+        Resource::Checkpoint,
+        Resource::Screening,
+        Resource::ScreeningPersonal,
+        Resource::Stock,
+        Resource::Transfer,
+        Resource::Report,
+        Resource::AuditEvent,
+        Resource::AgencyAdmin,
+    ];
+}
+
+/// What is done to it. For transfers, `Write` covers request, dispatch and receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Read,
+    Write,
+    Approve,
+}
+
+impl Action {
+    pub const ALL: [Action; 3] = [Action::Read, Action::Write, Action::Approve];
+}
+
+/// Which rows an allowed caller reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every row of the caller's province.
+    Province { province_id: i32 },
+    /// Rows of the caller's own district.
+    District { province_id: i32, district_id: i32 },
+    /// Only checkpoints the caller's agency staffs (border guard and personal fields).
+    StaffedCheckpoints { agency_id: i32 },
+    /// Only transfers approved or on the road, which transport escorts.
+    TransfersToEscort { province_id: i32 },
+    /// Only the epidemic figures of reports (transport), not vaccination figures.
+    EpidemicFigures { province_id: i32 },
+}
+
+/// Whether a grant is open to district-level agencies or only to province-level ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Any,
+    ProvinceOnly,
+}
+
+/// A narrower row scope than the caller's own area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Narrow {
+    None,
+    StaffedCheckpoints,
+    TransfersToEscort,
+    EpidemicFigures,
+}
+
+struct Grant(AgencyKind, Resource, Action, Level, Narrow);
+
+use Action::{Approve as A, Read as R, Write as W};
+use AgencyKind::{
+    Administration as ADM, BorderGuard as BG, Health as HE, PeoplesCommittee as PC, Police as PO,
+    SteeringCommittee as ST, Transport as TR,
+};
+use Level::{Any, ProvinceOnly};
+use Narrow::None as All;
+use Resource::*;
+
+/// The default policy. A cell absent from this table is denied.
+#[rustfmt::skip]
+const GRANTS: &[Grant] = &[
+    Grant(HE,  DistrictProfile, R, Any, All),
+    Grant(HE,  DistrictProfile, W, ProvinceOnly, All),
+    Grant(PO,  DistrictProfile, R, Any, All),
+    Grant(TR,  DistrictProfile, R, Any, All),
+    Grant(BG,  DistrictProfile, R, Any, All),
+    Grant(PC,  DistrictProfile, R, Any, All),
+    Grant(PC,  DistrictProfile, W, Any, All),
+    Grant(ST,  DistrictProfile, R, Any, All),
+    Grant(ADM, DistrictProfile, R, Any, All),
+    Grant(ADM, DistrictProfile, W, Any, All),
+
+    Grant(HE,  Checkpoint, R, Any, All),
+    Grant(PO,  Checkpoint, R, Any, All),
+    Grant(PO,  Checkpoint, W, Any, All),
+    Grant(TR,  Checkpoint, R, Any, All),
+    Grant(TR,  Checkpoint, W, Any, All),
+    Grant(BG,  Checkpoint, R, Any, All),
+    Grant(BG,  Checkpoint, W, Any, All),
+    Grant(PC,  Checkpoint, R, Any, All),
+    Grant(PC,  Checkpoint, W, Any, All),
+    Grant(ST,  Checkpoint, R, Any, All),
+    Grant(ADM, Checkpoint, R, Any, All),
+    Grant(ADM, Checkpoint, W, Any, All),
+
+    Grant(HE,  Screening, R, Any, All),
+    Grant(HE,  Screening, W, Any, All),
+    Grant(PO,  Screening, R, Any, All),
+    Grant(PO,  Screening, W, Any, All),
+    Grant(TR,  Screening, R, Any, All),
+    Grant(TR,  Screening, W, Any, All),
+    Grant(BG,  Screening, R, Any, All),
+    Grant(BG,  Screening, W, Any, All),
+    Grant(PC,  Screening, R, Any, All),
+    Grant(ST,  Screening, R, Any, All),
+    Grant(ADM, Screening, R, Any, All),
+
+    Grant(HE,  ScreeningPersonal, R, Any, All),
+    Grant(PO,  ScreeningPersonal, R, Any, All),
+    Grant(BG,  ScreeningPersonal, R, Any, Narrow::StaffedCheckpoints),
+
+    Grant(HE,  Stock, R, Any, All),
+    Grant(HE,  Stock, W, Any, All),
+    Grant(PC,  Stock, R, Any, All),
+    Grant(ST,  Stock, R, Any, All),
+    Grant(ADM, Stock, R, Any, All),
+
+    Grant(HE,  Transfer, R, Any, All),
+    Grant(HE,  Transfer, W, Any, All),
+    Grant(HE,  Transfer, A, ProvinceOnly, All),
+    Grant(TR,  Transfer, R, Any, Narrow::TransfersToEscort),
+    Grant(PC,  Transfer, R, Any, All),
+    Grant(ST,  Transfer, R, Any, All),
+    Grant(ADM, Transfer, R, Any, All),
+
+    Grant(HE,  Report, R, Any, All),
+    Grant(HE,  Report, W, Any, All),
+    Grant(HE,  Report, A, ProvinceOnly, All),
+    Grant(PO,  Report, R, Any, All),
+    Grant(TR,  Report, R, Any, Narrow::EpidemicFigures),
+    Grant(BG,  Report, R, Any, All),
+    Grant(PC,  Report, R, Any, All),
+    Grant(PC,  Report, W, Any, All),
+    Grant(ST,  Report, R, Any, All),
+    Grant(ADM, Report, R, Any, All),
+
+    Grant(ST,  AuditEvent, R, Any, All),
+    Grant(ADM, AuditEvent, R, Any, All),
+
+    Grant(ADM, AgencyAdmin, R, Any, All),
+    Grant(ADM, AgencyAdmin, W, Any, All),
+];
+
+/// The least role an action needs: VIEWER reads, EDITOR writes, APPROVER approves; agencies and tokens
+/// are managed by ADMIN alone.
+fn min_role(resource: Resource, action: Action) -> Role {
+    match (resource, action) {
+        (AgencyAdmin, _) => Role::Admin,
+        (_, Action::Read) => Role::Viewer,
+        (_, Action::Write) => Role::Editor,
+        (_, Action::Approve) => Role::Approver,
+    }
+}
+
+/// The decision for one caller: `Some(scope)` when allowed, `None` when denied.
+pub fn decide(actor: &Actor, resource: Resource, action: Action) -> Option<Scope> {
+    if actor.role < min_role(resource, action) {
+        return None;
+    }
+    let grant = GRANTS
+        .iter()
+        .find(|g| g.0 == actor.agency_kind && g.1 == resource && g.2 == action)?;
+    if grant.3 == ProvinceOnly && actor.district_id.is_some() {
+        return None;
+    }
+    let province_id = actor.province_id;
+    Some(match (grant.4, actor.district_id) {
+        (Narrow::StaffedCheckpoints, _) => Scope::StaffedCheckpoints {
+            agency_id: actor.agency_id,
+        },
+        // A district-level agency sees its own district, whatever the narrowing within it.
+        (_, Some(district_id)) => Scope::District {
+            province_id,
+            district_id,
+        },
+        (Narrow::TransfersToEscort, None) => Scope::TransfersToEscort { province_id },
+        (Narrow::EpidemicFigures, None) => Scope::EpidemicFigures { province_id },
+        (Narrow::None, None) => Scope::Province { province_id },
+    })
+}
+
+/// For writes and single reads: the scope, or FORBIDDEN.
+pub fn require(actor: &Actor, resource: Resource, action: Action) -> AppResult<Scope> {
+    decide(actor, resource, action).ok_or_else(|| {
+        AppError::forbidden(format!(
+            "{} {} of agency {} may not {:?} {:?}",
+            actor.role.as_str(),
+            actor.subject,
+            actor.agency_code,
+            action,
+            resource
+        ))
+    })
+}
+
+/// For lists: the scope, or `None`, which the caller serves as an empty list.
+pub fn read_scope(actor: &Actor, resource: Resource) -> Option<Scope> {
+    decide(actor, resource, Action::Read)
+}
+
+impl Scope {
+    /// Row filter on a table that has a district id column: the caller's district, or every district of
+    /// the caller's province.
+    pub fn district_filter(&self, district_id: impl ColumnTrait) -> Condition {
+        match *self {
+            Scope::District {
+                district_id: own, ..
+            } => Condition::all().add(district_id.eq(own)),
+            Scope::Province { province_id }
+            | Scope::TransfersToEscort { province_id }
+            | Scope::EpidemicFigures { province_id } => {
+                Condition::all().add(district_id.in_subquery(districts_of_province(province_id)))
+            }
+            // Narrowed to checkpoints: the domain service adds that filter; no district is excluded here.
+            Scope::StaffedCheckpoints { .. } => Condition::all(),
+        }
+    }
+
+    /// Whether a row of this district falls inside the scope.
+    pub fn covers_district(&self, district_id: i32, district_province_id: i32) -> bool {
+        match *self {
+            Scope::District {
+                district_id: own, ..
+            } => own == district_id,
+            Scope::Province { province_id }
+            | Scope::TransfersToEscort { province_id }
+            | Scope::EpidemicFigures { province_id } => province_id == district_province_id,
+            Scope::StaffedCheckpoints { .. } => true,
+        }
+    }
+
+    /// Whether the scope reaches whole-province rows (an agency, a province-level record).
+    pub fn is_province_wide(&self) -> bool {
+        !matches!(self, Scope::District { .. })
+    }
+}
+
+fn districts_of_province(province_id: i32) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(entity::district::Column::Id)
+        .from(entity::district::Entity)
+        .and_where(Expr::col(entity::district::Column::ProvinceId).eq(province_id))
+        .to_owned()
+}
+
+/// A filter that matches nothing, for lists the caller may not read.
+pub fn nothing() -> SimpleExpr {
+    Expr::val(1).eq(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::Iterable;
+
+    /// DESIGN.md §3, transcribed cell by cell, independently of `GRANTS`. Columns: HEALTH, POLICE,
+    /// TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING, ADMINISTRATION. Letters: R read, W write,
+    /// A approve; `W*`/`A*` province-level agencies only; `R~` read narrowed to a special scope.
+    const DESIGN_TABLE: &[(Resource, [&str; 7])] = &[
+        (DistrictProfile, ["R W*", "R", "R", "R", "R W", "R", "R W"]),
+        (Checkpoint, ["R", "R W", "R W", "R W", "R W", "R", "R W"]),
+        (Screening, ["R W", "R W", "R W", "R W", "R", "R", "R"]),
+        (ScreeningPersonal, ["R", "R", "", "R~", "", "", ""]),
+        (Stock, ["R W", "", "", "", "R", "R", "R"]),
+        (Transfer, ["R W A*", "", "R~", "", "R", "R", "R"]),
+        (Report, ["R W A*", "R", "R~", "R", "R W", "R", "R"]),
+        (AuditEvent, ["", "", "", "", "", "R", "R"]),
+        (AgencyAdmin, ["", "", "", "", "", "", "R W"]),
+    ];
+
+    const KINDS: [AgencyKind; 7] = [HE, PO, TR, BG, PC, ST, ADM];
+
+    fn letter(action: Action) -> char {
+        match action {
+            Action::Read => 'R',
+            Action::Write => 'W',
+            Action::Approve => 'A',
+        }
+    }
+
+    fn actor(kind: AgencyKind, role: Role, district: Option<i32>) -> Actor {
+        Actor::for_tests(kind, role, 38, district)
+    }
+
+    /// Walks every (agency kind, role, resource, action, level) cell and compares it with DESIGN.md §3.
+    #[test]
+    fn every_cell_matches_the_design_table() {
+        let mut cells = 0;
+        for (resource, row) in DESIGN_TABLE {
+            for (kind, cell) in KINDS.iter().zip(row.iter()) {
+                for role in Role::iter() {
+                    for action in Action::ALL {
+                        for district in [None, Some(7)] {
+                            let token = cell
+                                .split_whitespace()
+                                .find(|t| t.starts_with(letter(action)));
+                            let role_ok = role >= min_role(*resource, action);
+                            let expected = match token {
+                                None => false,
+                                Some(t) if t.ends_with('*') => role_ok && district.is_none(),
+                                Some(_) => role_ok,
+                            };
+                            let got = decide(&actor(*kind, role, district), *resource, action);
+                            assert_eq!(
+                                got.is_some(),
+                                expected,
+                                "{kind:?} {role:?} {resource:?} {action:?} district={district:?}"
+                            );
+                            if let (Some(scope), Some(t)) = (got, token) {
+                                check_scope(scope, t, district, *kind);
+                            }
+                            cells += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(cells, 9 * 7 * 4 * 3 * 2);
+    }
+
+    fn check_scope(scope: Scope, token: &str, district: Option<i32>, kind: AgencyKind) {
+        match (district, token.ends_with('~')) {
+            (_, true) if kind == BG => assert!(matches!(scope, Scope::StaffedCheckpoints { .. })),
+            (Some(d), _) => assert_eq!(
+                scope,
+                Scope::District {
+                    province_id: 38,
+                    district_id: d
+                }
+            ),
+            (None, true) => assert!(matches!(
+                scope,
+                Scope::TransfersToEscort { .. } | Scope::EpidemicFigures { .. }
+            )),
+            (None, false) => assert_eq!(scope, Scope::Province { province_id: 38 }),
+        }
+    }
+
+    #[test]
+    fn roles_are_ordered() {
+        assert!(
+            Role::Viewer < Role::Editor
+                && Role::Editor < Role::Approver
+                && Role::Approver < Role::Admin
+        );
+    }
+
+    #[test]
+    fn only_administration_admins_manage_tokens() {
+        for kind in KINDS {
+            let allowed =
+                require(&actor(kind, Role::Admin, None), AgencyAdmin, Action::Write).is_ok();
+            assert_eq!(allowed, kind == ADM, "{kind:?}");
+        }
+        assert!(require(&actor(ADM, Role::Editor, None), AgencyAdmin, Action::Write).is_err());
+    }
+
+    #[test]
+    fn scope_covers_only_its_area() {
+        let own = Scope::District {
+            province_id: 38,
+            district_id: 5,
+        };
+        assert!(own.covers_district(5, 38));
+        assert!(!own.covers_district(6, 38));
+        let province = Scope::Province { province_id: 38 };
+        assert!(province.covers_district(6, 38));
+        assert!(!province.covers_district(6, 22));
+    }
+}
