@@ -14,15 +14,18 @@ use crate::graphql::{actor, state};
 /// An agency taking part in the exchange.
 pub struct Agency(pub agency::Model);
 
+/// An agency taking part in the exchange.
 #[Object]
 impl Agency {
     /// Stable code, e.g. `health`, `police`, `health-380`.
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// Official name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Kind of agency; permissions follow from it.
     async fn kind(&self) -> AgencyKind {
         self.0.kind.into()
     }
@@ -47,15 +50,18 @@ pub struct Me {
     agency: agency::Model,
 }
 
+/// The caller, as its token identifies it.
 #[Object]
 impl Me {
     /// Person or script the token was issued to.
     async fn subject(&self) -> &str {
         &self.subject
     }
+    /// Role the token carries.
     async fn role(&self) -> Role {
         self.role.into()
     }
+    /// The caller's agency.
     async fn agency(&self) -> Agency {
         Agency(self.agency.clone())
     }
@@ -64,12 +70,14 @@ impl Me {
 /// An access token's record. The token text is shown once, when issued, and never stored.
 pub struct ApiToken(pub api_token::Model);
 
+/// An access token's record. The token text is shown once, when issued, and never stored.
 #[Object]
 impl ApiToken {
     /// Token id (the `jti` claim); pass it to `revokeToken`.
     async fn jti(&self) -> &str {
         &self.0.jti
     }
+    /// Agency the token acts for.
     async fn agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
         Ok(ctx
             .data_unchecked::<Loaders>()
@@ -82,6 +90,7 @@ impl ApiToken {
     async fn subject(&self) -> &str {
         &self.0.subject
     }
+    /// Role the token carries.
     async fn role(&self) -> Role {
         self.0.role.into()
     }
@@ -89,9 +98,11 @@ impl ApiToken {
     async fn issued_by(&self) -> &str {
         &self.0.issued_by
     }
+    /// When it was issued.
     async fn issued_at(&self) -> DateTime<Utc> {
         self.0.issued_at
     }
+    /// When it stops working.
     async fn expires_at(&self) -> DateTime<Utc> {
         self.0.expires_at
     }
@@ -107,6 +118,7 @@ impl ApiToken {
     async fn last_used_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_used_at
     }
+    /// Free text given at issue; null when none.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
@@ -119,11 +131,14 @@ impl ApiToken {
 /// One entry of the audit log.
 pub struct AuditEvent(pub audit_event::Model);
 
+/// One entry of the audit log.
 #[Object]
 impl AuditEvent {
+    /// Position in the log; increases with every entry.
     async fn id(&self) -> i64 {
         self.0.id
     }
+    /// When the change was made.
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
     }
@@ -131,6 +146,7 @@ impl AuditEvent {
     async fn agency_code(&self) -> &str {
         &self.0.agency_code
     }
+    /// Person or script of the actor.
     async fn subject(&self) -> &str {
         &self.0.subject
     }
@@ -177,9 +193,13 @@ pub struct ApiTokenFilter {
 /// Filter for `auditEvents`. All given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct AuditEventFilter {
+    /// Kind of record, e.g. `district`.
     pub entity: Option<String>,
+    /// Key of the record, e.g. a district code.
     pub entity_id: Option<String>,
+    /// Agency of the actor.
     pub agency_code: Option<String>,
+    /// What was done, e.g. `district.update`.
     pub action: Option<String>,
     /// From this instant (inclusive).
     pub from: Option<DateTime<Utc>>,
@@ -275,7 +295,9 @@ impl AdminQuery {
 pub struct CreateAgencyInput {
     /// 2 to 64 characters: a-z, 0-9 and '-', starting with a letter.
     pub code: String,
+    /// Official name.
     pub name: String,
+    /// Kind of agency; permissions follow from it.
     pub kind: AgencyKind,
     /// GSO code of its district; omit for a province-level agency.
     pub district_code: Option<String>,
@@ -284,18 +306,22 @@ pub struct CreateAgencyInput {
 /// Result of `createAgency`.
 #[derive(SimpleObject)]
 pub struct CreateAgencyPayload {
+    /// The new agency.
     pub agency: Agency,
 }
 
 /// A token to issue.
 #[derive(InputObject)]
 pub struct IssueTokenInput {
+    /// Agency the token acts for.
     pub agency_code: String,
+    /// Role it carries; ADMIN only for ADMINISTRATION agencies.
     pub role: Role,
     /// Person or script the token is for.
     pub subject: String,
     /// Lifetime such as `30d`, `12h` or `90m`; at most 365 days (default 30d).
     pub ttl: Option<String>,
+    /// Free text kept with the record (at most 500 characters).
     pub note: Option<String>,
 }
 
@@ -304,18 +330,21 @@ pub struct IssueTokenInput {
 pub struct IssueTokenPayload {
     /// The bearer token. Shown this once: it is not stored and cannot be shown again.
     pub token: String,
+    /// The stored record of the token.
     pub api_token: ApiToken,
 }
 
 /// A token to revoke.
 #[derive(InputObject)]
 pub struct RevokeTokenInput {
+    /// Token id (`jti`) to revoke.
     pub jti: String,
 }
 
 /// Result of `revokeToken`.
 #[derive(SimpleObject)]
 pub struct RevokeTokenPayload {
+    /// The token's record, now revoked.
     pub api_token: ApiToken,
 }
 

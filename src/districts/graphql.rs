@@ -31,6 +31,7 @@ impl From<province::Model> for Province {
 /// A district-level unit (city, town or rural district) and its health-system profile.
 pub struct District(pub district::Model);
 
+/// A district-level unit (city, town or rural district) and its health-system profile.
 #[Object]
 impl District {
     /// GSO code (2021), e.g. "380". Stable; names are not unique.
@@ -153,10 +154,13 @@ impl DistrictQuery {
 pub struct UpdateDistrictInput {
     /// GSO code of the district.
     pub code: String,
+    /// People living in the district (0 to 20,000,000).
     pub population: Option<i64>,
+    /// Year the population was counted (1900 to 2100).
     pub population_year: Option<i32>,
     /// People aged 18 and over; at most the population.
     pub adults_18_plus: Option<i64>,
+    /// Beds for treating COVID-19 patients (0 to 100,000).
     pub treatment_beds: Option<i32>,
     /// At most `treatmentBeds`.
     pub intensive_care_beds: Option<i32>,

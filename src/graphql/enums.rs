@@ -6,8 +6,11 @@ use async_graphql::Enum;
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
 #[graphql(name = "DistrictKind", remote = "entity::DistrictKind")]
 pub enum DistrictKind {
+    /// Thành phố: a provincial city.
     City,
+    /// Thị xã: a town.
     Town,
+    /// Huyện: a rural district.
     District,
 }
 
@@ -15,12 +18,19 @@ pub enum DistrictKind {
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
 #[graphql(name = "AgencyKind", remote = "entity::AgencyKind")]
 pub enum AgencyKind {
+    /// Department of Health or a district health centre.
     Health,
+    /// Police.
     Police,
+    /// Department of Transport.
     Transport,
+    /// Border guard.
     BorderGuard,
+    /// A People's Committee (of a district, or of the province).
     PeoplesCommittee,
+    /// The steering committee for epidemic prevention.
     SteeringCommittee,
+    /// The office that administers agencies and tokens.
     Administration,
 }
 
@@ -29,8 +39,12 @@ pub enum AgencyKind {
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
 #[graphql(name = "Role", remote = "entity::Role")]
 pub enum Role {
+    /// Reads.
     Viewer,
+    /// Reads and writes.
     Editor,
+    /// Reads, writes and approves.
     Approver,
+    /// Everything, and manages agencies and tokens (ADMINISTRATION agencies only).
     Admin,
 }

@@ -15,9 +15,12 @@ use crate::districts::graphql::{DistrictMutation, DistrictQuery};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
+/// Everything that can be read. Lists are Relay connections limited to the caller's scope.
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(DistrictQuery, AdminQuery);
 
+/// Everything that can be changed. Each mutation takes one `input` and is audited; a failed one
+/// changes nothing.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(DistrictMutation, AdminMutation);
 

@@ -1,1 +1,11 @@
-fn main() {}
+//! The API test suite: every test goes through the real HTTP router (or a real socket), on SQLite, and on
+//! PostgreSQL when `LIENTHONG_TEST_DATABASE_URL` is set.
+
+mod admin;
+mod auth;
+mod cli;
+mod districts;
+mod helpers;
+mod schema;
+mod security;
+mod ws;

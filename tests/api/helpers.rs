@@ -1,0 +1,252 @@
+//! Test harness: a fresh database per test (a SQLite file, or a PostgreSQL database when
+//! `LIENTHONG_TEST_DATABASE_URL` is set), migrated and loaded with the demo set, driven through the real
+//! router.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::Duration;
+use entity::Role;
+use http_body_util::BodyExt;
+use lienthong::admin::service::{self as admin, NewToken};
+use lienthong::auth::Actor;
+use lienthong::config::Config;
+use lienthong::{AppState, build_app, db, demo};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub const SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+/// A database made for one test and removed when the test ends.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteFile(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub async fn create() -> TestDb {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        match std::env::var("LIENTHONG_TEST_DATABASE_URL") {
+            Ok(admin_url) if admin_url.starts_with("postgres") => {
+                let name = format!("lienthong_test_{id}");
+                let admin = Database::connect(admin_url.as_str())
+                    .await
+                    .expect("connect to PostgreSQL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
+            }
+            _ => {
+                let path = std::env::temp_dir().join(format!("lienthong-test-{id}.db"));
+                TestDb {
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    cleanup: Cleanup::SqliteFile(path),
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.cleanup, Cleanup::Postgres { .. })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm", ".jwt-secret"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime; the async drop gets a runtime of its own.
+                let _ = std::thread::spawn(move || {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    rt.block_on(async {
+                        if let Ok(admin) = Database::connect(admin_url.as_str()).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub fn test_config(url: &str) -> Config {
+    let mut config = Config::new(url);
+    config.jwt_secret = Some(SECRET.into());
+    config.introspection = true;
+    config.db_max_connections = 5;
+    config
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    /// Demo tokens by agency code.
+    pub tokens: HashMap<String, String>,
+    // Declared last so the database outlives the pool's users.
+    pub db: TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A demo-loaded app whose configuration `adjust` may change first.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let test_db = TestDb::create().await;
+        let mut config = test_config(&test_db.url);
+        adjust(&mut config);
+        let state = AppState::build(config).await.expect("app state");
+        let tokens = demo::load(&state.db, &state.keys, "test")
+            .await
+            .expect("demo")
+            .expect("empty database")
+            .into_iter()
+            .map(|t| (t.agency, t.token))
+            .collect();
+        TestApp {
+            router: build_app(state.clone()),
+            state,
+            tokens,
+            db: test_db,
+        }
+    }
+
+    pub fn token(&self, agency: &str) -> String {
+        self.tokens
+            .get(agency)
+            .cloned()
+            .unwrap_or_else(|| panic!("no demo token for {agency}"))
+    }
+
+    /// Issues a token for any agency and role, as the command-line operator would.
+    pub async fn issue(&self, agency: &str, role: Role) -> String {
+        let target = admin::find_agency(&self.state.db, agency)
+            .await
+            .expect("agency");
+        let operator = Actor::operator(target.province_id, "test");
+        let new = NewToken {
+            agency_code: agency.into(),
+            role,
+            subject: format!("{agency}-{}", role.as_str()),
+            ttl: Duration::hours(1),
+            note: None,
+        };
+        admin::issue_token(&self.state.db, &self.state.keys, &operator, new)
+            .await
+            .expect("issue")
+            .text
+    }
+
+    pub async fn send(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = self.router.clone().oneshot(request).await.expect("router");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes().to_vec())
+            .unwrap_or_default();
+        (status, headers, body)
+    }
+
+    /// POSTs a GraphQL operation; returns the status and the JSON body.
+    pub async fn gql(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (StatusCode, Value) {
+        let mut builder = Request::post("/graphql").header("content-type", "application/json");
+        if let Some(token) = token {
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let (status, _, bytes) = self
+            .send(builder.body(Body::from(body)).expect("request"))
+            .await;
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// Runs an operation as the given demo agency and returns its JSON body.
+    pub async fn as_agency(&self, agency: &str, query: &str, variables: Value) -> Value {
+        self.gql(Some(&self.token(agency)), query, variables)
+            .await
+            .1
+    }
+
+    /// Counts audit rows for an action.
+    pub async fn audit_count(&self, action: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) AS n FROM audit_event WHERE action = '{action}'");
+        let row = self
+            .state
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.state.db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .expect("query")
+            .expect("row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+
+    pub async fn migrate_again(&self) {
+        db::migrate(&self.state.db).await.expect("migrate twice");
+    }
+}
+
+/// The first error's code, or "" when there is none.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// The first error's field, or "".
+pub fn error_field(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["field"]
+        .as_str()
+        .unwrap_or("")
+}
