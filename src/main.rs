@@ -291,8 +291,8 @@ async fn token_command(
             };
             let mut after = None;
             println!(
-                "{:<32}  {:<16} {:<9} {:<24} {:<20} {}",
-                "JTI", "AGENCY", "ROLE", "SUBJECT", "EXPIRES", "STATE"
+                "{:<32}  {:<16} {:<9} {:<24} {:<20} STATE",
+                "JTI", "AGENCY", "ROLE", "SUBJECT", "EXPIRES"
             );
             loop {
                 let page = admin::list_tokens(
@@ -410,7 +410,7 @@ async fn agency_command(
         AgencyCommand::List { province } => {
             let actor = operator_for(db, province.as_deref(), operator).await?;
             let mut after = None;
-            println!("{:<20} {:<20} {}", "CODE", "KIND", "NAME");
+            println!("{:<20} {:<20} NAME", "CODE", "KIND");
             loop {
                 let page = admin::list_agencies(
                     db,

@@ -81,10 +81,7 @@ pub async fn list(
             ));
         }
         if !folded.is_empty() {
-            let pattern = format!(
-                "%{}%",
-                folded.replace('\\', "").replace('%', "").replace('_', "")
-            );
+            let pattern = format!("%{}%", folded.replace(['\\', '%', '_'], ""));
             cond = cond.add(district::Column::SearchName.like(pattern));
         }
     }

@@ -62,10 +62,6 @@ impl TestDb {
             }
         }
     }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self.cleanup, Cleanup::Postgres { .. })
-    }
 }
 
 impl Drop for TestDb {

@@ -1,6 +1,9 @@
 //! The API test suite: every test goes through the real HTTP router (or a real socket), on SQLite, and on
 //! PostgreSQL when `LIENTHONG_TEST_DATABASE_URL` is set.
 
+// A test binary: a failed expectation should panic with its message.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 mod admin;
 mod auth;
 mod cli;
