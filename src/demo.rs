@@ -199,6 +199,7 @@ async fn fill_illustrative_figures(
             120 + (n % 5) as i32 * 30
         }));
         row.intensive_care_beds = Set(Some(4 + (n % 7) as i32));
+        row.version = Set(d.version + 1);
         row.updated_at = Set(now);
         row.update(&txn).await?;
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DistrictKind {
     #[sea_orm(string_value = "CITY")]
     City,
@@ -23,6 +24,7 @@ pub enum DistrictKind {
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AgencyKind {
     #[sea_orm(string_value = "HEALTH")]
     Health,
@@ -56,6 +58,7 @@ pub enum AgencyKind {
     Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
     #[sea_orm(string_value = "VIEWER")]
     Viewer,

@@ -264,3 +264,10 @@ async fn token_use_is_recorded_without_a_write_per_request() {
     let at = last_used().await.expect("recorded");
     assert!(Utc::now() - at < Duration::minutes(1));
 }
+
+#[tokio::test]
+async fn the_refusal_body_is_a_stable_contract() {
+    let app = TestApp::spawn().await;
+    let (_, body) = app.gql(Some("not-a-token"), ME, json!({})).await;
+    insta::assert_json_snapshot!("unauthenticated", body);
+}

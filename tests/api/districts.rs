@@ -336,3 +336,27 @@ async fn only_the_right_agencies_may_update() {
     assert_ne!(district(&app, "385").await["treatmentBeds"], 333);
     assert_eq!(app.audit_count("district.update").await, 1);
 }
+
+#[tokio::test]
+async fn update_payload_and_audit_row_are_stable_contracts() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .as_agency(
+            "committee-380",
+            UPDATE,
+            json!({ "input": { "code": "380", "treatmentBeds": 250, "expectedVersion": 2 } }),
+        )
+        .await;
+    insta::assert_json_snapshot!("update_district_payload", body);
+    let audit = app
+        .as_agency("admin", "{ auditEvents(filter: { action: \"district.update\" }) { edges { node { id at agencyCode subject jti action entity entityId requestId before after } } } }", json!({}))
+        .await;
+    insta::assert_json_snapshot!("update_district_audit", audit, {
+        ".data.auditEvents.edges[].node.id" => "[id]",
+        ".data.auditEvents.edges[].node.at" => "[at]",
+        ".data.auditEvents.edges[].node.jti" => "[jti]",
+        ".data.auditEvents.edges[].node.requestId" => "[request id]",
+        ".data.auditEvents.edges[].node.*.created_at" => "[timestamp]",
+        ".data.auditEvents.edges[].node.*.updated_at" => "[timestamp]",
+    });
+}
