@@ -26,6 +26,17 @@ pub struct ConfigArgs {
     /// File holding the HMAC secret for signing tokens.
     #[arg(long, global = true, env = "LIENTHONG_JWT_SECRET_FILE")]
     pub jwt_secret_file: Option<PathBuf>,
+    /// PEM private key (Ed25519 or RSA) for signing tokens with EdDSA or RS256 instead of HS256.
+    #[arg(
+        long,
+        global = true,
+        env = "LIENTHONG_JWT_PRIVATE_KEY_FILE",
+        requires = "jwt_public_key_file"
+    )]
+    pub jwt_private_key_file: Option<PathBuf>,
+    /// PEM public key matching `--jwt-private-key-file`, for verifying tokens.
+    #[arg(long, global = true, env = "LIENTHONG_JWT_PUBLIC_KEY_FILE")]
+    pub jwt_public_key_file: Option<PathBuf>,
     /// Tracing filter, e.g. `info` or `lienthong=debug,info`.
     #[arg(long, global = true, env = "LIENTHONG_LOG", default_value = "info")]
     pub log: String,
@@ -74,6 +85,8 @@ pub struct Config {
     pub database_url: String,
     pub jwt_secret: Option<String>,
     pub jwt_secret_file: Option<PathBuf>,
+    /// Key pair (private, public) in PEM; when set, tokens use EdDSA or RS256 and the secret is unused.
+    pub jwt_key_pair: Option<(PathBuf, PathBuf)>,
     pub bind: String,
     pub cors_origins: Vec<String>,
     pub introspection: bool,
@@ -106,6 +119,7 @@ impl Config {
             database_url: database_url.into(),
             jwt_secret: None,
             jwt_secret_file: None,
+            jwt_key_pair: None,
             bind: "127.0.0.1:8080".into(),
             cors_origins: Vec::new(),
             introspection: false,
@@ -131,6 +145,10 @@ impl Config {
         let mut config = Config::new(common.database_url.clone());
         config.jwt_secret = common.jwt_secret.clone();
         config.jwt_secret_file = common.jwt_secret_file.clone();
+        config.jwt_key_pair = common
+            .jwt_private_key_file
+            .clone()
+            .zip(common.jwt_public_key_file.clone());
         config.introspection = demo;
         if let Some(serve) = serve {
             config.bind = serve.bind.clone();

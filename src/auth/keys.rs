@@ -43,12 +43,65 @@ impl Keys {
                 format!("the secret must be at least {MIN_SECRET_BYTES} bytes"),
             ));
         }
-        let digest = Sha256::digest(secret);
-        let kid = digest[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>();
-        let algorithm = Algorithm::HS256;
+        let keys = (
+            EncodingKey::from_secret(secret),
+            DecodingKey::from_secret(secret),
+        );
+        Ok(Keys::assemble(
+            Algorithm::HS256,
+            keys,
+            &key_id(secret),
+            config,
+        ))
+    }
+
+    /// EdDSA (Ed25519) or RS256 keys from a PEM key pair; the algorithm follows from the key type.
+    pub fn from_pem(private_pem: &[u8], public_pem: &[u8], config: &Config) -> AppResult<Keys> {
+        let bad = |e: jsonwebtoken::errors::Error| {
+            AppError::bad_input(
+                "LIENTHONG_JWT_PRIVATE_KEY_FILE",
+                format!("not a usable key: {e}"),
+            )
+        };
+        let (algorithm, keys) = match EncodingKey::from_ed_pem(private_pem) {
+            Ok(enc) => (
+                Algorithm::EdDSA,
+                (enc, DecodingKey::from_ed_pem(public_pem).map_err(bad)?),
+            ),
+            Err(_) => {
+                let enc = EncodingKey::from_rsa_pem(private_pem).map_err(bad)?;
+                (
+                    Algorithm::RS256,
+                    (enc, DecodingKey::from_rsa_pem(public_pem).map_err(bad)?),
+                )
+            }
+        };
+        let keys = Keys::assemble(algorithm, keys, &key_id(public_pem), config);
+        // A pair that does not belong together would sign tokens nobody can verify: refuse at start-up.
+        let now = chrono::Utc::now();
+        let probe = keys.sign(
+            "probe",
+            "probe",
+            "VIEWER",
+            "probe",
+            now,
+            now + chrono::Duration::minutes(1),
+        )?;
+        keys.verify(&probe).map_err(|_| {
+            AppError::bad_input(
+                "LIENTHONG_JWT_PUBLIC_KEY_FILE",
+                "does not match the private key",
+            )
+        })?;
+        Ok(keys)
+    }
+
+    fn assemble(
+        algorithm: Algorithm,
+        (encoding, decoding): (EncodingKey, DecodingKey),
+        kid: &str,
+        config: &Config,
+    ) -> Keys {
         let mut validation = Validation::new(algorithm);
         // Only the configured algorithm: no `none`, no HS/RS confusion.
         validation.algorithms = vec![algorithm];
@@ -59,21 +112,32 @@ impl Keys {
         validation.set_issuer(&[config.token_issuer.as_str()]);
         validation.set_audience(&[config.token_audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-        Ok(Keys {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            kid,
+        Keys {
+            encoding,
+            decoding,
+            kid: kid.to_owned(),
             algorithm,
             validation,
             issuer: config.token_issuer.clone(),
             audience: config.token_audience.clone(),
-        })
+        }
     }
 
     /// Loads the secret the configuration names; with neither secret nor file on SQLite, generates one
     /// once and keeps it beside the database file (mode 0600). PostgreSQL deployments must give one, since
     /// several instances have to share it.
     pub fn load(config: &Config) -> AppResult<Keys> {
+        if let Some((private, public)) = &config.jwt_key_pair {
+            let read = |path: &PathBuf, field: &str| {
+                std::fs::read(path)
+                    .map_err(|e| AppError::bad_input(field, format!("{}: {e}", path.display())))
+            };
+            return Keys::from_pem(
+                &read(private, "LIENTHONG_JWT_PRIVATE_KEY_FILE")?,
+                &read(public, "LIENTHONG_JWT_PUBLIC_KEY_FILE")?,
+                config,
+            );
+        }
         let secret = if let Some(secret) = &config.jwt_secret {
             secret.trim().as_bytes().to_vec()
         } else if let Some(path) = &config.jwt_secret_file {
@@ -104,6 +168,14 @@ impl Keys {
     pub fn kid(&self) -> &str {
         &self.kid
     }
+}
+
+/// A key id derived from key material without revealing it.
+fn key_id(material: &[u8]) -> String {
+    Sha256::digest(material)[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// `sqlite://data/lienthong.db?mode=rwc` keeps its secret in `data/lienthong.db.jwt-secret`.
@@ -164,6 +236,46 @@ mod tests {
         );
         assert_eq!(sqlite_secret_path("sqlite::memory:"), None);
         assert_eq!(sqlite_secret_path("postgres://localhost/x"), None);
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("fixture")
+    }
+
+    #[test]
+    fn key_pairs_select_their_algorithm_and_refuse_the_others() {
+        let config = Config::new("sqlite::memory:");
+        let ed_private = fixture("ed25519-test-private.pem");
+        let ed =
+            Keys::from_pem(&ed_private, &fixture("ed25519-test-public.pem"), &config).expect("ed");
+        assert_eq!(ed.algorithm, Algorithm::EdDSA);
+        let rsa_public = fixture("rsa-test-public.pem");
+        let rsa =
+            Keys::from_pem(&fixture("rsa-test-private.pem"), &rsa_public, &config).expect("rsa");
+        assert_eq!(rsa.algorithm, Algorithm::RS256);
+        let now = chrono::Utc::now();
+        let later = now + chrono::Duration::minutes(5);
+        let token = ed.sign("s", "a", "VIEWER", "j", now, later).expect("sign");
+        assert!(ed.verify(&token).is_ok());
+        assert!(
+            rsa.verify(&token).is_err(),
+            "a token of one key pair is refused by another"
+        );
+        // HS/RS confusion: HS256 "signed" with the RSA public key must not pass as RS256.
+        let mut confused = Keys::hs256(&rsa_public, &config).expect("hs");
+        confused.kid = rsa.kid.clone();
+        let forged = confused
+            .sign("s", "a", "VIEWER", "j", now, later)
+            .expect("sign");
+        assert!(rsa.verify(&forged).is_err());
+        assert!(
+            Keys::from_pem(&ed_private, &rsa_public, &config).is_err(),
+            "mismatched pair refused"
+        );
     }
 
     #[test]

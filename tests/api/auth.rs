@@ -271,3 +271,36 @@ async fn the_refusal_body_is_a_stable_contract() {
     let (_, body) = app.gql(Some("not-a-token"), ME, json!({})).await;
     insta::assert_json_snapshot!("unauthenticated", body);
 }
+
+#[tokio::test]
+async fn ed25519_key_pairs_sign_and_verify_through_the_api() {
+    let fixture = |name: &str| {
+        std::path::PathBuf::from(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+    };
+    let app = TestApp::spawn_with(|c| {
+        c.jwt_key_pair = Some((
+            fixture("ed25519-test-private.pem"),
+            fixture("ed25519-test-public.pem"),
+        ));
+    })
+    .await;
+    let token = app.token("border-guard");
+    let header: Value = serde_json::from_slice(
+        &B64.decode(token.split('.').next().expect("header"))
+            .expect("b64"),
+    )
+    .expect("json");
+    assert_eq!(header["alg"], "EdDSA");
+    let (status, body) = app.gql(Some(&token), ME, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    // An HS256 token made with the old shared secret is no longer accepted.
+    let hs = sign(
+        &claims(&jti_of(&app, &token).await),
+        SECRET.as_bytes(),
+        Some(kid()),
+    );
+    assert_eq!(app.gql(Some(&hs), ME, json!({})).await.0, 401);
+}
