@@ -4,18 +4,23 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod districts;
 pub mod error;
+pub mod events;
 pub mod graphql;
+pub mod idempotency;
 pub mod pagination;
 pub mod policy;
 pub mod ratelimit;
 pub mod server;
 pub mod state;
+pub mod stock;
 pub mod telemetry;
+pub mod transfers;
 
 pub use graphql::{build_schema, sdl};
 pub use server::build_app;

@@ -106,3 +106,59 @@ impl AgencyKind {
         AgencyKind::iter().find(|k| k.as_str().eq_ignore_ascii_case(text))
     }
 }
+
+/// Kind of stock movement in the ledger.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StockEventKind {
+    #[sea_orm(string_value = "RECEIVED")]
+    Received,
+    #[sea_orm(string_value = "ADMINISTERED")]
+    Administered,
+    #[sea_orm(string_value = "WASTED")]
+    Wasted,
+    #[sea_orm(string_value = "TRANSFER_OUT")]
+    TransferOut,
+    #[sea_orm(string_value = "TRANSFER_IN")]
+    TransferIn,
+    #[sea_orm(string_value = "ADJUSTED")]
+    Adjusted,
+}
+
+/// Where a transfer of doses between districts stands.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TransferStatus {
+    #[sea_orm(string_value = "REQUESTED")]
+    Requested,
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    #[sea_orm(string_value = "DISPATCHED")]
+    Dispatched,
+    #[sea_orm(string_value = "RECEIVED")]
+    Received,
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+impl TransferStatus {
+    /// The upper-case name used in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferStatus::Requested => "REQUESTED",
+            TransferStatus::Approved => "APPROVED",
+            TransferStatus::Dispatched => "DISPATCHED",
+            TransferStatus::Received => "RECEIVED",
+            TransferStatus::Rejected => "REJECTED",
+            TransferStatus::Cancelled => "CANCELLED",
+        }
+    }
+}

@@ -6,6 +6,11 @@ pub mod api_token;
 pub mod audit_event;
 pub mod district;
 pub mod enums;
+pub mod idempotency_key;
 pub mod province;
+pub mod stock_event;
+pub mod transfer;
+pub mod vaccine;
+pub mod vaccine_lot;
 
 pub use enums::*;

@@ -9,6 +9,11 @@ mod m20261123_000002_create_district;
 mod m20261123_000003_create_agency;
 mod m20261123_000004_create_api_token;
 mod m20261123_000005_create_audit_event;
+mod m20261123_000006_create_vaccine;
+mod m20261123_000007_create_vaccine_lot;
+mod m20261123_000008_create_transfer;
+mod m20261123_000009_create_stock_event;
+mod m20261123_000010_create_idempotency_key;
 
 pub struct Migrator;
 
@@ -21,6 +26,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_agency::Migration),
             Box::new(m20261123_000004_create_api_token::Migration),
             Box::new(m20261123_000005_create_audit_event::Migration),
+            Box::new(m20261123_000006_create_vaccine::Migration),
+            Box::new(m20261123_000007_create_vaccine_lot::Migration),
+            Box::new(m20261123_000008_create_transfer::Migration),
+            Box::new(m20261123_000009_create_stock_event::Migration),
+            Box::new(m20261123_000010_create_idempotency_key::Migration),
         ]
     }
 }

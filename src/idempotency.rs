@@ -1,0 +1,113 @@
+//! Idempotent creation: a request sent again with the same idempotency key returns the first result
+//! instead of creating a second record; the same key with a different input is a CONFLICT. Keys are per
+//! agency. The key is stored in the same transaction as the record it produced, so either both exist or
+//! neither does; when two copies race, the loser's transaction fails on the unique index, rolls back, and
+//! finds the winner's result on its second attempt.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::Utc;
+use entity::idempotency_key;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet,
+    QueryFilter, Set,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+
+pub type TxnFuture<'t, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 't>>;
+
+/// Longest key accepted.
+pub const MAX_KEY_LEN: usize = 128;
+
+/// Hash of a request's input (without its key), to tell a retry from a different request.
+pub fn request_hash(input: &impl Serialize) -> String {
+    let bytes = serde_json::to_vec(input).unwrap_or_default();
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn validate_key(key: Option<&str>) -> AppResult<()> {
+    match key {
+        Some(k) if k.is_empty() || k.len() > MAX_KEY_LEN || k.chars().any(char::is_control) => {
+            Err(AppError::bad_input(
+                "idempotencyKey",
+                format!("1 to {MAX_KEY_LEN} printable characters"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Runs `work` in a write transaction, at most once per (agency, key). `work` returns its result and the
+/// id to remember; `existing` loads the result of an earlier run by that id.
+pub async fn once<T: Send>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    operation: &'static str,
+    key: Option<&str>,
+    hash: &str,
+    existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
+    work: impl for<'t> Fn(&'t DatabaseTransaction) -> TxnFuture<'t, (T, i64)>,
+) -> AppResult<T> {
+    validate_key(key)?;
+    for attempt in 0..2 {
+        let txn = crate::db::begin_write(db).await?;
+        if let Some(key) = key
+            && let Some(found) = find(&txn, actor, key).await?
+        {
+            if found.operation != operation || found.request_hash != hash {
+                return Err(AppError::Conflict(format!(
+                    "idempotency key {key} was already used for a different request"
+                )));
+            }
+            let result = existing(&txn, found.result_id).await?;
+            txn.commit().await?;
+            return Ok(result);
+        }
+        let (result, id) = work(&txn).await?;
+        if let Some(key) = key {
+            let row = idempotency_key::ActiveModel {
+                id: NotSet,
+                agency_id: Set(actor.agency_id),
+                key: Set(key.to_owned()),
+                operation: Set(operation.to_owned()),
+                request_hash: Set(hash.to_owned()),
+                result_id: Set(id),
+                created_at: Set(Utc::now()),
+            };
+            match row.insert(&txn).await {
+                Ok(_) => {}
+                Err(e) if crate::db::is_unique_violation(&e) && attempt == 0 => {
+                    // A concurrent copy of this request won; drop ours and return theirs.
+                    txn.rollback().await?;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        txn.commit().await?;
+        return Ok(result);
+    }
+    Err(AppError::Conflict(
+        "the request raced with a copy of itself; retry".into(),
+    ))
+}
+
+async fn find(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    key: &str,
+) -> AppResult<Option<idempotency_key::Model>> {
+    Ok(idempotency_key::Entity::find()
+        .filter(idempotency_key::Column::AgencyId.eq(actor.agency_id))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .one(txn)
+        .await?)
+}

@@ -1,0 +1,3 @@
+//! Vaccines, vaccine lots and the stock ledger.
+
+pub mod service;

@@ -1,0 +1,4 @@
+//! Transfers of doses between districts, and suggestions for moving surplus to shortage.
+
+pub mod rebalance;
+pub mod service;
