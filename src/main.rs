@@ -174,7 +174,7 @@ async fn run_server(config: Config, load_demo: bool, operator: &str) -> AppResul
         .map_err(|e| AppError::bad_input("bind", format!("{}: {e}", state.config.bind)))?;
     let url = format!("http://{}", listener.local_addr()?);
     if load_demo {
-        match demo::load(&state.db, &state.keys, operator).await? {
+        match demo::load(&state.db, &state.keys, &state.events, operator).await? {
             Some(tokens) => print_demo_tokens(&tokens, &url),
             None => {
                 eprintln!("The database already holds other data; the demo set was not loaded.")
@@ -213,7 +213,7 @@ async fn run_admin(
         }
         Command::Seed { set: SeedSet::Demo } => {
             let keys = Keys::load(config)?;
-            match demo::load(db, &keys, operator).await? {
+            match demo::load(db, &keys, &lienthong::events::EventBus::default(), operator).await? {
                 Some(tokens) => print_demo_tokens(&tokens, &format!("http://{}", config.bind)),
                 None => {
                     eprintln!("The database already holds other data; the demo set was not loaded.")

@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::{Keys, TokenUsage};
 use crate::config::Config;
 use crate::error::AppResult;
+use crate::events::EventBus;
 use crate::ratelimit::RateLimiter;
 
 #[derive(Clone)]
@@ -16,6 +17,7 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub token_usage: Arc<TokenUsage>,
     pub rate_limiter: Arc<RateLimiter>,
+    pub events: EventBus,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             keys: Arc::new(keys),
             token_usage: Arc::new(TokenUsage::default()),
             rate_limiter: Arc::new(rate_limiter),
+            events: EventBus::default(),
         })
     }
 }

@@ -14,6 +14,7 @@ mod m20261123_000007_create_vaccine_lot;
 mod m20261123_000008_create_transfer;
 mod m20261123_000009_create_stock_event;
 mod m20261123_000010_create_idempotency_key;
+mod m20261123_000011_seed_vaccines;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_create_transfer::Migration),
             Box::new(m20261123_000009_create_stock_event::Migration),
             Box::new(m20261123_000010_create_idempotency_key::Migration),
+            Box::new(m20261123_000011_seed_vaccines::Migration),
         ]
     }
 }

@@ -57,6 +57,29 @@ impl Actor {
         }
     }
 
+    /// An agency acting without a token (demo loading, benchmarks, tests): the same permissions a token
+    /// of this agency and role would carry.
+    pub fn acting_as(
+        agency: &agency::Model,
+        district_code: Option<String>,
+        role: Role,
+        subject: &str,
+    ) -> Actor {
+        Actor {
+            agency_id: agency.id,
+            agency_code: agency.code.clone(),
+            agency_name: agency.name.clone(),
+            agency_kind: agency.kind,
+            province_id: agency.province_id,
+            district_id: agency.district_id,
+            district_code,
+            role,
+            subject: subject.to_owned(),
+            jti: None,
+            request_id: None,
+        }
+    }
+
     /// "agency-code/subject", as stored in `issued_by` and `revoked_by`.
     pub fn label(&self) -> String {
         format!("{}/{}", self.agency_code, self.subject)

@@ -48,3 +48,39 @@ pub enum Role {
     /// Everything, and manages agencies and tokens (ADMINISTRATION agencies only).
     Admin,
 }
+
+/// Kind of stock movement.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "StockEventKind", remote = "entity::StockEventKind")]
+pub enum StockEventKind {
+    /// An allocation received into the lot.
+    Received,
+    /// Doses given to people.
+    Administered,
+    /// Doses lost: broken, spoiled, expired, or short on receipt of a transfer.
+    Wasted,
+    /// Doses dispatched to another district.
+    TransferOut,
+    /// Doses arrived from another district.
+    TransferIn,
+    /// Correction to a physical count.
+    Adjusted,
+}
+
+/// Where a transfer stands.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "TransferStatus", remote = "entity::TransferStatus")]
+pub enum TransferStatus {
+    /// Asked for; nothing reserved yet.
+    Requested,
+    /// Approved by the Department of Health; the doses are reserved at the source.
+    Approved,
+    /// On the road; the doses have left the source lot.
+    Dispatched,
+    /// Arrived; the doses are in a lot of the destination.
+    Received,
+    /// Refused by the Department of Health.
+    Rejected,
+    /// Called off before dispatch; any reservation released.
+    Cancelled,
+}

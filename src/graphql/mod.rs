@@ -5,26 +5,38 @@ pub mod enums;
 pub mod handler;
 pub mod loaders;
 pub mod pagination;
+pub mod scalars;
 pub mod ws;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 
 use crate::admin::graphql::{AdminMutation, AdminQuery};
 use crate::auth::Actor;
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::stock::graphql::{StockMutation, StockQuery};
+use crate::transfers::graphql::{TransferMutation, TransferQuery, TransferSubscription};
 
 /// Everything that can be read. Lists are Relay connections limited to the caller's scope.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(DistrictQuery, AdminQuery);
+pub struct QueryRoot(DistrictQuery, StockQuery, TransferQuery, AdminQuery);
 
 /// Everything that can be changed. Each mutation takes one `input` and is audited; a failed one
 /// changes nothing.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(DistrictMutation, AdminMutation);
+pub struct MutationRoot(
+    DistrictMutation,
+    StockMutation,
+    TransferMutation,
+    AdminMutation,
+);
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+/// Live updates over `/graphql/ws` (graphql-transport-ws).
+#[derive(MergedSubscription, Default)]
+pub struct SubscriptionRoot(TransferSubscription);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema with the limits of DESIGN.md §8. Tests and the server call this same function.
 pub fn build_schema(state: &AppState) -> AppSchema {
@@ -32,7 +44,7 @@ pub fn build_schema(state: &AppState) -> AppSchema {
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot::default(),
     )
     .data(state.clone())
     .limit_depth(config.max_depth)
@@ -50,7 +62,7 @@ pub fn sdl() -> String {
     let schema = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot::default(),
     )
     .finish();
     schema.sdl_with_options(

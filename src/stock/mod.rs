@@ -1,3 +1,4 @@
 //! Vaccines, vaccine lots and the stock ledger.
 
+pub mod graphql;
 pub mod service;

@@ -807,3 +807,61 @@ pub fn describe(reasons: &[Reason]) -> &'static str {
         (false, false) => "the destination is short",
     }
 }
+
+const SUGGESTION_PREFIX: &str = "s1:";
+
+/// A suggestion's id: what to move, where. Turning it into a request re-checks everything.
+pub fn suggestion_id(s: &rebalance::Suggestion) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!(
+        "{SUGGESTION_PREFIX}{}:{}:{}",
+        s.lot_id, s.to_district_id, s.doses
+    ))
+}
+
+fn parse_suggestion_id(id: &str) -> AppResult<(i32, i32, i64)> {
+    use base64::Engine;
+    let bad = || AppError::bad_input("suggestionId", "not an id from rebalancingSuggestions");
+    if id.len() > 128 {
+        return Err(bad());
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(id)
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let mut parts = text
+        .strip_prefix(SUGGESTION_PREFIX)
+        .ok_or_else(bad)?
+        .split(':');
+    let lot = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let to = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let doses = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    Ok((lot, to, doses))
+}
+
+/// Turns a rebalancing suggestion into a transfer request, in one step.
+pub async fn request_suggested(
+    db: &DatabaseConnection,
+    events: &EventBus,
+    actor: &Actor,
+    suggestion: &str,
+    idempotency_key: Option<String>,
+) -> AppResult<transfer::Model> {
+    policy::require(actor, Resource::Transfer, Action::Write)?;
+    let (lot_id, to_district_id, doses) = parse_suggestion_id(suggestion)?;
+    let to = district::Entity::find_by_id(to_district_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::bad_input("suggestionId", "its district no longer exists"))?;
+    let input = RequestTransfer {
+        lot_id,
+        to_district_code: to.code,
+        doses,
+        reason: Some("rebalancing suggestion".into()),
+        idempotency_key,
+    };
+    request(db, events, actor, input).await
+}

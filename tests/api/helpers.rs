@@ -127,7 +127,7 @@ impl TestApp {
         let mut config = test_config(&test_db.url);
         adjust(&mut config);
         let state = AppState::build(config).await.expect("app state");
-        let tokens = demo::load(&state.db, &state.keys, "test")
+        let tokens = demo::load(&state.db, &state.keys, &state.events, "test")
             .await
             .expect("demo")
             .expect("empty database")
@@ -245,4 +245,63 @@ pub fn error_field(body: &Value) -> &str {
     body["errors"][0]["extensions"]["field"]
         .as_str()
         .unwrap_or("")
+}
+
+impl TestApp {
+    /// One row of a single-value SQL query, as i64 (0 when NULL).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let row = self
+            .state
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.state.db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .expect("query")
+            .expect("row");
+        row.try_get::<Option<i64>>("", "n").expect("n").unwrap_or(0)
+    }
+
+    /// The id of a demo lot by district and vaccine.
+    pub async fn lot_id(&self, district_code: &str, vaccine_code: &str) -> i32 {
+        let sql = format!(
+            "SELECT CAST(MIN(l.id) AS BIGINT) AS n FROM vaccine_lot l JOIN district d ON d.id = l.district_id JOIN vaccine v ON v.id = l.vaccine_id WHERE d.code = '{district_code}' AND v.code = '{vaccine_code}'"
+        );
+        i32::try_from(self.scalar(&sql).await).expect("lot id")
+    }
+
+    /// Checks the stock invariants over every lot and the whole ledger; returns the violations found.
+    pub async fn stock_violations(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let checks = [
+            (
+                "a balance differs from the sum of its ledger",
+                "SELECT COUNT(*) AS n FROM vaccine_lot l WHERE l.doses_on_hand <> (SELECT COALESCE(SUM(e.doses), 0) FROM stock_event e WHERE e.lot_id = l.id)",
+            ),
+            (
+                "a balance or reservation is out of bounds",
+                "SELECT COUNT(*) AS n FROM vaccine_lot WHERE doses_on_hand < 0 OR doses_reserved < 0 OR doses_reserved > doses_on_hand",
+            ),
+            (
+                "a reservation differs from the approved transfers",
+                "SELECT COUNT(*) AS n FROM vaccine_lot l WHERE l.doses_reserved <> (SELECT COALESCE(SUM(t.doses), 0) FROM transfer t WHERE t.from_lot_id = l.id AND t.status = 'APPROVED')",
+            ),
+            (
+                "doses in transit differ from dispatched transfers",
+                "SELECT CAST(ABS((SELECT COALESCE(SUM(doses), 0) FROM stock_event WHERE kind IN ('TRANSFER_OUT', 'TRANSFER_IN')) + (SELECT COALESCE(SUM(doses), 0) FROM transfer WHERE status = 'DISPATCHED')) AS BIGINT) AS n",
+            ),
+            (
+                "a dispatched or received transfer has no single TRANSFER_OUT row",
+                "SELECT COUNT(*) AS n FROM transfer t WHERE t.status IN ('DISPATCHED', 'RECEIVED') AND (SELECT COUNT(*) FROM stock_event e WHERE e.transfer_id = t.id AND e.kind = 'TRANSFER_OUT') <> 1",
+            ),
+        ];
+        for (what, sql) in checks {
+            let n = self.scalar(sql).await;
+            if n != 0 {
+                out.push(format!("{what} ({n})"));
+            }
+        }
+        out
+    }
 }

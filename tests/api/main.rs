@@ -11,4 +11,5 @@ mod districts;
 mod helpers;
 mod schema;
 mod security;
+mod stock;
 mod ws;

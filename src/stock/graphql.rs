@@ -1,0 +1,482 @@
+//! GraphQL face of vaccines, lots and the stock ledger.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{stock_event, vaccine, vaccine_lot};
+
+use super::service::{self, AdjustStock, Consume, EventFilter, LotFilter, ReceiveLot, StockLine};
+use crate::districts::graphql::District;
+use crate::graphql::enums::StockEventKind;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::scalars::Date;
+use crate::graphql::{actor, state};
+
+/// A vaccine product and its schedule.
+#[derive(SimpleObject, Clone)]
+pub struct Vaccine {
+    /// Stable code, e.g. `ASTRAZENECA`, `ABDALA`.
+    pub code: String,
+    /// Name, e.g. "AstraZeneca (Vaxzevria)".
+    pub name: String,
+    /// Maker.
+    pub manufacturer: String,
+    /// Doses in the primary schedule (Abdala 3, the others 2).
+    pub doses_in_schedule: i32,
+    /// Shortest interval between doses, in days; null when not recorded.
+    pub min_interval_days: Option<i32>,
+    /// Doses in one vial; null where vial sizes vary.
+    pub doses_per_vial: Option<i32>,
+    /// Storage conditions; null when not recorded.
+    pub storage: Option<String>,
+}
+
+impl From<vaccine::Model> for Vaccine {
+    fn from(v: vaccine::Model) -> Self {
+        Vaccine {
+            code: v.code,
+            name: v.name,
+            manufacturer: v.manufacturer,
+            doses_in_schedule: v.doses_in_schedule,
+            min_interval_days: v.min_interval_days,
+            doses_per_vial: v.doses_per_vial,
+            storage: v.storage,
+        }
+    }
+}
+
+/// A lot of one vaccine held by one district.
+pub struct VaccineLot(pub vaccine_lot::Model);
+
+/// A lot of one vaccine held by one district. `dosesOnHand` always equals the sum of its stock events.
+#[Object]
+impl VaccineLot {
+    /// Lot id; pass it to stock mutations and `requestTransfer`.
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    /// Manufacturer's lot number (unique within a district).
+    async fn lot_number(&self) -> &str {
+        &self.0.lot_number
+    }
+    /// The vaccine.
+    async fn vaccine(&self, ctx: &Context<'_>) -> Result<Option<Vaccine>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .vaccines
+            .load_one(self.0.vaccine_id)
+            .await?
+            .map(Vaccine::from))
+    }
+    /// The district holding it.
+    async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .districts
+            .load_one(self.0.district_id)
+            .await?
+            .map(District))
+    }
+    /// Last day the doses may be used.
+    async fn expires_on(&self) -> Date {
+        Date(self.0.expires_on)
+    }
+    /// Days from today (province time) to expiry; negative once expired.
+    async fn days_to_expiry(&self) -> i64 {
+        (self.0.expires_on - crate::clock::today()).num_days()
+    }
+    /// Doses physically held.
+    async fn doses_on_hand(&self) -> i64 {
+        self.0.doses_on_hand
+    }
+    /// Doses held for approved transfers.
+    async fn doses_reserved(&self) -> i64 {
+        self.0.doses_reserved
+    }
+    /// Doses that can be given or moved: on hand less reserved.
+    async fn doses_available(&self) -> i64 {
+        service::available(&self.0)
+    }
+    /// Allocation decision or delivery note; null when none was given.
+    async fn allocation_ref(&self) -> Option<&str> {
+        self.0.allocation_ref.as_deref()
+    }
+    /// Version for optimistic concurrency (`adjustStock.expectedVersion`).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// One movement in the stock ledger (append-only).
+pub struct StockEvent(pub stock_event::Model);
+
+/// One movement in the stock ledger (append-only).
+#[Object]
+impl StockEvent {
+    /// Position in the ledger.
+    async fn id(&self) -> i64 {
+        self.0.id
+    }
+    /// The lot it moved.
+    async fn lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .lots
+            .load_one(self.0.lot_id)
+            .await?
+            .map(VaccineLot))
+    }
+    /// Kind of movement.
+    async fn kind(&self) -> StockEventKind {
+        self.0.kind.into()
+    }
+    /// Doses moved: positive in, negative out.
+    async fn doses(&self) -> i64 {
+        self.0.doses
+    }
+    /// Dose number in the schedule, for administrations; null otherwise.
+    async fn dose_number(&self) -> Option<i32> {
+        self.0.dose_number
+    }
+    /// Why (wastage, adjustment) or the allocation reference (receipt); null when none.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// Transfer that caused it; null otherwise.
+    async fn transfer_id(&self) -> Option<i32> {
+        self.0.transfer_id
+    }
+    /// Agency of the actor.
+    async fn agency_code(&self) -> &str {
+        &self.0.agency_code
+    }
+    /// Person or script of the actor.
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    /// When it happened.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+}
+
+/// Stock of one vaccine in one district (usable lots: not expired).
+pub struct StockSummaryLine(StockLine);
+
+/// Stock of one vaccine in one district (usable lots: not expired).
+#[Object]
+impl StockSummaryLine {
+    /// The district.
+    async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .districts
+            .load_one(self.0.district_id)
+            .await?
+            .map(District))
+    }
+    /// The vaccine.
+    async fn vaccine(&self, ctx: &Context<'_>) -> Result<Option<Vaccine>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .vaccines
+            .load_one(self.0.vaccine_id)
+            .await?
+            .map(Vaccine::from))
+    }
+    /// Number of lots.
+    async fn lots(&self) -> i64 {
+        self.0.lots
+    }
+    /// Doses physically held.
+    async fn doses_on_hand(&self) -> i64 {
+        self.0.doses_on_hand
+    }
+    /// Doses held for approved transfers.
+    async fn doses_reserved(&self) -> i64 {
+        self.0.doses_reserved
+    }
+    /// On hand less reserved.
+    async fn doses_available(&self) -> i64 {
+        self.0.doses_on_hand - self.0.doses_reserved
+    }
+    /// Doses in lots that expire within 30 days.
+    async fn doses_expiring_within_30_days(&self) -> i64 {
+        self.0.doses_expiring_30_days
+    }
+}
+
+/// Filter for `vaccineLots`. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct VaccineLotFilter {
+    /// Only lots of this district (GSO code).
+    pub district_code: Option<String>,
+    /// Only lots of this vaccine.
+    pub vaccine_code: Option<String>,
+    /// Only lots expiring within this many days (0 to 3650).
+    pub expiring_within_days: Option<i64>,
+    /// Include lots with no doses left (default false).
+    #[graphql(default)]
+    pub include_empty: bool,
+    /// Include expired lots (default false).
+    #[graphql(default)]
+    pub include_expired: bool,
+}
+
+/// Filter for `stockEvents`. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct StockEventFilter {
+    /// Only movements of this lot.
+    pub lot_id: Option<i32>,
+    /// Only movements of lots of this district.
+    pub district_code: Option<String>,
+    /// Only movements of this kind.
+    pub kind: Option<StockEventKind>,
+    /// From this instant (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Up to this instant (exclusive).
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[derive(Default)]
+pub struct StockQuery;
+
+#[Object]
+impl StockQuery {
+    /// Vaccine products, with their schedules.
+    async fn vaccines(&self, ctx: &Context<'_>) -> Result<Vec<Vaccine>> {
+        actor(ctx)?;
+        Ok(service::vaccines(&state(ctx).db)
+            .await?
+            .into_iter()
+            .map(Vaccine::from)
+            .collect())
+    }
+
+    /// Lots in the caller's scope, by id (usable lots with doses unless the filter says otherwise).
+    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
+    async fn vaccine_lots(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<VaccineLotFilter>,
+        #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
+    ) -> Result<Conn<VaccineLot>> {
+        let page = page_request(ctx, first, after)?;
+        let f = filter.unwrap_or_default();
+        let filter = LotFilter {
+            district_code: f.district_code,
+            vaccine_code: f.vaccine_code,
+            expiring_within_days: f.expiring_within_days,
+            include_empty: f.include_empty,
+            include_expired: f.include_expired,
+        };
+        Ok(connection(
+            service::list_lots(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+            VaccineLot,
+        ))
+    }
+
+    /// The stock ledger of lots in the caller's scope, oldest first.
+    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
+    async fn stock_events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<StockEventFilter>,
+        #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
+    ) -> Result<Conn<StockEvent>> {
+        let page = page_request(ctx, first, after)?;
+        let f = filter.unwrap_or_default();
+        let filter = EventFilter {
+            lot_id: f.lot_id,
+            district_code: f.district_code,
+            kind: f.kind.map(Into::into),
+            from: f.from,
+            to: f.to,
+        };
+        Ok(connection(
+            service::list_events(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+            StockEvent,
+        ))
+    }
+
+    /// Stock per district and vaccine in the caller's scope (optionally one province's).
+    async fn stock_summary(
+        &self,
+        ctx: &Context<'_>,
+        province_code: Option<String>,
+    ) -> Result<Vec<StockSummaryLine>> {
+        let lines =
+            service::stock_summary(&state(ctx).db, actor(ctx)?, province_code.as_deref()).await?;
+        Ok(lines.into_iter().map(StockSummaryLine).collect())
+    }
+
+    /// Lots with doses left that expire within `withinDays` days (default 30), soonest first (at most 1,000).
+    async fn expiring_lots(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] within_days: i64,
+    ) -> Result<Vec<VaccineLot>> {
+        Ok(
+            service::expiring_lots(&state(ctx).db, actor(ctx)?, within_days)
+                .await?
+                .into_iter()
+                .map(VaccineLot)
+                .collect(),
+        )
+    }
+}
+
+/// An allocation received into a district.
+#[derive(InputObject)]
+pub struct ReceiveLotInput {
+    /// District receiving (GSO code).
+    pub district_code: String,
+    /// Vaccine code, e.g. `PFIZER`.
+    pub vaccine_code: String,
+    /// Manufacturer's lot number.
+    pub lot_number: String,
+    /// Last day of use; not in the past.
+    pub expires_on: Date,
+    /// Doses received, 1 to 10,000,000.
+    pub doses: i64,
+    /// Allocation decision or delivery note.
+    pub allocation_ref: Option<String>,
+    /// Makes retries safe: the same key returns the first result.
+    pub idempotency_key: Option<String>,
+}
+
+/// Doses given from a lot.
+#[derive(InputObject)]
+pub struct RecordAdministrationInput {
+    /// The lot.
+    pub lot_id: i32,
+    /// Doses given, at least 1.
+    pub doses: i64,
+    /// Which dose of the schedule (1 to dosesInSchedule, or one more for a booster).
+    pub dose_number: i32,
+    /// Makes retries safe: the same key returns the first result.
+    pub idempotency_key: Option<String>,
+}
+
+/// Doses lost from a lot.
+#[derive(InputObject)]
+pub struct RecordWastageInput {
+    /// The lot.
+    pub lot_id: i32,
+    /// Doses lost, at least 1.
+    pub doses: i64,
+    /// Why (required).
+    pub reason: String,
+    /// Makes retries safe: the same key returns the first result.
+    pub idempotency_key: Option<String>,
+}
+
+/// A physical count of a lot.
+#[derive(InputObject)]
+pub struct AdjustStockInput {
+    /// The lot.
+    pub lot_id: i32,
+    /// Doses counted; not below the doses reserved.
+    pub counted_doses: i64,
+    /// Why the count differs (required).
+    pub reason: String,
+    /// The lot `version` the count is based on; CONFLICT when the lot has changed since.
+    pub expected_version: Option<i32>,
+    /// Makes retries safe: the same key returns the first result.
+    pub idempotency_key: Option<String>,
+}
+
+/// Result of a stock mutation.
+#[derive(SimpleObject)]
+pub struct StockPayload {
+    /// The lot after the change.
+    pub lot: VaccineLot,
+    /// The ledger row written.
+    pub event: StockEvent,
+}
+
+fn payload((lot, event): (vaccine_lot::Model, stock_event::Model)) -> StockPayload {
+    StockPayload {
+        lot: VaccineLot(lot),
+        event: StockEvent(event),
+    }
+}
+
+#[derive(Default)]
+pub struct StockMutation;
+
+#[Object]
+impl StockMutation {
+    /// Records an allocation received: a new lot, or more doses of a lot the district holds (same vaccine
+    /// and expiry). HEALTH agencies; district ones for their own district.
+    async fn receive_lot(&self, ctx: &Context<'_>, input: ReceiveLotInput) -> Result<StockPayload> {
+        let input = ReceiveLot {
+            district_code: input.district_code,
+            vaccine_code: input.vaccine_code,
+            lot_number: input.lot_number.trim().to_owned(),
+            expires_on: input.expires_on.0,
+            doses: input.doses,
+            allocation_ref: input.allocation_ref,
+            idempotency_key: input.idempotency_key,
+        };
+        Ok(payload(
+            service::receive_lot(&state(ctx).db, actor(ctx)?, input).await?,
+        ))
+    }
+
+    /// Records doses given. INSUFFICIENT_STOCK beyond the doses available; INVALID_STATE for an expired lot.
+    async fn record_administration(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordAdministrationInput,
+    ) -> Result<StockPayload> {
+        let input = Consume {
+            lot_id: input.lot_id,
+            doses: input.doses,
+            dose_number: Some(input.dose_number),
+            reason: None,
+            idempotency_key: input.idempotency_key,
+        };
+        Ok(payload(
+            service::record_administration(&state(ctx).db, actor(ctx)?, input).await?,
+        ))
+    }
+
+    /// Records doses wasted, with a reason. INSUFFICIENT_STOCK beyond the doses available.
+    async fn record_wastage(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordWastageInput,
+    ) -> Result<StockPayload> {
+        let input = Consume {
+            lot_id: input.lot_id,
+            doses: input.doses,
+            dose_number: None,
+            reason: Some(input.reason),
+            idempotency_key: input.idempotency_key,
+        };
+        Ok(payload(
+            service::record_wastage(&state(ctx).db, actor(ctx)?, input).await?,
+        ))
+    }
+
+    /// Sets a lot to a physical count; the difference is recorded as ADJUSTED.
+    async fn adjust_stock(
+        &self,
+        ctx: &Context<'_>,
+        input: AdjustStockInput,
+    ) -> Result<StockPayload> {
+        let input = AdjustStock {
+            lot_id: input.lot_id,
+            counted_doses: input.counted_doses,
+            reason: input.reason,
+            expected_version: input.expected_version,
+            idempotency_key: input.idempotency_key,
+        };
+        Ok(payload(
+            service::adjust_stock(&state(ctx).db, actor(ctx)?, input).await?,
+        ))
+    }
+}

@@ -1,0 +1,556 @@
+//! GraphQL face of transfers and rebalancing.
+
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
+use entity::transfer;
+use futures_util::Stream;
+
+use super::rebalance::Reason;
+use super::service::{self, NeedBasis, RequestTransfer, SuggestionView, TransferFilter};
+use crate::districts::graphql::District;
+use crate::events::DomainEvent;
+use crate::graphql::enums::TransferStatus;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::{actor, state};
+use crate::stock::graphql::{Vaccine, VaccineLot};
+
+/// Doses moved from a lot of one district to another district.
+pub struct Transfer(pub transfer::Model);
+
+/// One step of a transfer's history.
+#[derive(SimpleObject)]
+pub struct TransferStep {
+    /// Status reached.
+    pub status: TransferStatus,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who, as "agency-code/subject".
+    pub by: String,
+}
+
+/// Doses moved from a lot of one district to another district:
+/// REQUESTED -> APPROVED -> DISPATCHED -> RECEIVED, or REJECTED / CANCELLED before dispatch.
+#[Object]
+impl Transfer {
+    /// Transfer id; pass it to the workflow mutations.
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    /// Where it stands.
+    async fn status(&self) -> TransferStatus {
+        self.0.status.into()
+    }
+    /// Doses asked for (and dispatched).
+    async fn doses(&self) -> i64 {
+        self.0.doses
+    }
+    /// The source lot.
+    async fn from_lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .lots
+            .load_one(self.0.from_lot_id)
+            .await?
+            .map(VaccineLot))
+    }
+    /// The destination's lot, once received; null before.
+    async fn to_lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
+        let Some(id) = self.0.to_lot_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .lots
+            .load_one(id)
+            .await?
+            .map(VaccineLot))
+    }
+    /// District giving the doses.
+    async fn from_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .districts
+            .load_one(self.0.from_district_id)
+            .await?
+            .map(District))
+    }
+    /// District receiving the doses.
+    async fn to_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .districts
+            .load_one(self.0.to_district_id)
+            .await?
+            .map(District))
+    }
+    /// The vaccine.
+    async fn vaccine(&self, ctx: &Context<'_>) -> Result<Option<Vaccine>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .vaccines
+            .load_one(self.0.vaccine_id)
+            .await?
+            .map(Vaccine::from))
+    }
+    /// Why it was requested; null when not given.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// Doses that arrived; null before receipt.
+    async fn doses_received(&self) -> Option<i64> {
+        self.0.doses_received
+    }
+    /// Why fewer doses arrived; null when none were missing.
+    async fn shortfall_reason(&self) -> Option<&str> {
+        self.0.shortfall_reason.as_deref()
+    }
+    /// Why it was rejected or cancelled; null otherwise.
+    async fn closing_reason(&self) -> Option<&str> {
+        self.0.closing_reason.as_deref()
+    }
+    /// Who asked for it, as "agency-code/subject".
+    async fn requested_by(&self) -> &str {
+        &self.0.requested_by
+    }
+    /// When it was requested.
+    async fn requested_at(&self) -> DateTime<Utc> {
+        self.0.requested_at
+    }
+    /// The steps taken so far, oldest first.
+    async fn timeline(&self) -> Vec<TransferStep> {
+        let t = &self.0;
+        let closed = if t.status == entity::TransferStatus::Rejected {
+            TransferStatus::Rejected
+        } else {
+            TransferStatus::Cancelled
+        };
+        [
+            (
+                TransferStatus::Requested,
+                Some(t.requested_at),
+                Some(&t.requested_by),
+            ),
+            (
+                TransferStatus::Approved,
+                t.approved_at,
+                t.approved_by.as_ref(),
+            ),
+            (
+                TransferStatus::Dispatched,
+                t.dispatched_at,
+                t.dispatched_by.as_ref(),
+            ),
+            (
+                TransferStatus::Received,
+                t.received_at,
+                t.received_by.as_ref(),
+            ),
+            (closed, t.closed_at, t.closed_by.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(status, at, by)| {
+            Some(TransferStep {
+                status,
+                at: at?,
+                by: by?.clone(),
+            })
+        })
+        .collect()
+    }
+    /// Version, increased by every step.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// How `rebalancingSuggestions` measures a district's need.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum NeedBasisInput {
+    /// Adults 18+ times the doses in the schedule, less the doses of this vaccine already given there.
+    RemainingNeed,
+    /// What the district would give over the horizon at its rate of the last 14 days.
+    DaysOfStock,
+}
+
+/// Why a move is suggested.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestionReason {
+    /// The source holds more than it needs over the horizon.
+    Surplus,
+    /// The destination holds less than it needs.
+    Shortage,
+    /// At its own pace the source would let these doses expire.
+    Expiry,
+}
+
+impl From<Reason> for SuggestionReason {
+    fn from(r: Reason) -> Self {
+        match r {
+            Reason::Surplus => SuggestionReason::Surplus,
+            Reason::Shortage => SuggestionReason::Shortage,
+            Reason::Expiry => SuggestionReason::Expiry,
+        }
+    }
+}
+
+/// A suggested move of doses from surplus to shortage.
+pub struct RebalancingSuggestion(SuggestionView);
+
+/// A suggested move of doses from surplus to shortage, lots expiring first going first.
+#[Object]
+impl RebalancingSuggestion {
+    /// Pass it to `requestSuggestedTransfer` to turn the suggestion into a transfer request.
+    async fn id(&self) -> String {
+        service::suggestion_id(&self.0.suggestion)
+    }
+    /// District with doses to spare.
+    async fn from_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .districts
+            .load_one(self.0.suggestion.from_district_id)
+            .await?
+            .map(District))
+    }
+    /// District short of doses.
+    async fn to_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .districts
+            .load_one(self.0.suggestion.to_district_id)
+            .await?
+            .map(District))
+    }
+    /// The lot to move from.
+    async fn lot(&self) -> VaccineLot {
+        VaccineLot(self.0.lot.clone())
+    }
+    /// Doses to move.
+    async fn doses(&self) -> i64 {
+        self.0.suggestion.doses
+    }
+    /// Why.
+    async fn reasons(&self) -> Vec<SuggestionReason> {
+        self.0
+            .suggestion
+            .reasons
+            .iter()
+            .map(|r| (*r).into())
+            .collect()
+    }
+    /// What the source can give and the destination lacks, before this move.
+    async fn source_surplus(&self) -> i64 {
+        self.0.suggestion.source_surplus
+    }
+    /// What the destination lacks before this move.
+    async fn destination_shortage(&self) -> i64 {
+        self.0.suggestion.destination_shortage
+    }
+    /// The reasons in words.
+    async fn explanation(&self) -> String {
+        let s = &self.0.suggestion;
+        format!(
+            "{}; the destination is short of {} doses; lot {} expires {}",
+            service::describe(&s.reasons),
+            s.destination_shortage,
+            self.0.lot.lot_number,
+            self.0.lot.expires_on
+        )
+    }
+}
+
+/// Filter for `transfers`. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct TransferFilterInput {
+    /// Only transfers in this status.
+    pub status: Option<TransferStatus>,
+    /// Only transfers from or to this district (GSO code).
+    pub district_code: Option<String>,
+    /// Only transfers of this vaccine.
+    pub vaccine_code: Option<String>,
+}
+
+#[derive(Default)]
+pub struct TransferQuery;
+
+#[Object]
+impl TransferQuery {
+    /// Transfers the caller may see, by id.
+    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
+    async fn transfers(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TransferFilterInput>,
+        #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
+    ) -> Result<Conn<Transfer>> {
+        let page = page_request(ctx, first, after)?;
+        let f = filter.unwrap_or_default();
+        let filter = TransferFilter {
+            status: f.status.map(Into::into),
+            district_code: f.district_code,
+            vaccine_code: f.vaccine_code,
+        };
+        Ok(connection(
+            service::list(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+            Transfer,
+        ))
+    }
+
+    /// One transfer with its timeline. NOT_FOUND when it does not exist or is not visible to the caller.
+    async fn transfer(&self, ctx: &Context<'_>, id: i32) -> Result<Transfer> {
+        Ok(Transfer(
+            service::get(&state(ctx).db, actor(ctx)?, id).await?,
+        ))
+    }
+
+    /// Moves that would bring surplus doses of one vaccine to districts short of them within
+    /// `horizonDays` (1 to 365), lots expiring first going first, never a lot that would expire before
+    /// the destination could use it.
+    async fn rebalancing_suggestions(
+        &self,
+        ctx: &Context<'_>,
+        vaccine_code: String,
+        #[graphql(default = 30)] horizon_days: i64,
+        #[graphql(default_with = "NeedBasisInput::RemainingNeed")] basis: NeedBasisInput,
+    ) -> Result<Vec<RebalancingSuggestion>> {
+        let basis = match basis {
+            NeedBasisInput::RemainingNeed => NeedBasis::RemainingNeed,
+            NeedBasisInput::DaysOfStock => NeedBasis::DaysOfStock,
+        };
+        let found = service::suggestions(
+            &state(ctx).db,
+            actor(ctx)?,
+            &vaccine_code,
+            horizon_days,
+            basis,
+        )
+        .await?;
+        Ok(found.into_iter().map(RebalancingSuggestion).collect())
+    }
+}
+
+/// A request for doses from a lot of another district.
+#[derive(InputObject)]
+pub struct RequestTransferInput {
+    /// The source lot.
+    pub lot_id: i32,
+    /// District to receive the doses (GSO code): the requester's own, or any for the province.
+    pub to_district_code: String,
+    /// Doses, at least 1 and at most the lot's available doses.
+    pub doses: i64,
+    /// Why they are needed.
+    pub reason: Option<String>,
+    /// Makes retries safe: the same key returns the first result.
+    pub idempotency_key: Option<String>,
+}
+
+/// A transfer to act on.
+#[derive(InputObject)]
+pub struct TransferIdInput {
+    /// Transfer id.
+    pub id: i32,
+}
+
+/// A transfer to refuse or call off, and why.
+#[derive(InputObject)]
+pub struct CloseTransferInput {
+    /// Transfer id.
+    pub id: i32,
+    /// Why (required).
+    pub reason: String,
+}
+
+/// Receipt of a dispatched transfer.
+#[derive(InputObject)]
+pub struct ReceiveTransferInput {
+    /// Transfer id.
+    pub id: i32,
+    /// Doses that arrived (0 to the doses dispatched); the shortfall is recorded as wastage.
+    pub doses_received: i64,
+    /// Why doses are missing (required when any are).
+    pub shortfall_reason: Option<String>,
+}
+
+/// A rebalancing suggestion to act on.
+#[derive(InputObject)]
+pub struct RequestSuggestedTransferInput {
+    /// `id` of a `rebalancingSuggestions` entry.
+    pub suggestion_id: String,
+    /// Makes retries safe: the same key returns the first result.
+    pub idempotency_key: Option<String>,
+}
+
+/// Result of a transfer mutation.
+#[derive(SimpleObject)]
+pub struct TransferPayload {
+    /// The transfer after the step.
+    pub transfer: Transfer,
+}
+
+fn payload(t: transfer::Model) -> TransferPayload {
+    TransferPayload {
+        transfer: Transfer(t),
+    }
+}
+
+#[derive(Default)]
+pub struct TransferMutation;
+
+#[Object]
+impl TransferMutation {
+    /// Asks for doses from another district's lot (the destination's HEALTH agency, or the province's).
+    async fn request_transfer(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestTransferInput,
+    ) -> Result<TransferPayload> {
+        let s = state(ctx);
+        let input = RequestTransfer {
+            lot_id: input.lot_id,
+            to_district_code: input.to_district_code,
+            doses: input.doses,
+            reason: input.reason,
+            idempotency_key: input.idempotency_key,
+        };
+        Ok(payload(
+            service::request(&s.db, &s.events, actor(ctx)?, input).await?,
+        ))
+    }
+
+    /// Turns a rebalancing suggestion into a transfer request.
+    async fn request_suggested_transfer(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestSuggestedTransferInput,
+    ) -> Result<TransferPayload> {
+        let s = state(ctx);
+        Ok(payload(
+            service::request_suggested(
+                &s.db,
+                &s.events,
+                actor(ctx)?,
+                &input.suggestion_id,
+                input.idempotency_key,
+            )
+            .await?,
+        ))
+    }
+
+    /// Approves a requested transfer and reserves its doses (province HEALTH, role APPROVER).
+    async fn approve_transfer(
+        &self,
+        ctx: &Context<'_>,
+        input: TransferIdInput,
+    ) -> Result<TransferPayload> {
+        let s = state(ctx);
+        Ok(payload(
+            service::approve(&s.db, &s.events, actor(ctx)?, input.id).await?,
+        ))
+    }
+
+    /// Refuses a requested transfer (province HEALTH, role APPROVER).
+    async fn reject_transfer(
+        &self,
+        ctx: &Context<'_>,
+        input: CloseTransferInput,
+    ) -> Result<TransferPayload> {
+        let s = state(ctx);
+        Ok(payload(
+            service::reject(&s.db, &s.events, actor(ctx)?, input.id, input.reason).await?,
+        ))
+    }
+
+    /// Sends an approved transfer: its doses leave the source lot (the source district).
+    async fn dispatch_transfer(
+        &self,
+        ctx: &Context<'_>,
+        input: TransferIdInput,
+    ) -> Result<TransferPayload> {
+        let s = state(ctx);
+        Ok(payload(
+            service::dispatch(&s.db, &s.events, actor(ctx)?, input.id).await?,
+        ))
+    }
+
+    /// Records the arrival of a dispatched transfer (the destination district).
+    async fn receive_transfer(
+        &self,
+        ctx: &Context<'_>,
+        input: ReceiveTransferInput,
+    ) -> Result<TransferPayload> {
+        let s = state(ctx);
+        Ok(payload(
+            service::receive(
+                &s.db,
+                &s.events,
+                actor(ctx)?,
+                input.id,
+                input.doses_received,
+                input.shortfall_reason,
+            )
+            .await?,
+        ))
+    }
+
+    /// Calls off a transfer before dispatch, releasing any reservation.
+    async fn cancel_transfer(
+        &self,
+        ctx: &Context<'_>,
+        input: CloseTransferInput,
+    ) -> Result<TransferPayload> {
+        let s = state(ctx);
+        Ok(payload(
+            service::cancel(&s.db, &s.events, actor(ctx)?, input.id, input.reason).await?,
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct TransferSubscription;
+
+#[Subscription]
+impl TransferSubscription {
+    /// Every step of transfers from or to a district (GSO code), as it happens, for callers who may see them.
+    async fn transfer_events(
+        &self,
+        ctx: &Context<'_>,
+        district_code: String,
+    ) -> Result<impl Stream<Item = Transfer>> {
+        let app = state(ctx).clone();
+        let actor = actor(ctx)?.clone();
+        let district = crate::districts::service::find_by_code(&app.db, &district_code).await?;
+        crate::policy::require(
+            &actor,
+            crate::policy::Resource::Transfer,
+            crate::policy::Action::Read,
+        )?;
+        let receiver = app.events.subscribe();
+        Ok(futures_util::stream::unfold(
+            (receiver, app, actor),
+            move |(mut receiver, app, actor)| async move {
+                loop {
+                    let event = match receiver.recv().await {
+                        Ok(event) => event,
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    };
+                    let DomainEvent::Transfer {
+                        transfer_id,
+                        from_district_id,
+                        to_district_id,
+                        ..
+                    } = event;
+                    if from_district_id != district.id && to_district_id != district.id {
+                        continue;
+                    }
+                    // The same visibility rule as queries: only transfers the caller may read.
+                    if let Ok(t) = service::get(&app.db, &actor, transfer_id).await {
+                        return Some((Transfer(t), (receiver, app, actor)));
+                    }
+                }
+            },
+        ))
+    }
+}
