@@ -305,3 +305,79 @@ impl TestApp {
         out
     }
 }
+
+/// The server on a real socket, stopped when dropped.
+pub struct RunningServer {
+    pub addr: std::net::SocketAddr,
+    pub stop: Option<tokio::sync::oneshot::Sender<()>>,
+    pub handle: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    pub async fn serve(&self) -> RunningServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(lienthong::server::serve(
+            self.state.clone(),
+            listener,
+            async move {
+                let _ = rx.await;
+            },
+        ));
+        RunningServer {
+            addr,
+            stop: Some(tx),
+            handle: Some(handle),
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A plain HTTP/1.1 client for the real server.
+#[derive(Clone)]
+pub struct HttpClient {
+    client: hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        http_body_util::Full<axum::body::Bytes>,
+    >,
+    url: String,
+}
+
+impl HttpClient {
+    pub fn new(addr: std::net::SocketAddr) -> HttpClient {
+        let client =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build_http();
+        HttpClient {
+            client,
+            url: format!("http://{addr}/graphql"),
+        }
+    }
+
+    pub async fn gql(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let request = Request::post(self.url.as_str())
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .body(http_body_util::Full::new(axum::body::Bytes::from(body)))
+            .expect("request");
+        let response = self.client.request(request).await.expect("http");
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+    }
+}

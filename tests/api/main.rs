@@ -12,4 +12,5 @@ mod helpers;
 mod schema;
 mod security;
 mod stock;
+mod transfers;
 mod ws;
