@@ -1,13 +1,17 @@
 //! Database connection, migrations and write transactions, the same on SQLite and PostgreSQL.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::config::Config;
 use crate::error::AppResult;
@@ -38,14 +42,63 @@ pub async fn migrate(db: &DatabaseConnection) -> AppResult<()> {
     Ok(())
 }
 
+/// A write transaction. Derefs to the transaction; commit it, or drop it to roll back.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    // Held until the transaction ends: SQLite writers of this process queue here.
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> AppResult<()> {
+        Ok(self.txn.commit().await?)
+    }
+
+    pub async fn rollback(self) -> AppResult<()> {
+        Ok(self.txn.rollback().await?)
+    }
+}
+
+/// One queue per SQLite file. SQLite has one writer at a time; writers that find the lock taken sleep
+/// and retry with growing pauses, which under load gives long tails. Queuing them here instead hands the
+/// lock over in order, at once. (Other processes on the same file still meet the busy timeout.)
+fn sqlite_writer_queue(db: &DatabaseConnection) -> Option<Arc<Mutex<()>>> {
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return None;
+    }
+    let file = db
+        .get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_path_buf();
+    static QUEUES: OnceLock<std::sync::Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>> = OnceLock::new();
+    let mut queues = QUEUES.get_or_init(Default::default).lock().ok()?;
+    Some(queues.entry(file).or_default().clone())
+}
+
 /// Begins a write transaction. On SQLite it is IMMEDIATE: it takes the write lock up front, so a
 /// read-then-write transaction cannot fail half-way with SQLITE_BUSY in WAL mode.
-pub async fn begin_write(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
+pub async fn begin_write(db: &DatabaseConnection) -> AppResult<WriteTxn> {
+    let turn = match sqlite_writer_queue(db) {
+        Some(queue) => Some(queue.lock_owned().await),
+        None => None,
+    };
     let options = TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..TransactionOptions::default()
     };
-    Ok(db.begin_with_options(options).await?)
+    Ok(WriteTxn {
+        txn: db.begin_with_options(options).await?,
+        _turn: turn,
+    })
 }
 
 /// Whether a database error is a unique-constraint violation (a duplicate code, a raced insert).

@@ -178,7 +178,8 @@ async fn fill_illustrative_figures(
     operator: &Actor,
     districts: &[district::Model],
 ) -> AppResult<()> {
-    let txn = crate::db::begin_write(db).await?;
+    let write = crate::db::begin_write(db).await?;
+    let txn: &sea_orm::DatabaseTransaction = &write;
     let now = Utc::now();
     for d in districts {
         let n: i64 = d.code.parse().unwrap_or(0);
@@ -203,10 +204,10 @@ async fn fill_illustrative_figures(
         row.intensive_care_beds = Set(Some(4 + (n % 7) as i32));
         row.version = Set(d.version + 1);
         row.updated_at = Set(now);
-        row.update(&txn).await?;
+        row.update(txn).await?;
     }
     audit::record(
-        &txn,
+        txn,
         operator,
         Change {
             action: "demo.figures",
@@ -217,7 +218,7 @@ async fn fill_illustrative_figures(
         },
     )
     .await?;
-    txn.commit().await?;
+    write.commit().await?;
     Ok(())
 }
 

@@ -58,20 +58,21 @@ pub async fn once<T: Send>(
 ) -> AppResult<T> {
     validate_key(key)?;
     for attempt in 0..2 {
-        let txn = crate::db::begin_write(db).await?;
+        let write = crate::db::begin_write(db).await?;
+        let txn: &sea_orm::DatabaseTransaction = &write;
         if let Some(key) = key
-            && let Some(found) = find(&txn, actor, key).await?
+            && let Some(found) = find(txn, actor, key).await?
         {
             if found.operation != operation || found.request_hash != hash {
                 return Err(AppError::Conflict(format!(
                     "idempotency key {key} was already used for a different request"
                 )));
             }
-            let result = existing(&txn, found.result_id).await?;
-            txn.commit().await?;
+            let result = existing(txn, found.result_id).await?;
+            write.commit().await?;
             return Ok(result);
         }
-        let (result, id) = work(&txn).await?;
+        let (result, id) = work(txn).await?;
         if let Some(key) = key {
             let row = idempotency_key::ActiveModel {
                 id: NotSet,
@@ -82,17 +83,17 @@ pub async fn once<T: Send>(
                 result_id: Set(id),
                 created_at: Set(Utc::now()),
             };
-            match row.insert(&txn).await {
+            match row.insert(txn).await {
                 Ok(_) => {}
                 Err(e) if crate::db::is_unique_violation(&e) && attempt == 0 => {
                     // A concurrent copy of this request won; drop ours and return theirs.
-                    txn.rollback().await?;
+                    write.rollback().await?;
                     continue;
                 }
                 Err(e) => return Err(e.into()),
             }
         }
-        txn.commit().await?;
+        write.commit().await?;
         return Ok(result);
     }
     Err(AppError::Conflict(

@@ -122,10 +122,11 @@ pub async fn create_agency(
     let scope = policy::require(actor, Resource::AgencyAdmin, Action::Write)?;
     validate_agency_code(&input.code)?;
     validate_text("name", &input.name, 200)?;
-    let txn = crate::db::begin_write(db).await?;
+    let write = crate::db::begin_write(db).await?;
+    let txn: &sea_orm::DatabaseTransaction = &write;
     let district = match &input.district_code {
         Some(code) => {
-            let d = find_by_code(&txn, code)
+            let d = find_by_code(txn, code)
                 .await
                 .map_err(|_| AppError::bad_input("districtCode", format!("no district {code}")))?;
             if !scope.covers_district(d.id, d.province_id) {
@@ -139,7 +140,7 @@ pub async fn create_agency(
     };
     if agency::Entity::find()
         .filter(agency::Column::Code.eq(input.code.as_str()))
-        .one(&txn)
+        .one(txn)
         .await?
         .is_some()
     {
@@ -162,7 +163,7 @@ pub async fn create_agency(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| {
         if crate::db::is_unique_violation(&e) {
@@ -172,7 +173,7 @@ pub async fn create_agency(
         }
     })?;
     audit::record(
-        &txn,
+        txn,
         actor,
         Change {
             action: "agency.create",
@@ -183,7 +184,7 @@ pub async fn create_agency(
         },
     )
     .await?;
-    txn.commit().await?;
+    write.commit().await?;
     Ok(created)
 }
 
@@ -281,8 +282,9 @@ pub async fn issue_token(
             format!("between 1 minute and {MAX_TOKEN_TTL_DAYS} days"),
         ));
     }
-    let txn = crate::db::begin_write(db).await?;
-    let target = find_agency(&txn, &input.agency_code).await.map_err(|_| {
+    let write = crate::db::begin_write(db).await?;
+    let txn: &sea_orm::DatabaseTransaction = &write;
+    let target = find_agency(txn, &input.agency_code).await.map_err(|_| {
         AppError::bad_input("agencyCode", format!("no agency {}", input.agency_code))
     })?;
     if !agency_scope_covers(scope, &target) {
@@ -326,10 +328,10 @@ pub async fn issue_token(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         Change {
             action: "token.issue",
@@ -340,7 +342,7 @@ pub async fn issue_token(
         },
     )
     .await?;
-    txn.commit().await?;
+    write.commit().await?;
     Ok(IssuedToken { text, record })
 }
 
@@ -362,14 +364,15 @@ pub async fn revoke_token(
     jti: &str,
 ) -> AppResult<api_token::Model> {
     let scope = policy::require(actor, Resource::AgencyAdmin, Action::Write)?;
-    let txn = crate::db::begin_write(db).await?;
+    let write = crate::db::begin_write(db).await?;
+    let txn: &sea_orm::DatabaseTransaction = &write;
     let before = api_token::Entity::find()
         .filter(api_token::Column::Jti.eq(jti))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("token", jti))?;
     let owner = agency::Entity::find_by_id(before.agency_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("agency", before.agency_id))?;
     if !agency_scope_covers(scope, &owner) {
@@ -387,9 +390,9 @@ pub async fn revoke_token(
     row.revoked_at = Set(Some(now));
     row.revoked_by = Set(Some(actor.label()));
     row.updated_at = Set(now);
-    let after = row.update(&txn).await?;
+    let after = row.update(txn).await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         Change {
             action: "token.revoke",
@@ -400,7 +403,7 @@ pub async fn revoke_token(
         },
     )
     .await?;
-    txn.commit().await?;
+    write.commit().await?;
     Ok(after)
 }
 

@@ -208,10 +208,11 @@ pub async fn import(
 ) -> AppResult<ImportSummary> {
     policy::require(actor, Resource::AgencyAdmin, Action::Write)?;
     policy::require(actor, Resource::DistrictProfile, Action::Write)?;
-    let txn = crate::db::begin_write(db).await?;
+    let write = crate::db::begin_write(db).await?;
+    let txn: &sea_orm::DatabaseTransaction = &write;
     let now = Utc::now();
     let mut provinces: HashMap<String, i32> = province::Entity::find()
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|p| (p.code, p.id))
@@ -228,7 +229,7 @@ pub async fn import(
                     created_at: Set(now),
                     updated_at: Set(now),
                 }
-                .insert(&txn)
+                .insert(txn)
                 .await?;
                 provinces.insert(created.code.clone(), created.id);
                 created.id
@@ -236,7 +237,7 @@ pub async fn import(
         };
         let existing = district::Entity::find()
             .filter(district::Column::Code.eq(row.code.as_str()))
-            .one(&txn)
+            .one(txn)
             .await?;
         let mut model = match &existing {
             Some(found) => {
@@ -283,7 +284,7 @@ pub async fn import(
         if row.intensive_care_beds.is_some() {
             model.intensive_care_beds = Set(row.intensive_care_beds);
         }
-        model.save(&txn).await?;
+        model.save(txn).await?;
         if existing.is_some() {
             summary.updated += 1;
         } else {
@@ -292,7 +293,7 @@ pub async fn import(
     }
     let codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     audit::record(
-        &txn,
+        txn,
         actor,
         Change {
             action: "district.import",
@@ -303,7 +304,7 @@ pub async fn import(
         },
     )
     .await?;
-    txn.commit().await?;
+    write.commit().await?;
     Ok(summary)
 }
 

@@ -131,8 +131,9 @@ pub async fn update(
     input: DistrictUpdate,
 ) -> AppResult<district::Model> {
     let scope = policy::require(actor, Resource::DistrictProfile, Action::Write)?;
-    let txn = crate::db::begin_write(db).await?;
-    let before = find_by_code(&txn, &input.code).await?;
+    let write = crate::db::begin_write(db).await?;
+    let txn: &sea_orm::DatabaseTransaction = &write;
+    let before = find_by_code(txn, &input.code).await?;
     if !scope.covers_district(before.id, before.province_id) {
         return Err(AppError::forbidden(format!(
             "district {} is outside your scope",
@@ -173,7 +174,7 @@ pub async fn update(
         .set(row)
         .filter(district::Column::Id.eq(before.id))
         .filter(district::Column::Version.eq(before.version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if result.rows_affected != 1 {
         return Err(AppError::Conflict(format!(
@@ -181,9 +182,9 @@ pub async fn update(
             before.code
         )));
     }
-    let after = find_by_code(&txn, &input.code).await?;
+    let after = find_by_code(txn, &input.code).await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         Change {
             action: "district.update",
@@ -194,7 +195,7 @@ pub async fn update(
         },
     )
     .await?;
-    txn.commit().await?;
+    write.commit().await?;
     Ok(after)
 }
 

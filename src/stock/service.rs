@@ -115,12 +115,12 @@ pub async fn lot_in_scope<C: ConnectionTrait>(
 
 /// One change to a lot's balance: `on_hand` and `reserved` move by the deltas, only if afterwards
 /// `0 <= reserved <= on_hand`; a movement (`kind`) is also written to the ledger.
-pub struct Movement<'a> {
+pub struct Movement {
     pub kind: Option<StockEventKind>,
     pub on_hand: i64,
     pub reserved: i64,
     pub dose_number: Option<i32>,
-    pub reason: Option<&'a str>,
+    pub reason: Option<String>,
     pub transfer_id: Option<i32>,
 }
 
@@ -130,10 +130,31 @@ pub async fn apply(
     txn: &DatabaseTransaction,
     actor: &Actor,
     lot_id: i32,
-    movement: Movement<'_>,
+    movement: Movement,
 ) -> AppResult<(vaccine_lot::Model, Option<stock_event::Model>)> {
     use vaccine_lot::Column as L;
-    let result = vaccine_lot::Entity::update_many()
+    // The ledger row first, the balance last: on PostgreSQL the lot row stays locked from its update
+    // to commit, so the update is the last statement before it. A refused update rolls both back.
+    let event = match movement.kind {
+        Some(kind) => Some(
+            stock_event::ActiveModel {
+                id: NotSet,
+                lot_id: Set(lot_id),
+                kind: Set(kind),
+                doses: Set(movement.on_hand),
+                dose_number: Set(movement.dose_number),
+                reason: Set(movement.reason.as_deref().map(|r| r.trim().to_owned())),
+                transfer_id: Set(movement.transfer_id),
+                agency_code: Set(actor.agency_code.clone()),
+                subject: Set(actor.subject.clone()),
+                at: Set(Utc::now()),
+            }
+            .insert(txn)
+            .await?,
+        ),
+        None => None,
+    };
+    let updated = vaccine_lot::Entity::update_many()
         .col_expr(
             L::DosesOnHand,
             Expr::col(L::DosesOnHand).add(movement.on_hand),
@@ -151,40 +172,25 @@ pub async fn apply(
                 .gte(Expr::col(L::DosesReserved).add(movement.reserved)),
         )
         .filter(Expr::col(L::DosesReserved).add(movement.reserved).gte(0))
-        .exec(txn)
+        .exec_with_returning(txn)
         .await?;
-    let lot = vaccine_lot::Entity::find_by_id(lot_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("lot", lot_id))?;
-    if result.rows_affected != 1 {
-        let wanted = -(movement.on_hand - movement.reserved);
-        return Err(AppError::InsufficientStock(format!(
-            "lot {} has {} doses available ({} on hand, {} reserved); {wanted} requested",
-            lot.lot_number,
-            available(&lot),
-            lot.doses_on_hand,
-            lot.doses_reserved
-        )));
+    match updated.into_iter().next() {
+        Some(lot) => Ok((lot, event)),
+        None => {
+            let lot = vaccine_lot::Entity::find_by_id(lot_id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| AppError::not_found("lot", lot_id))?;
+            let wanted = -(movement.on_hand - movement.reserved);
+            Err(AppError::InsufficientStock(format!(
+                "lot {} has {} doses available ({} on hand, {} reserved); {wanted} requested",
+                lot.lot_number,
+                available(&lot),
+                lot.doses_on_hand,
+                lot.doses_reserved
+            )))
+        }
     }
-    let Some(kind) = movement.kind else {
-        return Ok((lot, None));
-    };
-    let event = stock_event::ActiveModel {
-        id: NotSet,
-        lot_id: Set(lot_id),
-        kind: Set(kind),
-        doses: Set(movement.on_hand),
-        dose_number: Set(movement.dose_number),
-        reason: Set(movement.reason.map(|r| r.trim().to_owned())),
-        transfer_id: Set(movement.transfer_id),
-        agency_code: Set(actor.agency_code.clone()),
-        subject: Set(actor.subject.clone()),
-        at: Set(Utc::now()),
-    }
-    .insert(txn)
-    .await?;
-    Ok((lot, Some(event)))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -288,7 +294,7 @@ pub async fn receive_lot(
                     on_hand: input.doses,
                     reserved: 0,
                     dose_number: None,
-                    reason: input.allocation_ref.as_deref(),
+                    reason: input.allocation_ref.clone(),
                     transfer_id: None,
                 };
                 let (lot, event) = apply(txn, &actor, lot_id, movement).await?;
@@ -451,7 +457,7 @@ async fn consume(
                     on_hand: -input.doses,
                     reserved: 0,
                     dose_number: input.dose_number,
-                    reason: input.reason.as_deref(),
+                    reason: input.reason.clone(),
                     transfer_id: None,
                 };
                 let (after, event) = apply(txn, &actor, lot.id, movement).await?;
@@ -544,7 +550,7 @@ pub async fn adjust_stock(
                     on_hand: delta,
                     reserved: 0,
                     dose_number: None,
-                    reason: Some(&input.reason),
+                    reason: Some(input.reason.clone()),
                     transfer_id: None,
                 };
                 // Conditional on the balance read: a concurrent movement makes the count stale.

@@ -46,7 +46,8 @@ impl Transfer {
         self.0.doses
     }
     /// The source lot.
-    async fn from_lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
+    #[graphql(name = "fromLot")]
+    async fn source_lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
         Ok(ctx
             .data_unchecked::<Loaders>()
             .lots
@@ -67,7 +68,8 @@ impl Transfer {
             .map(VaccineLot))
     }
     /// District giving the doses.
-    async fn from_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+    #[graphql(name = "fromDistrict")]
+    async fn source_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
             .data_unchecked::<Loaders>()
             .districts
@@ -205,7 +207,8 @@ impl RebalancingSuggestion {
         service::suggestion_id(&self.0.suggestion)
     }
     /// District with doses to spare.
-    async fn from_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+    #[graphql(name = "fromDistrict")]
+    async fn source_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
             .data_unchecked::<Loaders>()
             .districts

@@ -354,13 +354,14 @@ async fn step(
         Step::Receive => check_text("shortfallReason", input.reason.as_deref(), false)?,
         _ => {}
     }
-    let txn = crate::db::begin_write(db).await?;
+    let write = crate::db::begin_write(db).await?;
+    let txn: &sea_orm::DatabaseTransaction = &write;
     let before = transfer::Entity::find_by_id(id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("transfer", id))?;
-    let from = district_by_id(&txn, before.from_district_id).await?;
-    let to = district_by_id(&txn, before.to_district_id).await?;
+    let from = district_by_id(txn, before.from_district_id).await?;
+    let to = district_by_id(txn, before.to_district_id).await?;
     // The side that takes each step: the source dispatches, the destination receives; either side (or
     // an approver) may cancel.
     let allowed = match step {
@@ -386,10 +387,13 @@ async fn step(
     let label = actor.label();
     let mut row: transfer::ActiveModel = before.clone().into();
     let lot = vaccine_lot::Entity::find_by_id(before.from_lot_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("lot", before.from_lot_id))?;
     let today = crate::clock::today();
+    // Balance changes go last, just before commit: on PostgreSQL the lot row stays locked from its
+    // update to the end of the transaction, and a busy lot is shared by many transfers.
+    let mut movements: Vec<(i32, Movement)> = Vec::new();
     match step {
         Step::Approve => {
             if stock::is_expired(&lot, today) {
@@ -406,7 +410,7 @@ async fn step(
                 reason: None,
                 transfer_id: Some(id),
             };
-            stock::apply(&txn, actor, lot.id, reserve).await?;
+            movements.push((lot.id, reserve));
             row.approved_by = Set(Some(label));
             row.approved_at = Set(Some(now));
         }
@@ -430,7 +434,7 @@ async fn step(
                 reason: None,
                 transfer_id: Some(id),
             };
-            stock::apply(&txn, actor, lot.id, out).await?;
+            movements.push((lot.id, out));
             row.dispatched_by = Set(Some(label));
             row.dispatched_at = Set(Some(now));
         }
@@ -449,7 +453,7 @@ async fn step(
                     format!("{shortfall} doses short: say why"),
                 ));
             }
-            let to_lot = destination_lot(&txn, &lot, to.id).await?;
+            let to_lot = destination_lot(txn, &lot, to.id).await?;
             let arrive = Movement {
                 kind: Some(StockEventKind::TransferIn),
                 on_hand: before.doses,
@@ -458,7 +462,7 @@ async fn step(
                 reason: None,
                 transfer_id: Some(id),
             };
-            stock::apply(&txn, actor, to_lot.id, arrive).await?;
+            movements.push((to_lot.id, arrive));
             if shortfall > 0 {
                 let reason = format!(
                     "shortfall on receipt of transfer {id}: {}",
@@ -469,10 +473,10 @@ async fn step(
                     on_hand: -shortfall,
                     reserved: 0,
                     dose_number: None,
-                    reason: Some(&reason),
+                    reason: Some(reason),
                     transfer_id: Some(id),
                 };
-                stock::apply(&txn, actor, to_lot.id, lost).await?;
+                movements.push((to_lot.id, lost));
                 row.shortfall_reason = Set(input.reason.map(|r| r.trim().to_owned()));
             }
             row.to_lot_id = Set(Some(to_lot.id));
@@ -490,7 +494,7 @@ async fn step(
                     reason: None,
                     transfer_id: Some(id),
                 };
-                stock::apply(&txn, actor, lot.id, release).await?;
+                movements.push((lot.id, release));
             }
             row.closing_reason = Set(input.reason.map(|r| r.trim().to_owned()));
             row.closed_by = Set(Some(label));
@@ -505,7 +509,7 @@ async fn step(
         .filter(transfer::Column::Id.eq(id))
         .filter(transfer::Column::Status.eq(before.status))
         .filter(transfer::Column::Version.eq(before.version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if moved.rows_affected != 1 {
         return Err(AppError::InvalidState(format!(
@@ -514,12 +518,12 @@ async fn step(
         )));
     }
     let after = transfer::Entity::find_by_id(id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("transfer", id))?;
     let action = format!("transfer.{}", step.name());
     audit::record(
-        &txn,
+        txn,
         actor,
         Change {
             action: &action,
@@ -530,7 +534,10 @@ async fn step(
         },
     )
     .await?;
-    txn.commit().await?;
+    for (lot_id, movement) in movements {
+        stock::apply(txn, actor, lot_id, movement).await?;
+    }
+    write.commit().await?;
     publish(events, &after);
     Ok(after)
 }

@@ -1,0 +1,296 @@
+//! `lienthong-bench`: measures the server as clients see it, over real HTTP on loopback, in a release
+//! build. Prints figures; asserts nothing.
+//!
+//! `cargo run --release --bin lienthong-bench -- transfers [--postgres URL] [--clients 16] [--seconds 10]`
+//! runs transfer cycles (request, approve, dispatch, receive) from concurrent clients against a fresh
+//! database loaded with the demo set, and reports per step: throughput, p50, p99, errors, and the SQL
+//! statements one step executes (authentication included).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use clap::{Parser, Subcommand};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use lienthong::auth::Actor;
+use lienthong::config::Config;
+use lienthong::stock::service::{self as stock, ReceiveLot};
+use lienthong::{AppState, db, demo, server};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+#[derive(Parser)]
+#[command(
+    name = "lienthong-bench",
+    about = "Load benchmarks for lienthong (release build)"
+)]
+struct Args {
+    #[command(subcommand)]
+    case: Case,
+}
+
+#[derive(Subcommand)]
+enum Case {
+    /// Transfer cycles: request -> approve -> dispatch -> receive.
+    Transfers {
+        /// PostgreSQL server URL (e.g. postgres://postgres@127.0.0.1:5432/postgres); a database is made
+        /// for the run and dropped after. Without it, a fresh SQLite file is used.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Seconds of measured load.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+}
+
+const STEPS: [&str; 4] = [
+    "requestTransfer",
+    "approveTransfer",
+    "dispatchTransfer",
+    "receiveTransfer",
+];
+
+fn operation(step: usize, lot: i32, id: i64) -> (String, Value) {
+    let query = match step {
+        0 => {
+            "mutation($lot: Int!) { requestTransfer(input: { lotId: $lot, toDistrictCode: \"381\", doses: 1 }) { transfer { id } } }"
+        }
+        1 => "mutation($id: Int!) { approveTransfer(input: { id: $id }) { transfer { id } } }",
+        2 => "mutation($id: Int!) { dispatchTransfer(input: { id: $id }) { transfer { id } } }",
+        _ => {
+            "mutation($id: Int!) { receiveTransfer(input: { id: $id, dosesReceived: 1 }) { transfer { id } } }"
+        }
+    };
+    (query.to_owned(), json!({ "lot": lot, "id": id }))
+}
+
+struct Http {
+    client: Client<HttpConnector, Full<Bytes>>,
+    url: String,
+    token: String,
+}
+
+impl Http {
+    async fn post(&self, query: &str, variables: Value) -> Result<Value, String> {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let request = axum::http::Request::post(self.url.as_str())
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {}", self.token))
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| e.to_string())?;
+        let response = self
+            .client
+            .request(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        if value.get("errors").is_some() {
+            Err(value["errors"][0]["message"].to_string())
+        } else {
+            Ok(value)
+        }
+    }
+
+    /// Runs one step; returns the transfer id it acted on.
+    async fn step(&self, step: usize, lot: i32, id: i64) -> Result<i64, String> {
+        let (query, vars) = operation(step, lot, id);
+        let body = self.post(&query, vars).await?;
+        body["data"][STEPS[step]]["transfer"]["id"]
+            .as_i64()
+            .ok_or_else(|| format!("no id in {body}"))
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let Case::Transfers {
+        postgres,
+        clients,
+        seconds,
+    } = Args::parse().case;
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let (url, engine, cleanup) = match &postgres {
+        Some(admin_url) => {
+            let name = format!("lienthong_bench_{run}");
+            let admin = Database::connect(admin_url.as_str()).await?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(b, _)| b);
+            (format!("{base}/{name}"), "PostgreSQL", Some((admin, name)))
+        }
+        None => {
+            let path = std::env::temp_dir().join(format!("lienthong-bench-{run}.db"));
+            (
+                format!("sqlite://{}?mode=rwc", path.display()),
+                "SQLite",
+                None,
+            )
+        }
+    };
+    let mut config = Config::new(url.clone());
+    config.jwt_secret = Some(format!("bench-secret-{run}-{run}"));
+    config.rate_limit_per_minute = u32::MAX;
+    config.db_max_connections = 16;
+    let statements = Arc::new(AtomicU64::new(0));
+    let mut conn = db::connect(&config).await?;
+    let counter = statements.clone();
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    db::migrate(&conn).await?;
+    let state = AppState::with_db(config, conn)?;
+    let tokens = demo::load(&state.db, &state.keys, &state.events, "bench")
+        .await?
+        .ok_or("database not empty")?;
+    let token = tokens
+        .iter()
+        .find(|t| t.agency == "health")
+        .map(|t| t.token.clone())
+        .ok_or("no health token")?;
+    let health = lienthong::admin::service::find_agency(&state.db, "health").await?;
+    let actor = Actor::acting_as(&health, None, entity::Role::Approver, "bench");
+    let receipt = ReceiveLot {
+        district_code: "380".into(),
+        vaccine_code: "MODERNA".into(),
+        lot_number: "BENCH-1".into(),
+        expires_on: lienthong::clock::today() + chrono::Duration::days(90),
+        doses: stock::MAX_DOSES,
+        allocation_ref: None,
+        idempotency_key: None,
+    };
+    let (lot, _) = stock::receive_lot(&state.db, &actor, receipt).await?;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server::serve(state.clone(), listener, async move {
+        let _ = stopped.await;
+    }));
+    let client = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(clients)
+        .build_http();
+    let http = Arc::new(Http {
+        client,
+        url: format!("http://{addr}/graphql"),
+        token,
+    });
+
+    // SQL statements of each step, measured alone.
+    let mut per_step = [0_u64; 4];
+    let mut id = 0;
+    for (step, count) in per_step.iter_mut().enumerate() {
+        let before = statements.load(Ordering::Relaxed);
+        id = http.step(step, lot.id, id).await?;
+        *count = statements.load(Ordering::Relaxed) - before;
+    }
+
+    // Warm-up, then the measured run.
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let workers: Vec<_> = (0..clients)
+        .map(|_| {
+            let http = http.clone();
+            tokio::spawn(async move {
+                let mut latencies: [Vec<Duration>; 4] = Default::default();
+                let mut errors = [0_u64; 4];
+                while Instant::now() < deadline {
+                    let mut id = 0;
+                    for step in 0..4 {
+                        let started = Instant::now();
+                        match http.step(step, lot.id, id).await {
+                            Ok(next) => {
+                                latencies[step].push(started.elapsed());
+                                id = next;
+                            }
+                            Err(_) => {
+                                errors[step] += 1;
+                                break;
+                            }
+                        }
+                    }
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let mut latencies: [Vec<Duration>; 4] = Default::default();
+    let mut errors = [0_u64; 4];
+    for worker in workers {
+        let (l, e) = worker.await?;
+        for step in 0..4 {
+            latencies[step].extend(&l[step]);
+            errors[step] += e[step];
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+
+    println!(
+        "transfer steps on {engine}, {clients} concurrent clients, {seconds} s, release build"
+    );
+    println!(
+        "{:<18} {:>8} {:>9} {:>9} {:>9} {:>7} {:>11}",
+        "step", "done", "steps/s", "p50 ms", "p99 ms", "errors", "statements"
+    );
+    for step in 0..4 {
+        let l = &mut latencies[step];
+        l.sort();
+        println!(
+            "{:<18} {:>8} {:>9.0} {:>9.2} {:>9.2} {:>7} {:>11}",
+            STEPS[step],
+            l.len(),
+            l.len() as f64 / elapsed,
+            percentile(l, 0.50).as_secs_f64() * 1000.0,
+            percentile(l, 0.99).as_secs_f64() * 1000.0,
+            errors[step],
+            per_step[step]
+        );
+    }
+    println!(
+        "(statements: SQL statements one step executes, measured alone, including authentication)"
+    );
+
+    let _ = stop.send(());
+    let _ = serving.await;
+    state.db.clone().close().await.ok();
+    match cleanup {
+        Some((admin, name)) => {
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await?;
+        }
+        None => {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_end_matches("?mode=rwc")
+                .to_owned();
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+    }
+    Ok(())
+}
