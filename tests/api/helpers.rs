@@ -335,6 +335,20 @@ impl TestApp {
     }
 }
 
+impl RunningServer {
+    /// Stops accepting, drains, and returns how serving ended (within the grace period, or panics).
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let handle = self.handle.take().expect("running");
+        tokio::time::timeout(std::time::Duration::from_secs(25), handle)
+            .await
+            .expect("stops within the grace period")
+            .expect("join")
+    }
+}
+
 impl Drop for RunningServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {

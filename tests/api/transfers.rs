@@ -698,7 +698,7 @@ async fn concurrent_approvals_and_dispatches_never_oversell() {
     );
     assert_eq!(reserved, 0);
     assert!(
-        on_hand >= 0 && on_hand < 3,
+        (0..3).contains(&on_hand),
         "the lot was drained to what no request fits: {on_hand}"
     );
     assert!(refused > 0, "demand exceeded supply, so some were refused");

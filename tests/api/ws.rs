@@ -4,34 +4,10 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Message, http::HeaderValue};
 
 use crate::helpers::TestApp;
-
-struct Running {
-    addr: std::net::SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    handle: tokio::task::JoinHandle<std::io::Result<()>>,
-}
-
-async fn start(app: &TestApp) -> Running {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let (tx, rx) = oneshot::channel::<()>();
-    let state = app.state.clone();
-    let handle = tokio::spawn(lienthong::server::serve(state, listener, async move {
-        let _ = rx.await;
-    }));
-    Running {
-        addr,
-        stop: Some(tx),
-        handle,
-    }
-}
 
 /// Connects with graphql-transport-ws, sends `connection_init` with `payload`, returns the first answer.
 async fn init(addr: std::net::SocketAddr, payload: Value) -> Message {
@@ -64,7 +40,7 @@ fn close_code(message: &Message) -> Option<u16> {
 #[tokio::test]
 async fn websocket_connections_are_authenticated_at_init() {
     let app = TestApp::spawn().await;
-    let server = start(&app).await;
+    let server = app.serve().await;
     assert_eq!(close_code(&init(server.addr, json!({})).await), Some(4401));
     assert_eq!(
         close_code(
@@ -90,26 +66,18 @@ async fn websocket_connections_are_authenticated_at_init() {
     );
     let ack = init(server.addr, json!({ "token": app.token("police") })).await;
     assert!(matches!(ack, Message::Text(_)));
-    assert_ne!(CloseCode::from(4401), CloseCode::Normal);
 }
 
 #[tokio::test]
 async fn sigterm_style_shutdown_drains_and_returns() {
     let app = TestApp::spawn().await;
-    let mut server = start(&app).await;
-    let stream = tokio::net::TcpStream::connect(server.addr)
-        .await
-        .expect("connect");
+    let server = app.serve().await;
+    let addr = server.addr;
+    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
     drop(stream);
-    if let Some(stop) = server.stop.take() {
-        let _ = stop.send(());
-    }
-    let result = tokio::time::timeout(Duration::from_secs(25), server.handle)
-        .await
-        .expect("stops within the grace period");
-    assert!(result.expect("join").is_ok());
+    assert!(server.stop().await.is_ok());
     assert!(
-        tokio::net::TcpStream::connect(server.addr).await.is_err(),
+        tokio::net::TcpStream::connect(addr).await.is_err(),
         "no longer accepting"
     );
 }
