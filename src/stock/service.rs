@@ -193,6 +193,30 @@ pub async fn apply(
     }
 }
 
+/// The common end of every stock mutation: apply the movement, audit the lot before and after, and
+/// return the lot with its ledger row (whose id an idempotency key remembers).
+async fn record_movement(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    action: &str,
+    before: Option<&vaccine_lot::Model>,
+    lot_id: i32,
+    movement: Movement,
+) -> AppResult<((vaccine_lot::Model, stock_event::Model), i64)> {
+    let (after, event) = apply(txn, actor, lot_id, movement).await?;
+    let event = event.ok_or_else(|| AppError::Internal(format!("{action} wrote no ledger row")))?;
+    let change = Change {
+        action,
+        entity: "vaccine_lot",
+        entity_id: lot_id.to_string(),
+        before,
+        after: Some(&after),
+    };
+    audit::record(txn, actor, change).await?;
+    let id = event.id;
+    Ok(((after, event), id))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ReceiveLot {
     pub district_code: String,
@@ -297,22 +321,7 @@ pub async fn receive_lot(
                     reason: input.allocation_ref.clone(),
                     transfer_id: None,
                 };
-                let (lot, event) = apply(txn, &actor, lot_id, movement).await?;
-                let event =
-                    event.ok_or_else(|| AppError::Internal("receipt wrote no event".into()))?;
-                audit::record(
-                    txn,
-                    &actor,
-                    Change {
-                        action: "stock.receive",
-                        entity: "vaccine_lot",
-                        entity_id: lot.id.to_string(),
-                        before: None::<&()>,
-                        after: Some(&lot),
-                    },
-                )
-                .await?;
-                Ok(((lot, event.clone()), event.id))
+                record_movement(txn, &actor, "stock.receive", None, lot_id, movement).await
             })
         },
     )
@@ -460,27 +469,12 @@ async fn consume(
                     reason: input.reason.clone(),
                     transfer_id: None,
                 };
-                let (after, event) = apply(txn, &actor, lot.id, movement).await?;
-                let event =
-                    event.ok_or_else(|| AppError::Internal("movement wrote no event".into()))?;
                 let action = if kind == StockEventKind::Wasted {
                     "stock.waste"
                 } else {
                     "stock.administer"
                 };
-                audit::record(
-                    txn,
-                    &actor,
-                    Change {
-                        action,
-                        entity: "vaccine_lot",
-                        entity_id: lot.id.to_string(),
-                        before: Some(&lot),
-                        after: Some(&after),
-                    },
-                )
-                .await?;
-                Ok(((after, event.clone()), event.id))
+                record_movement(txn, &actor, action, Some(&lot), lot.id, movement).await
             })
         },
     )
@@ -554,28 +548,16 @@ pub async fn adjust_stock(
                     transfer_id: None,
                 };
                 // Conditional on the balance read: a concurrent movement makes the count stale.
-                let (after, event) = apply(txn, &actor, lot.id, movement).await?;
-                if after.doses_on_hand != input.counted_doses {
+                let recorded =
+                    record_movement(txn, &actor, "stock.adjust", Some(&lot), lot.id, movement)
+                        .await?;
+                if recorded.0.0.doses_on_hand != input.counted_doses {
                     return Err(AppError::Conflict(format!(
                         "lot {} changed while it was being counted; count again",
                         lot.lot_number
                     )));
                 }
-                let event =
-                    event.ok_or_else(|| AppError::Internal("adjustment wrote no event".into()))?;
-                audit::record(
-                    txn,
-                    &actor,
-                    Change {
-                        action: "stock.adjust",
-                        entity: "vaccine_lot",
-                        entity_id: lot.id.to_string(),
-                        before: Some(&lot),
-                        after: Some(&after),
-                    },
-                )
-                .await?;
-                Ok(((after, event.clone()), event.id))
+                Ok(recorded)
             })
         },
     )
