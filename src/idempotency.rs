@@ -46,7 +46,8 @@ pub fn validate_key(key: Option<&str>) -> AppResult<()> {
 }
 
 /// Runs `work` in a write transaction, at most once per (agency, key). `work` returns its result and the
-/// id to remember; `existing` loads the result of an earlier run by that id.
+/// id to remember; `existing` loads the result of an earlier run by that id. The flag says whether this
+/// call did the work (false when it returned an earlier result).
 pub async fn once<T: Send>(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -55,7 +56,7 @@ pub async fn once<T: Send>(
     hash: &str,
     existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
     work: impl for<'t> Fn(&'t DatabaseTransaction) -> TxnFuture<'t, (T, i64)>,
-) -> AppResult<T> {
+) -> AppResult<(T, bool)> {
     validate_key(key)?;
     for attempt in 0..2 {
         let write = crate::db::begin_write(db).await?;
@@ -70,7 +71,7 @@ pub async fn once<T: Send>(
             }
             let result = existing(txn, found.result_id).await?;
             write.commit().await?;
-            return Ok(result);
+            return Ok((result, false));
         }
         let (result, id) = work(txn).await?;
         if let Some(key) = key {
@@ -94,7 +95,7 @@ pub async fn once<T: Send>(
             }
         }
         write.commit().await?;
-        return Ok(result);
+        return Ok((result, true));
     }
     Err(AppError::Conflict(
         "the request raced with a copy of itself; retry".into(),

@@ -213,7 +213,16 @@ async fn run_admin(
         }
         Command::Seed { set: SeedSet::Demo } => {
             let keys = Keys::load(config)?;
-            match demo::load(db, &keys, &lienthong::events::EventBus::default(), operator).await? {
+            match demo::load(
+                db,
+                &keys,
+                &lienthong::events::EventBus::new(sea_orm::ConnectionTrait::get_database_backend(
+                    db,
+                )),
+                operator,
+            )
+            .await?
+            {
                 Some(tokens) => print_demo_tokens(&tokens, &format!("http://{}", config.bind)),
                 None => {
                     eprintln!("The database already holds other data; the demo set was not loaded.")

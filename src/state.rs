@@ -25,19 +25,22 @@ impl AppState {
     pub async fn build(config: Config) -> AppResult<AppState> {
         let db = crate::db::connect(&config).await?;
         crate::db::migrate(&db).await?;
-        AppState::with_db(config, db)
+        AppState::with_db(config, db).await
     }
 
-    pub fn with_db(config: Config, db: DatabaseConnection) -> AppResult<AppState> {
+    /// State over an open, migrated connection; starts listening for events on PostgreSQL.
+    pub async fn with_db(config: Config, db: DatabaseConnection) -> AppResult<AppState> {
         let keys = Keys::load(&config)?;
         let rate_limiter = RateLimiter::per_minute(config.rate_limit_per_minute);
+        let events = EventBus::new(db.get_database_backend());
+        events.listen(&db).await?;
         Ok(AppState {
             db,
             config: Arc::new(config),
             keys: Arc::new(keys),
             token_usage: Arc::new(TokenUsage::default()),
             rate_limiter: Arc::new(rate_limiter),
-            events: EventBus::default(),
+            events,
         })
     }
 }

@@ -162,3 +162,53 @@ impl TransferStatus {
         }
     }
 }
+
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        pub enum $name {
+            $(#[sea_orm(string_value = $text)] $variant,)+
+        }
+
+        impl $name {
+            /// The upper-case name used in the API.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// Kind of control post.
+    CheckpointKind { Road = "ROAD", RailStation = "RAIL_STATION", Airport = "AIRPORT", Seaport = "SEAPORT", InlandWaterway = "INLAND_WATERWAY", BorderGate = "BORDER_GATE" }
+);
+text_enum!(
+    /// Whether a control post is working.
+    CheckpointStatus { Open = "OPEN", Paused = "PAUSED", Closed = "CLOSED" }
+);
+text_enum!(
+    /// Into or out of the province.
+    Direction { Inbound = "INBOUND", Outbound = "OUTBOUND" }
+);
+text_enum!(
+    /// What the people screened travel in.
+    VehicleKind { OnFoot = "ON_FOOT", Motorbike = "MOTORBIKE", Car = "CAR", Bus = "BUS", Truck = "TRUCK", Train = "TRAIN", Boat = "BOAT", Aircraft = "AIRCRAFT", Other = "OTHER" }
+);
+text_enum!(
+    /// COVID-19 test taken at screening.
+    TestKind { None = "NONE", RapidAntigen = "RAPID_ANTIGEN", RtPcr = "RT_PCR" }
+);
+text_enum!(
+    /// Outcome of a test.
+    TestResult { Negative = "NEGATIVE", Positive = "POSITIVE", Pending = "PENDING" }
+);
+text_enum!(
+    /// What the post decided.
+    Decision { Allowed = "ALLOWED", TurnedBack = "TURNED_BACK", Quarantined = "QUARANTINED", ReferredToHealth = "REFERRED_TO_HEALTH" }
+);

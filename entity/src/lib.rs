@@ -2,12 +2,17 @@
 //! Plain data only; rules, finders and permission checks live in the server's domain services.
 
 pub mod agency;
+pub mod alert;
 pub mod api_token;
 pub mod audit_event;
+pub mod checkpoint;
+pub mod checkpoint_staff;
+pub mod checkpoint_status_change;
 pub mod district;
 pub mod enums;
 pub mod idempotency_key;
 pub mod province;
+pub mod screening;
 pub mod stock_event;
 pub mod transfer;
 pub mod vaccine;

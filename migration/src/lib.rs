@@ -15,6 +15,11 @@ mod m20261123_000008_create_transfer;
 mod m20261123_000009_create_stock_event;
 mod m20261123_000010_create_idempotency_key;
 mod m20261123_000011_seed_vaccines;
+mod m20261123_000012_create_checkpoint;
+mod m20261123_000013_create_checkpoint_status_change;
+mod m20261123_000014_create_checkpoint_staff;
+mod m20261123_000015_create_screening;
+mod m20261123_000016_create_alert;
 
 pub struct Migrator;
 
@@ -33,6 +38,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_create_stock_event::Migration),
             Box::new(m20261123_000010_create_idempotency_key::Migration),
             Box::new(m20261123_000011_seed_vaccines::Migration),
+            Box::new(m20261123_000012_create_checkpoint::Migration),
+            Box::new(m20261123_000013_create_checkpoint_status_change::Migration),
+            Box::new(m20261123_000014_create_checkpoint_staff::Migration),
+            Box::new(m20261123_000015_create_screening::Migration),
+            Box::new(m20261123_000016_create_alert::Migration),
         ]
     }
 }

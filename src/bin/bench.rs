@@ -162,7 +162,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         counter.fetch_add(1, Ordering::Relaxed);
     });
     db::migrate(&conn).await?;
-    let state = AppState::with_db(config, conn)?;
+    let state = AppState::with_db(config, conn).await?;
     let tokens = demo::load(&state.db, &state.keys, &state.events, "bench")
         .await?
         .ok_or("database not empty")?;

@@ -3,6 +3,7 @@
 
 pub mod enums;
 pub mod handler;
+pub mod live;
 pub mod loaders;
 pub mod pagination;
 pub mod scalars;

@@ -264,7 +264,7 @@ pub async fn receive_lot(
     }
     let hash = idempotency::request_hash(&input);
     let key = input.idempotency_key.clone();
-    idempotency::once(
+    let (result, _) = idempotency::once(
         db,
         actor,
         "receiveLot",
@@ -325,7 +325,8 @@ pub async fn receive_lot(
             })
         },
     )
-    .await
+    .await?;
+    Ok(result)
 }
 
 /// Creates an empty lot; its balance comes only from ledger movements.
@@ -425,7 +426,7 @@ async fn consume(
     };
     let hash = idempotency::request_hash(&(operation, &input));
     let key = input.idempotency_key.clone();
-    idempotency::once(
+    let (result, _) = idempotency::once(
         db,
         actor,
         operation,
@@ -478,7 +479,8 @@ async fn consume(
             })
         },
     )
-    .await
+    .await?;
+    Ok(result)
 }
 
 /// A physical count of a lot.
@@ -510,7 +512,7 @@ pub async fn adjust_stock(
     validate_reason("reason", Some(&input.reason), true)?;
     let hash = idempotency::request_hash(&input);
     let key = input.idempotency_key.clone();
-    idempotency::once(
+    let (result, _) = idempotency::once(
         db,
         actor,
         "adjustStock",
@@ -561,7 +563,8 @@ pub async fn adjust_stock(
             })
         },
     )
-    .await
+    .await?;
+    Ok(result)
 }
 
 #[derive(Debug, Clone, Default)]

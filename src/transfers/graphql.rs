@@ -7,12 +7,14 @@ use futures_util::Stream;
 
 use super::rebalance::Reason;
 use super::service::{self, NeedBasis, RequestTransfer, SuggestionView, TransferFilter};
+use crate::auth::Actor;
 use crate::districts::graphql::District;
 use crate::events::DomainEvent;
 use crate::graphql::enums::TransferStatus;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::pagination::{Conn, connection, page_request};
 use crate::graphql::{actor, state};
+use crate::state::AppState;
 use crate::stock::graphql::{Vaccine, VaccineLot};
 
 /// Doses moved from a lot of one district to another district.
@@ -523,37 +525,25 @@ impl TransferSubscription {
     ) -> Result<impl Stream<Item = Transfer>> {
         let app = state(ctx).clone();
         let actor = actor(ctx)?.clone();
-        let district = crate::districts::service::find_by_code(&app.db, &district_code).await?;
         crate::policy::require(
             &actor,
             crate::policy::Resource::Transfer,
             crate::policy::Action::Read,
         )?;
-        let receiver = app.events.subscribe();
-        Ok(futures_util::stream::unfold(
-            (receiver, app, actor),
-            move |(mut receiver, app, actor)| async move {
-                loop {
-                    let event = match receiver.recv().await {
-                        Ok(event) => event,
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                    };
-                    let DomainEvent::Transfer {
-                        transfer_id,
-                        from_district_id,
-                        to_district_id,
-                        ..
-                    } = event;
-                    if from_district_id != district.id && to_district_id != district.id {
-                        continue;
-                    }
-                    // The same visibility rule as queries: only transfers the caller may read.
-                    if let Ok(t) = service::get(&app.db, &actor, transfer_id).await {
-                        return Some((Transfer(t), (receiver, app, actor)));
-                    }
-                }
-            },
-        ))
+        let district = crate::districts::service::find_by_code(&app.db, &district_code).await?;
+        let select = move |event: &DomainEvent| match *event {
+            DomainEvent::Transfer {
+                transfer_id,
+                from_district_id,
+                to_district_id,
+            } if from_district_id == district.id || to_district_id == district.id => {
+                Some(transfer_id)
+            }
+            _ => None,
+        };
+        let load = |app: AppState, actor: Actor, id: i32| async move {
+            service::get(&app.db, &actor, id).await.map(Transfer)
+        };
+        Ok(crate::graphql::live::stream(app, actor, select, load))
     }
 }

@@ -77,7 +77,7 @@ pub async fn request(
     check_text("reason", input.reason.as_deref(), false)?;
     let hash = idempotency::request_hash(&input);
     let key = input.idempotency_key.clone();
-    let created = idempotency::once(
+    let (created, is_new) = idempotency::once(
         db,
         actor,
         "requestTransfer",
@@ -85,7 +85,7 @@ pub async fn request(
         &hash,
         existing,
         move |txn| {
-            let (input, actor) = (input.clone(), actor.clone());
+            let (input, actor, events) = (input.clone(), actor.clone(), events.clone());
             Box::pin(async move {
                 let to = find_by_code(txn, &input.to_district_code).await?;
                 if !covers(&scope, &to) {
@@ -167,13 +167,16 @@ pub async fn request(
                     },
                 )
                 .await?;
+                events.stage(txn, &event_of(&created)).await?;
                 let id = i64::from(created.id);
                 Ok((created, id))
             })
         },
     )
     .await?;
-    publish(events, &created);
+    if is_new {
+        events.committed(event_of(&created));
+    }
     Ok(created)
 }
 
@@ -187,13 +190,12 @@ fn existing(txn: &DatabaseTransaction, id: i64) -> TxnFuture<'_, transfer::Model
     })
 }
 
-fn publish(events: &EventBus, t: &transfer::Model) {
-    events.publish(DomainEvent::Transfer {
+fn event_of(t: &transfer::Model) -> DomainEvent {
+    DomainEvent::Transfer {
         transfer_id: t.id,
         from_district_id: t.from_district_id,
         to_district_id: t.to_district_id,
-        status: t.status,
-    });
+    }
 }
 
 /// One workflow step: who takes it, from which status, and what it does besides moving the status.
@@ -537,8 +539,9 @@ async fn step(
     for (lot_id, movement) in movements {
         stock::apply(txn, actor, lot_id, movement).await?;
     }
+    events.stage(txn, &event_of(&after)).await?;
     write.commit().await?;
-    publish(events, &after);
+    events.committed(event_of(&after));
     Ok(after)
 }
 

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// A screening that health must follow up: a positive test, symptoms, or a referral or quarantine.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "alert")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub screening_id: i64,
+    /// District whose health centre follows up: the destination, else the checkpoint's district.
+    pub district_id: i32,
+    /// Comma-separated reasons: POSITIVE_TEST, SYMPTOMS, QUARANTINED, REFERRED_TO_HEALTH.
+    pub reasons: String,
+    pub created_at: DateTimeUtc,
+    pub acknowledged_at: Option<DateTimeUtc>,
+    pub acknowledged_by: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
