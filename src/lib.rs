@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod checkpoints;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -21,6 +21,8 @@ pub enum Resource {
     ScreeningPersonal,
     /// Vaccine lots and their stock events.
     Stock,
+    /// Alerts raised by screenings for health to follow up; `Write` is acknowledging.
+    Alert,
     Transfer,
     Report,
     AuditEvent,
@@ -29,12 +31,13 @@ pub enum Resource {
 }
 
 impl Resource {
-    pub const ALL: [Resource; 9] = [
+    pub const ALL: [Resource; 10] = [
         Resource::DistrictProfile,
         Resource::Checkpoint,
         Resource::Screening,
         Resource::ScreeningPersonal,
         Resource::Stock,
+        Resource::Alert,
         Resource::Transfer,
         Resource::Report,
         Resource::AuditEvent,
@@ -144,6 +147,11 @@ const GRANTS: &[Grant] = &[
     Grant(PC,  Stock, R, Any, All),
     Grant(ST,  Stock, R, Any, All),
     Grant(ADM, Stock, R, Any, All),
+
+    Grant(HE,  Alert, R, Any, All),
+    Grant(HE,  Alert, W, Any, All),
+    Grant(ST,  Alert, R, Any, All),
+    Grant(ADM, Alert, R, Any, All),
 
     Grant(HE,  Transfer, R, Any, All),
     Grant(HE,  Transfer, W, Any, All),
@@ -292,6 +300,7 @@ mod tests {
         (Screening, ["R W", "R W", "R W", "R W", "R", "R", "R"]),
         (ScreeningPersonal, ["R", "R", "", "R~", "", "", ""]),
         (Stock, ["R W", "", "", "", "R", "R", "R"]),
+        (Alert, ["R W", "", "", "", "", "R", "R"]),
         (Transfer, ["R W A*", "", "R~", "", "R", "R", "R"]),
         (Report, ["R W A*", "R", "R~", "R", "R W", "R", "R"]),
         (AuditEvent, ["", "", "", "", "", "R", "R"]),
@@ -345,7 +354,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cells, 9 * 7 * 4 * 3 * 2);
+        assert_eq!(cells, 10 * 7 * 4 * 3 * 2);
     }
 
     fn check_scope(scope: Scope, token: &str, district: Option<i32>, kind: AgencyKind) {

@@ -1,0 +1,3 @@
+//! Checkpoints, their status history and staffing, screenings, and the alerts screenings raise.
+
+pub mod service;
