@@ -1,3 +1,4 @@
 //! Checkpoints, their status history and staffing, screenings, and the alerts screenings raise.
 
+pub mod graphql;
 pub mod service;

@@ -84,3 +84,105 @@ pub enum TransferStatus {
     /// Called off before dispatch; any reservation released.
     Cancelled,
 }
+
+/// Kind of control post.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "CheckpointKind", remote = "entity::CheckpointKind")]
+pub enum CheckpointKind {
+    /// On a road.
+    Road,
+    /// At a railway station.
+    RailStation,
+    /// At an airport.
+    Airport,
+    /// At a seaport.
+    Seaport,
+    /// At an inland waterway dock.
+    InlandWaterway,
+    /// At a border gate.
+    BorderGate,
+}
+
+/// Whether a control post is working.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "CheckpointStatus", remote = "entity::CheckpointStatus")]
+pub enum CheckpointStatus {
+    /// Working: screenings are recorded.
+    Open,
+    /// Suspended for now.
+    Paused,
+    /// Shut down.
+    Closed,
+}
+
+/// Into or out of the province.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "Direction", remote = "entity::Direction")]
+pub enum Direction {
+    /// Entering.
+    Inbound,
+    /// Leaving.
+    Outbound,
+}
+
+/// What the people screened travel in.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "VehicleKind", remote = "entity::VehicleKind")]
+pub enum VehicleKind {
+    /// On foot.
+    OnFoot,
+    /// Motorbike.
+    Motorbike,
+    /// Car.
+    Car,
+    /// Bus or coach.
+    Bus,
+    /// Truck.
+    Truck,
+    /// Train.
+    Train,
+    /// Boat.
+    Boat,
+    /// Aircraft.
+    Aircraft,
+    /// Anything else.
+    Other,
+}
+
+/// COVID-19 test taken at screening.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "TestKind", remote = "entity::TestKind")]
+pub enum TestKind {
+    /// No test.
+    None,
+    /// Rapid antigen test.
+    RapidAntigen,
+    /// RT-PCR test.
+    RtPcr,
+}
+
+/// Outcome of a test.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "TestResult", remote = "entity::TestResult")]
+pub enum TestResult {
+    /// Negative.
+    Negative,
+    /// Positive.
+    Positive,
+    /// Not known yet.
+    Pending,
+}
+
+/// What the post decided.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "Decision", remote = "entity::Decision")]
+pub enum Decision {
+    /// Let through.
+    Allowed,
+    /// Sent back.
+    TurnedBack,
+    /// Sent to quarantine.
+    Quarantined,
+    /// Handed to health for follow-up.
+    ReferredToHealth,
+}

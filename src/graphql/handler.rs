@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::AppSchema;
 use super::loaders::Loaders;
 use crate::auth::{self, Actor};
+use crate::checkpoints::graphql::PersonalReads;
 use crate::error::{AppError, code};
 use crate::state::AppState;
 
@@ -199,8 +200,17 @@ async fn execute(
             return error_response(StatusCode::METHOD_NOT_ALLOWED, &err, rid.as_deref());
         }
     }
-    let request = request.data(Loaders::new(&gql.app.db)).data(actor);
-    let response = finish(gql.schema.execute(request).await, rid.as_deref());
+    let reads = PersonalReads::default();
+    let request = request
+        .data(Loaders::new(&gql.app.db))
+        .data(actor.clone())
+        .data(reads.clone());
+    let response = gql.schema.execute(request).await;
+    // No personal data leaves without its audit row.
+    if let Err(err) = reads.flush(&gql.app, &actor).await {
+        return error_response(status_of(&err), &err, rid.as_deref());
+    }
+    let response = finish(response, rid.as_deref());
     let mut http = Json(response).into_response();
     http.headers_mut().insert(
         header::CACHE_CONTROL,

@@ -4,10 +4,14 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{agency, district, province, vaccine, vaccine_lot};
+use entity::{
+    agency, checkpoint, checkpoint_staff, checkpoint_status_change, district, province, vaccine,
+    vaccine_lot,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::admin::service::agencies_by_ids;
+use crate::checkpoints::service as checkpoints;
 use crate::districts::service::{districts_by_ids, provinces_by_ids};
 use crate::stock::service::{lots_by_ids, vaccines_by_ids};
 
@@ -17,6 +21,9 @@ pub struct Loaders {
     pub agencies: DataLoader<AgencyLoader>,
     pub vaccines: DataLoader<VaccineLoader>,
     pub lots: DataLoader<LotLoader>,
+    pub checkpoints: DataLoader<CheckpointLoader>,
+    pub status_history: DataLoader<StatusHistoryLoader>,
+    pub staff: DataLoader<StaffLoader>,
 }
 
 impl Loaders {
@@ -27,6 +34,9 @@ impl Loaders {
             agencies: DataLoader::new(AgencyLoader(db.clone()), tokio::spawn),
             vaccines: DataLoader::new(VaccineLoader(db.clone()), tokio::spawn),
             lots: DataLoader::new(LotLoader(db.clone()), tokio::spawn),
+            checkpoints: DataLoader::new(CheckpointLoader(db.clone()), tokio::spawn),
+            status_history: DataLoader::new(StatusHistoryLoader(db.clone()), tokio::spawn),
+            staff: DataLoader::new(StaffLoader(db.clone()), tokio::spawn),
         }
     }
 }
@@ -35,6 +45,11 @@ pub struct ProvinceLoader(DatabaseConnection);
 pub struct DistrictLoader(DatabaseConnection);
 pub struct AgencyLoader(DatabaseConnection);
 pub struct VaccineLoader(DatabaseConnection);
+pub struct CheckpointLoader(DatabaseConnection);
+/// Status history of a checkpoint, oldest first.
+pub struct StatusHistoryLoader(DatabaseConnection);
+/// Agencies staffing a checkpoint.
+pub struct StaffLoader(DatabaseConnection);
 /// Lots by id, for nesting a lot under a transfer or ledger row the caller may already see.
 pub struct LotLoader(DatabaseConnection);
 
@@ -100,5 +115,44 @@ impl Loader<i32> for LotLoader {
             .into_iter()
             .map(|m| (m.id, m))
             .collect())
+    }
+}
+
+impl Loader<i32> for CheckpointLoader {
+    type Value = checkpoint::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        Ok(checkpoints::checkpoints_by_ids(&self.0, keys)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect())
+    }
+}
+
+impl Loader<i32> for StatusHistoryLoader {
+    type Value = Vec<checkpoint_status_change::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let mut out: HashMap<i32, Self::Value> = HashMap::new();
+        for change in checkpoints::status_history(&self.0, keys).await? {
+            out.entry(change.checkpoint_id).or_default().push(change);
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<i32> for StaffLoader {
+    type Value = Vec<checkpoint_staff::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let mut out: HashMap<i32, Self::Value> = HashMap::new();
+        for s in checkpoints::staff(&self.0, keys).await? {
+            out.entry(s.checkpoint_id).or_default().push(s);
+        }
+        Ok(out)
     }
 }

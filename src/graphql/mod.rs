@@ -13,6 +13,7 @@ use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 
 use crate::admin::graphql::{AdminMutation, AdminQuery};
 use crate::auth::Actor;
+use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, CheckpointSubscription};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -21,13 +22,20 @@ use crate::transfers::graphql::{TransferMutation, TransferQuery, TransferSubscri
 
 /// Everything that can be read. Lists are Relay connections limited to the caller's scope.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(DistrictQuery, StockQuery, TransferQuery, AdminQuery);
+pub struct QueryRoot(
+    DistrictQuery,
+    CheckpointQuery,
+    StockQuery,
+    TransferQuery,
+    AdminQuery,
+);
 
 /// Everything that can be changed. Each mutation takes one `input` and is audited; a failed one
 /// changes nothing.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     DistrictMutation,
+    CheckpointMutation,
     StockMutation,
     TransferMutation,
     AdminMutation,
@@ -35,7 +43,7 @@ pub struct MutationRoot(
 
 /// Live updates over `/graphql/ws` (graphql-transport-ws).
 #[derive(MergedSubscription, Default)]
-pub struct SubscriptionRoot(TransferSubscription);
+pub struct SubscriptionRoot(CheckpointSubscription, TransferSubscription);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
