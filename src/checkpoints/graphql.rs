@@ -158,19 +158,34 @@ impl Screening {
     /// The value of a personal field, if the caller may read it (and the read is logged). Otherwise null,
     /// with a FORBIDDEN error at the field's path and the rest of the record served. (The error is added
     /// here rather than returned: returned, the library would drop the field from `data` altogether.)
-    async fn personal<'a>(&'a self, ctx: &Context<'_>, field: &'static str, value: &'a Option<String>) -> Result<Option<&'a str>> {
+    async fn personal<'a>(
+        &'a self,
+        ctx: &Context<'_>,
+        field: &'static str,
+        value: &'a Option<String>,
+    ) -> Result<Option<&'a str>> {
         let actor = actor(ctx)?;
-        let staff = ctx.data_unchecked::<Loaders>().staff.load_one(self.0.checkpoint_id).await?.unwrap_or_default();
+        let staff = ctx
+            .data_unchecked::<Loaders>()
+            .staff
+            .load_one(self.0.checkpoint_id)
+            .await?
+            .unwrap_or_default();
         let staffed_by: Vec<i32> = staff.iter().map(|s| s.agency_id).collect();
         if !service::may_read_personal(actor, &self.0, &staffed_by) {
-            let denied: async_graphql::Error = AppError::forbidden(format!("{field} is personal data your agency may not read")).into();
+            let denied: async_graphql::Error =
+                AppError::forbidden(format!("{field} is personal data your agency may not read"))
+                    .into();
             ctx.add_error(ctx.set_error_path(denied.into_server_error(ctx.item.pos)));
             return Ok(None);
         }
         match ctx.data_opt::<PersonalReads>() {
             Some(reads) => reads.add(self.0.id, field),
             // Outside an HTTP request (a subscription): log the read at once.
-            None => service::audit_personal_reads(&state(ctx).db, actor, vec![(self.0.id, vec![field])]).await?,
+            None => {
+                service::audit_personal_reads(&state(ctx).db, actor, vec![(self.0.id, vec![field])])
+                    .await?
+            }
         }
         Ok(value.as_deref())
     }

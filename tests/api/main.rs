@@ -6,6 +6,7 @@
 
 mod admin;
 mod auth;
+mod checkpoints;
 mod cli;
 mod districts;
 mod helpers;
