@@ -359,7 +359,14 @@ pub async fn seed_stock(
 /// Checkpoints: code, name, district, kind, route marker, open? Names are illustrative where the
 /// public record gives none: Thanh Hóa kept seven posts and paused five on 19/10/2021.
 /// code, name, district code, kind, route marker, open.
-type DemoCheckpoint = (&'static str, &'static str, &'static str, entity::CheckpointKind, Option<&'static str>, bool);
+type DemoCheckpoint = (
+    &'static str,
+    &'static str,
+    &'static str,
+    entity::CheckpointKind,
+    Option<&'static str>,
+    bool,
+);
 
 const CHECKPOINTS: [DemoCheckpoint; 12] = {
     use entity::CheckpointKind::*;

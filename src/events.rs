@@ -3,9 +3,7 @@
 //! that LISTENs, this one included. On SQLite (one process) it is handed to local subscribers after
 //! commit.
 
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
@@ -78,12 +76,12 @@ impl EventBus {
 
     /// On PostgreSQL: LISTEN now (so nothing committed from here on is missed), then relay notifications
     /// to local subscribers in the background; the listener reconnects by itself after a lost connection.
-    pub async fn listen(&self, db: &DatabaseConnection) -> AppResult<()> {
+    /// It keeps a connection of its own, outside the request pool.
+    pub async fn listen(&self, database_url: &str) -> AppResult<()> {
         if !self.through_postgres {
             return Ok(());
         }
-        let pool = db.get_postgres_connection_pool().clone();
-        let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(&pool)
+        let mut listener = sea_orm::sqlx::postgres::PgListener::connect(database_url)
             .await
             .map_err(|e| AppError::Internal(format!("listen: {e}")))?;
         listener

@@ -33,7 +33,7 @@ impl AppState {
         let keys = Keys::load(&config)?;
         let rate_limiter = RateLimiter::per_minute(config.rate_limit_per_minute);
         let events = EventBus::new(db.get_database_backend());
-        events.listen(&db).await?;
+        events.listen(&config.database_url).await?;
         Ok(AppState {
             db,
             config: Arc::new(config),
