@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Change};
 use crate::auth::Actor;
-use crate::districts::service::find_by_code;
+use crate::districts::service::{find_by_code, in_district};
 use crate::error::{AppError, AppResult};
 use crate::events::{DomainEvent, EventBus};
 use crate::idempotency;
@@ -83,15 +83,7 @@ pub async fn list_checkpoints(
     };
     let mut cond = Condition::all().add(scope_filter(scope, checkpoint::Column::DistrictId));
     if let Some(code) = &filter.district_code {
-        cond = cond.add(
-            checkpoint::Column::DistrictId.in_subquery(
-                Query::select()
-                    .column(district::Column::Id)
-                    .from(district::Entity)
-                    .and_where(Expr::col(district::Column::Code).eq(code.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(in_district(checkpoint::Column::DistrictId, code.as_str()));
     }
     if let Some(kind) = filter.kind {
         cond = cond.add(checkpoint::Column::Kind.eq(kind));
@@ -839,15 +831,7 @@ fn screening_condition(scope: Scope, filter: &ScreeningFilter) -> Condition {
         );
     }
     if let Some(code) = &filter.district_code {
-        cond = cond.add(
-            screening::Column::DistrictId.in_subquery(
-                Query::select()
-                    .column(district::Column::Id)
-                    .from(district::Entity)
-                    .and_where(Expr::col(district::Column::Code).eq(code.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(in_district(screening::Column::DistrictId, code.as_str()));
     }
     if let Some(v) = filter.from {
         cond = cond.add(screening::Column::RecordedAt.gte(v));
@@ -1046,15 +1030,7 @@ pub async fn list_alerts(
     };
     let mut cond = alert_condition(scope);
     if let Some(code) = &filter.district_code {
-        cond = cond.add(
-            alert::Column::DistrictId.in_subquery(
-                Query::select()
-                    .column(district::Column::Id)
-                    .from(district::Entity)
-                    .and_where(Expr::col(district::Column::Code).eq(code.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(in_district(alert::Column::DistrictId, code.as_str()));
     }
     match filter.acknowledged {
         Some(true) => cond = cond.add(alert::Column::AcknowledgedAt.is_not_null()),

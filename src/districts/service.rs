@@ -102,6 +102,17 @@ pub async fn get(db: &DatabaseConnection, actor: &Actor, code: &str) -> AppResul
     Ok(found)
 }
 
+/// Rows whose district column points at the district with this code, as a filter.
+pub fn in_district(column: impl ColumnTrait, code: &str) -> sea_orm::sea_query::SimpleExpr {
+    column.in_subquery(
+        Query::select()
+            .column(district::Column::Id)
+            .from(district::Entity)
+            .and_where(Expr::col(district::Column::Code).eq(code))
+            .to_owned(),
+    )
+}
+
 pub async fn find_by_code<C: ConnectionTrait>(db: &C, code: &str) -> AppResult<district::Model> {
     district::Entity::find()
         .filter(district::Column::Code.eq(code))

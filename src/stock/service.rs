@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Change};
 use crate::auth::Actor;
-use crate::districts::service::find_by_code;
+use crate::districts::service::{find_by_code, in_district};
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, TxnFuture};
 use crate::pagination::{self, Page, PageRequest};
@@ -36,6 +36,17 @@ pub async fn find_vaccine<C: ConnectionTrait>(db: &C, code: &str) -> AppResult<v
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("vaccine", code))
+}
+
+/// Rows whose vaccine column points at the vaccine with this code, as a filter.
+pub fn in_vaccine(column: impl ColumnTrait, code: &str) -> sea_orm::sea_query::SimpleExpr {
+    column.in_subquery(
+        Query::select()
+            .column(vaccine::Column::Id)
+            .from(vaccine::Entity)
+            .and_where(Expr::col(vaccine::Column::Code).eq(code))
+            .to_owned(),
+    )
 }
 
 pub async fn vaccines_by_ids(
@@ -589,26 +600,10 @@ pub async fn list_lots(
     };
     let mut cond = Condition::all().add(scope.district_filter(vaccine_lot::Column::DistrictId));
     if let Some(code) = &filter.district_code {
-        cond = cond.add(
-            vaccine_lot::Column::DistrictId.in_subquery(
-                Query::select()
-                    .column(district::Column::Id)
-                    .from(district::Entity)
-                    .and_where(Expr::col(district::Column::Code).eq(code.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(in_district(vaccine_lot::Column::DistrictId, code.as_str()));
     }
     if let Some(code) = &filter.vaccine_code {
-        cond = cond.add(
-            vaccine_lot::Column::VaccineId.in_subquery(
-                Query::select()
-                    .column(vaccine::Column::Id)
-                    .from(vaccine::Entity)
-                    .and_where(Expr::col(vaccine::Column::Code).eq(code.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(in_vaccine(vaccine_lot::Column::VaccineId, code.as_str()));
     }
     let today = crate::clock::today();
     if let Some(days) = filter.expiring_within_days {
@@ -659,15 +654,7 @@ pub async fn list_events(
         .cond_where(scope.district_filter(vaccine_lot::Column::DistrictId))
         .to_owned();
     if let Some(code) = &filter.district_code {
-        lots.and_where(
-            vaccine_lot::Column::DistrictId.in_subquery(
-                Query::select()
-                    .column(district::Column::Id)
-                    .from(district::Entity)
-                    .and_where(Expr::col(district::Column::Code).eq(code.as_str()))
-                    .to_owned(),
-            ),
-        );
+        lots.and_where(in_district(vaccine_lot::Column::DistrictId, code.as_str()));
     }
     let mut cond = Condition::all().add(stock_event::Column::LotId.in_subquery(lots));
     if let Some(id) = filter.lot_id {

@@ -5,10 +5,8 @@
 //! audited in its own transaction.
 
 use chrono::{Duration, Utc};
-use entity::{
-    StockEventKind, TransferStatus, district, stock_event, transfer, vaccine, vaccine_lot,
-};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use entity::{StockEventKind, TransferStatus, district, stock_event, transfer, vaccine_lot};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
     FromQueryResult, NotSet, QueryFilter, QuerySelect, RelationTrait, Set,
@@ -18,7 +16,7 @@ use serde::Serialize;
 use super::rebalance::{self, DistrictNeed, LotStock, Params, Reason};
 use crate::audit::{self, Change};
 use crate::auth::Actor;
-use crate::districts::service::find_by_code;
+use crate::districts::service::{find_by_code, in_district};
 use crate::error::{AppError, AppResult};
 use crate::events::{DomainEvent, EventBus};
 use crate::idempotency::{self, TxnFuture};
@@ -615,27 +613,17 @@ pub async fn list(
         cond = cond.add(transfer::Column::Status.eq(status));
     }
     if let Some(code) = &filter.district_code {
-        let ids = Query::select()
-            .column(district::Column::Id)
-            .from(district::Entity)
-            .and_where(Expr::col(district::Column::Code).eq(code.as_str()))
-            .to_owned();
         cond = cond.add(
             Condition::any()
-                .add(transfer::Column::FromDistrictId.in_subquery(ids.clone()))
-                .add(transfer::Column::ToDistrictId.in_subquery(ids)),
+                .add(in_district(transfer::Column::FromDistrictId, code))
+                .add(in_district(transfer::Column::ToDistrictId, code)),
         );
     }
     if let Some(code) = &filter.vaccine_code {
-        cond = cond.add(
-            transfer::Column::VaccineId.in_subquery(
-                Query::select()
-                    .column(vaccine::Column::Id)
-                    .from(vaccine::Entity)
-                    .and_where(Expr::col(vaccine::Column::Code).eq(code.as_str()))
-                    .to_owned(),
-            ),
-        );
+        cond = cond.add(stock::in_vaccine(
+            transfer::Column::VaccineId,
+            code.as_str(),
+        ));
     }
     pagination::fetch(
         db,
