@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Message, http::HeaderValue};
@@ -66,6 +67,28 @@ async fn websocket_connections_are_authenticated_at_init() {
     );
     let ack = init(server.addr, json!({ "token": app.token("police") })).await;
     assert!(matches!(ack, Message::Text(_)));
+    // A revoked token is refused at init, like a forged one.
+    let viewer = app.issue("steering", entity::Role::Viewer).await;
+    let jti = app
+        .scalar("SELECT CAST(MAX(id) AS BIGINT) AS n FROM api_token")
+        .await;
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE api_token SET revoked_at = created_at WHERE id = {jti}"
+        ))
+        .await
+        .expect("revoke");
+    assert_eq!(
+        close_code(
+            &init(
+                server.addr,
+                json!({ "Authorization": format!("Bearer {viewer}") })
+            )
+            .await
+        ),
+        Some(4403)
+    );
 }
 
 #[tokio::test]
