@@ -141,16 +141,6 @@ pub async fn staff(
         .await?)
 }
 
-pub async fn checkpoints_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<Vec<checkpoint::Model>> {
-    Ok(checkpoint::Entity::find()
-        .filter(checkpoint::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?)
-}
-
 /// A checkpoint's details. On update, `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CheckpointInput {

@@ -281,29 +281,6 @@ fn validate(current: &district::Model, input: &DistrictUpdate) -> AppResult<()> 
     Ok(())
 }
 
-/// Provinces by id, for resolving a district's province.
-pub async fn provinces_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<Vec<province::Model>> {
-    Ok(province::Entity::find()
-        .filter(province::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?)
-}
-
-/// Districts by id, without a policy check: only for nesting a district the caller already reaches
-/// through a record it may read (its own agency, a token it manages).
-pub async fn districts_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<Vec<district::Model>> {
-    Ok(district::Entity::find()
-        .filter(district::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,20 +8,63 @@ use entity::{
     agency, checkpoint, checkpoint_staff, checkpoint_status_change, district, province, vaccine,
     vaccine_lot,
 };
-use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::admin::service::agencies_by_ids;
 use crate::checkpoints::service as checkpoints;
-use crate::districts::service::{districts_by_ids, provinces_by_ids};
-use crate::stock::service::{lots_by_ids, vaccines_by_ids};
+use crate::error::AppError;
+
+/// Loads rows of one table by id, many ids in one query. No policy check: only for nesting a record
+/// under one the caller was already allowed to read (the district of a lot it sees, the agency of a token
+/// it manages).
+pub struct ById<E: EntityTrait> {
+    db: DatabaseConnection,
+    id: E::Column,
+    key: fn(&E::Model) -> i32,
+}
+
+impl<E: EntityTrait> ById<E> {
+    fn loader(
+        db: &DatabaseConnection,
+        id: E::Column,
+        key: fn(&E::Model) -> i32,
+    ) -> DataLoader<ById<E>> {
+        DataLoader::new(
+            ById {
+                db: db.clone(),
+                id,
+                key,
+            },
+            tokio::spawn,
+        )
+    }
+}
+
+impl<E> Loader<i32> for ById<E>
+where
+    E: EntityTrait + Send + Sync + 'static,
+    E::Model: Send + Sync + Clone + 'static,
+    E::Column: Send + Sync,
+{
+    type Value = E::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = E::find()
+            .filter(self.id.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(|m| ((self.key)(&m), m)).collect())
+    }
+}
 
 pub struct Loaders {
-    pub provinces: DataLoader<ProvinceLoader>,
-    pub districts: DataLoader<DistrictLoader>,
-    pub agencies: DataLoader<AgencyLoader>,
-    pub vaccines: DataLoader<VaccineLoader>,
-    pub lots: DataLoader<LotLoader>,
-    pub checkpoints: DataLoader<CheckpointLoader>,
+    pub provinces: DataLoader<ById<province::Entity>>,
+    pub districts: DataLoader<ById<district::Entity>>,
+    pub agencies: DataLoader<ById<agency::Entity>>,
+    pub vaccines: DataLoader<ById<vaccine::Entity>>,
+    pub lots: DataLoader<ById<vaccine_lot::Entity>>,
+    pub checkpoints: DataLoader<ById<checkpoint::Entity>>,
     pub status_history: DataLoader<StatusHistoryLoader>,
     pub staff: DataLoader<StaffLoader>,
 }
@@ -29,107 +72,22 @@ pub struct Loaders {
 impl Loaders {
     pub fn new(db: &DatabaseConnection) -> Loaders {
         Loaders {
-            provinces: DataLoader::new(ProvinceLoader(db.clone()), tokio::spawn),
-            districts: DataLoader::new(DistrictLoader(db.clone()), tokio::spawn),
-            agencies: DataLoader::new(AgencyLoader(db.clone()), tokio::spawn),
-            vaccines: DataLoader::new(VaccineLoader(db.clone()), tokio::spawn),
-            lots: DataLoader::new(LotLoader(db.clone()), tokio::spawn),
-            checkpoints: DataLoader::new(CheckpointLoader(db.clone()), tokio::spawn),
+            provinces: ById::loader(db, province::Column::Id, |m: &province::Model| m.id),
+            districts: ById::loader(db, district::Column::Id, |m: &district::Model| m.id),
+            agencies: ById::loader(db, agency::Column::Id, |m: &agency::Model| m.id),
+            vaccines: ById::loader(db, vaccine::Column::Id, |m: &vaccine::Model| m.id),
+            lots: ById::loader(db, vaccine_lot::Column::Id, |m: &vaccine_lot::Model| m.id),
+            checkpoints: ById::loader(db, checkpoint::Column::Id, |m: &checkpoint::Model| m.id),
             status_history: DataLoader::new(StatusHistoryLoader(db.clone()), tokio::spawn),
             staff: DataLoader::new(StaffLoader(db.clone()), tokio::spawn),
         }
     }
 }
 
-pub struct ProvinceLoader(DatabaseConnection);
-pub struct DistrictLoader(DatabaseConnection);
-pub struct AgencyLoader(DatabaseConnection);
-pub struct VaccineLoader(DatabaseConnection);
-pub struct CheckpointLoader(DatabaseConnection);
 /// Status history of a checkpoint, oldest first.
 pub struct StatusHistoryLoader(DatabaseConnection);
 /// Agencies staffing a checkpoint.
 pub struct StaffLoader(DatabaseConnection);
-/// Lots by id, for nesting a lot under a transfer or ledger row the caller may already see.
-pub struct LotLoader(DatabaseConnection);
-
-impl Loader<i32> for ProvinceLoader {
-    type Value = province::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        Ok(provinces_by_ids(&self.0, keys)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect())
-    }
-}
-
-impl Loader<i32> for DistrictLoader {
-    type Value = district::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        Ok(districts_by_ids(&self.0, keys)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect())
-    }
-}
-
-impl Loader<i32> for AgencyLoader {
-    type Value = agency::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        Ok(agencies_by_ids(&self.0, keys)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect())
-    }
-}
-
-impl Loader<i32> for VaccineLoader {
-    type Value = vaccine::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        Ok(vaccines_by_ids(&self.0, keys)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect())
-    }
-}
-
-impl Loader<i32> for LotLoader {
-    type Value = vaccine_lot::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        Ok(lots_by_ids(&self.0, keys)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect())
-    }
-}
-
-impl Loader<i32> for CheckpointLoader {
-    type Value = checkpoint::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        Ok(checkpoints::checkpoints_by_ids(&self.0, keys)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect())
-    }
-}
 
 impl Loader<i32> for StatusHistoryLoader {
     type Value = Vec<checkpoint_status_change::Model>;

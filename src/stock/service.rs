@@ -49,26 +49,6 @@ pub fn in_vaccine(column: impl ColumnTrait, code: &str) -> sea_orm::sea_query::S
     )
 }
 
-pub async fn vaccines_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<Vec<vaccine::Model>> {
-    Ok(vaccine::Entity::find()
-        .filter(vaccine::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?)
-}
-
-pub async fn lots_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i32],
-) -> AppResult<Vec<vaccine_lot::Model>> {
-    Ok(vaccine_lot::Entity::find()
-        .filter(vaccine_lot::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?)
-}
-
 /// Doses that can still be used or moved: on hand minus reserved.
 pub fn available(lot: &vaccine_lot::Model) -> i64 {
     lot.doses_on_hand - lot.doses_reserved
