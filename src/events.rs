@@ -25,6 +25,10 @@ pub enum DomainEvent {
         alert_id: i64,
         district_id: i32,
     },
+    Report {
+        report_id: i32,
+        district_id: i32,
+    },
 }
 
 /// Fan-out to this process's subscribers. Slow subscribers lose the oldest events rather than slowing

@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod pagination;
 pub mod policy;
 pub mod ratelimit;
+pub mod reports;
 pub mod server;
 pub mod state;
 pub mod stock;

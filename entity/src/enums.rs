@@ -212,3 +212,11 @@ text_enum!(
     /// What the post decided.
     Decision { Allowed = "ALLOWED", TurnedBack = "TURNED_BACK", Quarantined = "QUARANTINED", ReferredToHealth = "REFERRED_TO_HEALTH" }
 );
+text_enum!(
+    /// Kind of report.
+    ReportKind { DailyVaccination = "DAILY_VACCINATION", WeeklyEpidemic = "WEEKLY_EPIDEMIC", VaccinationCensus = "VACCINATION_CENSUS" }
+);
+text_enum!(
+    /// Where a report stands.
+    ReportStatus { Draft = "DRAFT", Submitted = "SUBMITTED", Accepted = "ACCEPTED", Returned = "RETURNED" }
+);

@@ -12,6 +12,8 @@ pub mod district;
 pub mod enums;
 pub mod idempotency_key;
 pub mod province;
+pub mod report;
+pub mod report_call;
 pub mod screening;
 pub mod stock_event;
 pub mod transfer;

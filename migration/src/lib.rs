@@ -20,6 +20,8 @@ mod m20261123_000013_create_checkpoint_status_change;
 mod m20261123_000014_create_checkpoint_staff;
 mod m20261123_000015_create_screening;
 mod m20261123_000016_create_alert;
+mod m20261123_000017_create_report_call;
+mod m20261123_000018_create_report;
 
 pub struct Migrator;
 
@@ -43,6 +45,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000014_create_checkpoint_staff::Migration),
             Box::new(m20261123_000015_create_screening::Migration),
             Box::new(m20261123_000016_create_alert::Migration),
+            Box::new(m20261123_000017_create_report_call::Migration),
+            Box::new(m20261123_000018_create_report::Migration),
         ]
     }
 }

@@ -1,0 +1,4 @@
+//! Reports, report calls, deadlines, reconciliation between sources, epidemic levels.
+
+pub mod levels;
+pub mod service;
