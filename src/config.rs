@@ -68,6 +68,9 @@ pub struct ServeArgs {
     /// Maximum database connections in the pool.
     #[arg(long, env = "LIENTHONG_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
+    /// JSON file with the epidemic-level rule table (decision, caseBands, coverageThreshold, matrix).
+    #[arg(long, env = "LIENTHONG_EPIDEMIC_RULES_FILE")]
+    pub epidemic_rules_file: Option<PathBuf>,
     /// Requests per minute allowed for one token.
     #[arg(long, env = "LIENTHONG_RATE_LIMIT_PER_MINUTE", default_value_t = 1200)]
     pub rate_limit_per_minute: u32,
@@ -110,6 +113,8 @@ pub struct Config {
     pub token_leeway_secs: u64,
     /// How often `last_used_at` of tokens is written back.
     pub token_usage_flush: Duration,
+    /// The epidemic-level rule table in force (Decision 4800/QĐ-BYT unless a file gives another).
+    pub epidemic_rules: crate::reports::levels::RuleTable,
 }
 
 impl Config {
@@ -138,10 +143,15 @@ impl Config {
             token_audience: "lienthong-api".into(),
             token_leeway_secs: 10,
             token_usage_flush: Duration::from_secs(60),
+            epidemic_rules: crate::reports::levels::RuleTable::default(),
         }
     }
 
-    pub fn from_args(common: &ConfigArgs, serve: Option<&ServeArgs>, demo: bool) -> Self {
+    pub fn from_args(
+        common: &ConfigArgs,
+        serve: Option<&ServeArgs>,
+        demo: bool,
+    ) -> Result<Self, String> {
         let mut config = Config::new(common.database_url.clone());
         config.jwt_secret = common.jwt_secret.clone();
         config.jwt_secret_file = common.jwt_secret_file.clone();
@@ -162,8 +172,14 @@ impl Config {
             config.request_timeout = Duration::from_secs(serve.request_timeout_secs.max(1));
             config.db_max_connections = serve.db_max_connections.max(1);
             config.rate_limit_per_minute = serve.rate_limit_per_minute.max(1);
+            if let Some(path) = &serve.epidemic_rules_file {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                config.epidemic_rules =
+                    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
         }
-        config
+        Ok(config)
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -155,11 +155,13 @@ async fn run(cli: Cli, operator: &str) -> AppResult<()> {
             Ok(())
         }
         Command::Serve { demo, serve } => {
-            let config = Config::from_args(&cli.config, Some(&serve), demo);
+            let config = Config::from_args(&cli.config, Some(&serve), demo)
+                .map_err(|e| AppError::bad_input("epidemicRulesFile", e))?;
             run_server(config, demo, operator).await
         }
         command => {
-            let config = Config::from_args(&cli.config, None, false);
+            let config = Config::from_args(&cli.config, None, false)
+                .map_err(|e| AppError::bad_input("config", e))?;
             let db = db::connect(&config).await?;
             db::migrate(&db).await?;
             run_admin(command, &config, &db, operator).await

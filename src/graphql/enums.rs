@@ -186,3 +186,29 @@ pub enum Decision {
     /// Handed to health for follow-up.
     ReferredToHealth,
 }
+
+/// Kind of report.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "ReportKind", remote = "entity::ReportKind")]
+pub enum ReportKind {
+    /// Daily vaccination progress, due 17:00 the same day.
+    DailyVaccination,
+    /// Weekly epidemic figures, due before Wednesday of the following week; period is the week's Monday.
+    WeeklyEpidemic,
+    /// A census of adults and their vaccination, answering a report call.
+    VaccinationCensus,
+}
+
+/// Where a report stands.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "ReportStatus", remote = "entity::ReportStatus")]
+pub enum ReportStatus {
+    /// Being written; editable.
+    Draft,
+    /// Sent to the Department of Health.
+    Submitted,
+    /// Accepted by the Department of Health; frozen.
+    Accepted,
+    /// Sent back for correction; editable, then submitted again.
+    Returned,
+}

@@ -16,6 +16,7 @@ use crate::auth::Actor;
 use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, CheckpointSubscription};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
 use crate::error::{AppError, AppResult};
+use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
 use crate::state::AppState;
 use crate::stock::graphql::{StockMutation, StockQuery};
 use crate::transfers::graphql::{TransferMutation, TransferQuery, TransferSubscription};
@@ -27,6 +28,7 @@ pub struct QueryRoot(
     CheckpointQuery,
     StockQuery,
     TransferQuery,
+    ReportQuery,
     AdminQuery,
 );
 
@@ -38,12 +40,17 @@ pub struct MutationRoot(
     CheckpointMutation,
     StockMutation,
     TransferMutation,
+    ReportMutation,
     AdminMutation,
 );
 
 /// Live updates over `/graphql/ws` (graphql-transport-ws).
 #[derive(MergedSubscription, Default)]
-pub struct SubscriptionRoot(CheckpointSubscription, TransferSubscription);
+pub struct SubscriptionRoot(
+    CheckpointSubscription,
+    TransferSubscription,
+    ReportSubscription,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

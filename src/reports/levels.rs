@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The thresholds and matrix of one decision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RuleTable {
     /// The decision implemented, e.g. "4800/QĐ-BYT".
     pub decision: String,

@@ -1,4 +1,5 @@
 //! Reports, report calls, deadlines, reconciliation between sources, epidemic levels.
 
+pub mod graphql;
 pub mod levels;
 pub mod service;
