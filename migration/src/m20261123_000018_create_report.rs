@@ -17,7 +17,8 @@ enum Report {
     Kind,
     Period,
     SourceAgencyId,
-    ReportCallId,
+    #[sea_orm(iden = "report_call_id")]
+    CallId,
     Status,
     DueAt,
     SubmittedAt,
@@ -75,7 +76,7 @@ impl MigrationTrait for Migration {
             .col(string_len(Report::Kind, 24))
             .col(date(Report::Period))
             .col(integer(Report::SourceAgencyId))
-            .col(integer_null(Report::ReportCallId))
+            .col(integer_null(Report::CallId))
             .col(string_len(Report::Status, 24))
             .col(timestamp_with_time_zone(Report::DueAt))
             .col(timestamp_with_time_zone_null(Report::SubmittedAt))
@@ -105,7 +106,7 @@ impl MigrationTrait for Migration {
             .foreign_key(
                 ForeignKey::create()
                     .name("fk_report_call")
-                    .from(Report::Table, Report::ReportCallId)
+                    .from(Report::Table, Report::CallId)
                     .to(ReportCall::Table, ReportCall::Id),
             );
         manager
