@@ -55,10 +55,37 @@ enum Command {
         #[command(subcommand)]
         action: AgencyCommand,
     },
-    /// Import reference data.
+    /// Import reference data or reports.
     Import {
         #[command(subcommand)]
         what: ImportCommand,
+    },
+    /// Export data for scripts.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Reports as CSV on stdout.
+    Reports {
+        /// First period (YYYY-MM-DD).
+        #[arg(long)]
+        period_from: Option<chrono::NaiveDate>,
+        /// Last period (YYYY-MM-DD).
+        #[arg(long)]
+        period_to: Option<chrono::NaiveDate>,
+        /// DAILY_VACCINATION, WEEKLY_EPIDEMIC or VACCINATION_CENSUS.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Output format (csv).
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Province (GSO code) when the database holds several.
+        #[arg(long)]
+        province: Option<String>,
     },
 }
 
@@ -129,6 +156,8 @@ enum AgencyCommand {
 enum ImportCommand {
     /// Districts from a CSV file (all rows or none).
     Districts { file: std::path::PathBuf },
+    /// Reports from a CSV file (all rows or none); see README for the columns.
+    Reports { file: std::path::PathBuf },
 }
 
 #[tokio::main]
@@ -246,6 +275,52 @@ async fn run_admin(
                 rows.len(),
                 summary.created,
                 summary.updated
+            );
+            Ok(())
+        }
+        Command::Import {
+            what: ImportCommand::Reports { file },
+        } => {
+            let reader = std::fs::File::open(&file)
+                .map_err(|e| AppError::bad_input("file", format!("{}: {e}", file.display())))?;
+            let rows = lienthong::reports::csv::parse(std::io::BufReader::new(reader))?;
+            let imported =
+                lienthong::reports::csv::import(db, &Actor::operator(0, operator), &rows).await?;
+            println!("imported {imported} reports");
+            Ok(())
+        }
+        Command::Export {
+            what:
+                ExportCommand::Reports {
+                    period_from,
+                    period_to,
+                    kind,
+                    format,
+                    province,
+                },
+        } => {
+            if !format.eq_ignore_ascii_case("csv") {
+                return Err(AppError::bad_input("format", "csv is the one format"));
+            }
+            let kind = kind
+                .map(|k| {
+                    <entity::ReportKind as sea_orm::Iterable>::iter()
+                        .find(|v| v.as_str().eq_ignore_ascii_case(&k))
+                        .ok_or_else(|| {
+                            AppError::bad_input("kind", format!("'{k}' is not a report kind"))
+                        })
+                })
+                .transpose()?;
+            let actor = operator_for(db, province.as_deref(), operator).await?;
+            let filter = lienthong::reports::service::ReportFilter {
+                kind,
+                period_from,
+                period_to,
+                ..Default::default()
+            };
+            print!(
+                "{}",
+                lienthong::reports::csv::export(db, &actor, &filter).await?
             );
             Ok(())
         }

@@ -45,7 +45,8 @@ pub fn error_response(
     (status, Json(body)).into_response()
 }
 
-fn status_of(err: &AppError) -> StatusCode {
+/// The HTTP status for an error answered before or instead of GraphQL execution.
+pub fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
