@@ -432,6 +432,7 @@ impl EpidemicLevel {
         colour(self.0.level)
     }
     /// Criterion 1: new community cases per 100,000 people over the week.
+    #[graphql(name = "newCasesPer100k")]
     async fn new_cases_per_100k(&self) -> f64 {
         self.0.new_cases_per_100k
     }
