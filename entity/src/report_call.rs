@@ -12,6 +12,8 @@ pub struct Model {
     pub province_id: i32,
     pub kind: ReportKind,
     pub period: Date,
+    /// Comma-separated GSO codes of the districts called; null for every district of the province.
+    pub district_codes: Option<String>,
     pub deadline: DateTimeUtc,
     pub aggregate_deadline: Option<DateTimeUtc>,
     pub note: Option<String>,

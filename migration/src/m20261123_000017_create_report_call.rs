@@ -13,6 +13,7 @@ pub enum ReportCall {
     ProvinceId,
     Kind,
     Period,
+    DistrictCodes,
     Deadline,
     AggregateDeadline,
     Note,
@@ -32,6 +33,7 @@ impl MigrationTrait for Migration {
                     .col(integer(ReportCall::ProvinceId))
                     .col(string_len(ReportCall::Kind, 24))
                     .col(date(ReportCall::Period))
+                    .col(text_null(ReportCall::DistrictCodes))
                     .col(timestamp_with_time_zone(ReportCall::Deadline))
                     .col(timestamp_with_time_zone_null(ReportCall::AggregateDeadline))
                     .col(string_len_null(ReportCall::Note, 500))

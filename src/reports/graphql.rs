@@ -199,6 +199,14 @@ impl ReportCall {
     async fn period(&self) -> Date {
         Date(self.0.period)
     }
+    /// GSO codes of the districts called; every district of the province when empty.
+    async fn district_codes(&self) -> Vec<String> {
+        self.0
+            .district_codes
+            .as_deref()
+            .map(|c| c.split(',').map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
     /// Deadline for the districts.
     async fn deadline(&self) -> DateTime<Utc> {
         self.0.deadline
@@ -666,6 +674,8 @@ pub struct CreateReportCallInput {
     pub kind: ReportKind,
     /// Period asked for.
     pub period: Date,
+    /// Districts called (GSO codes); every district of the province when omitted.
+    pub district_codes: Option<Vec<String>>,
     /// Deadline for the districts.
     pub deadline: DateTime<Utc>,
     /// Deadline for the province's aggregate.
@@ -788,6 +798,7 @@ impl ReportMutation {
         let call = NewCall {
             kind: input.kind.into(),
             period: input.period.0,
+            district_codes: input.district_codes.unwrap_or_default(),
             deadline: input.deadline,
             aggregate_deadline: input.aggregate_deadline,
             note: input.note,

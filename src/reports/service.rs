@@ -499,6 +499,8 @@ pub async fn step(
 pub struct NewCall {
     pub kind: ReportKind,
     pub period: NaiveDate,
+    /// Districts called (GSO codes); empty for every district of the province.
+    pub district_codes: Vec<String>,
     pub deadline: DateTime<Utc>,
     pub aggregate_deadline: Option<DateTime<Utc>>,
     pub note: Option<String>,
@@ -527,11 +529,25 @@ pub async fn create_call(
     }
     let write = crate::db::begin_write(db).await?;
     let txn: &DatabaseTransaction = &write;
+    for code in &input.district_codes {
+        let d = find_by_code(txn, code)
+            .await
+            .map_err(|_| AppError::bad_input("districtCodes", format!("no district {code}")))?;
+        if d.province_id != actor.province_id {
+            return Err(AppError::bad_input(
+                "districtCodes",
+                format!("district {code} is in another province"),
+            ));
+        }
+    }
     let call = report_call::ActiveModel {
         id: NotSet,
         province_id: Set(actor.province_id),
         kind: Set(input.kind),
         period: Set(input.period),
+        district_codes: Set(
+            (!input.district_codes.is_empty()).then(|| input.district_codes.join(","))
+        ),
         deadline: Set(input.deadline),
         aggregate_deadline: Set(input.aggregate_deadline),
         note: Set(input.note),
@@ -726,7 +742,12 @@ pub async fn reporting_status(
         ),
     };
     let due = due_at(kind, period, call.as_ref())?;
-    let districts = districts_in_reach(db, &scope, actor.province_id).await?;
+    let mut districts = districts_in_reach(db, &scope, actor.province_id).await?;
+    // A call may name the districts it asks; only those are expected.
+    if let Some(codes) = call.as_ref().and_then(|c| c.district_codes.as_deref()) {
+        let called: Vec<&str> = codes.split(',').collect();
+        districts.retain(|d| called.contains(&d.code.as_str()));
+    }
     let reports = report::Entity::find()
         .filter(report::Column::Kind.eq(kind))
         .filter(report::Column::Period.eq(period))
