@@ -304,11 +304,9 @@ async fn run_admin(
             }
             let kind = kind
                 .map(|k| {
-                    <entity::ReportKind as sea_orm::Iterable>::iter()
-                        .find(|v| v.as_str().eq_ignore_ascii_case(&k))
-                        .ok_or_else(|| {
-                            AppError::bad_input("kind", format!("'{k}' is not a report kind"))
-                        })
+                    entity::ReportKind::parse(&k).ok_or_else(|| {
+                        AppError::bad_input("kind", format!("'{k}' is not a report kind"))
+                    })
                 })
                 .transpose()?;
             let actor = operator_for(db, province.as_deref(), operator).await?;

@@ -137,14 +137,9 @@ async fn export_reports(
         let kind = params
             .kind
             .map(|k| {
-                <entity::ReportKind as sea_orm::Iterable>::iter()
-                    .find(|v| v.as_str().eq_ignore_ascii_case(&k))
-                    .ok_or_else(|| {
-                        crate::error::AppError::bad_input(
-                            "kind",
-                            format!("'{k}' is not a report kind"),
-                        )
-                    })
+                entity::ReportKind::parse(&k).ok_or_else(|| {
+                    crate::error::AppError::bad_input("kind", format!("'{k}' is not a report kind"))
+                })
             })
             .transpose()?;
         let filter = crate::reports::service::ReportFilter {

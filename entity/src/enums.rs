@@ -180,6 +180,11 @@ macro_rules! text_enum {
                     $($name::$variant => $text,)+
                 }
             }
+
+            /// Parses the upper-case name (case-insensitive).
+            pub fn parse(text: &str) -> Option<Self> {
+                [$($name::$variant),+].into_iter().find(|v| v.as_str().eq_ignore_ascii_case(text))
+            }
         }
     };
 }

@@ -10,7 +10,6 @@ use std::io::Read;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{ReportKind, ReportStatus, agency, district, report};
-use sea_orm::Iterable;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet,
     QueryFilter, Set,
@@ -117,8 +116,7 @@ pub fn parse(input: impl Read) -> AppResult<Vec<ImportRow>> {
                     .filter(|v| !v.is_empty())
             };
             let kind_text = get("kind").ok_or("kind: required")?;
-            let kind = ReportKind::iter()
-                .find(|k| k.as_str().eq_ignore_ascii_case(kind_text))
+            let kind = ReportKind::parse(kind_text)
                 .ok_or(format!("kind: '{kind_text}' is not a report kind"))?;
             let period_text = get("period").ok_or("period: required")?;
             let period = NaiveDate::parse_from_str(period_text, "%Y-%m-%d")
@@ -285,23 +283,7 @@ async fn import_row(txn: &DatabaseTransaction, row: &ImportRow) -> Result<(), St
     model.due_at = Set(due);
     model.submitted_at = Set(row.submitted_at);
     model.updated_at = Set(now);
-    let figures = &row.figures;
-    model.adults_18_plus = Set(figures.adults_18_plus);
-    model.adults_dose1 = Set(figures.adults_dose1);
-    model.adults_full = Set(figures.adults_full);
-    model.adolescents_15_17_dose1 = Set(figures.adolescents_15_17_dose1);
-    model.doses_administered_today = Set(figures.doses_administered_today);
-    model.unvaccinated_contraindicated = Set(figures.unvaccinated_contraindicated);
-    model.unvaccinated_deferred = Set(figures.unvaccinated_deferred);
-    model.unvaccinated_refused = Set(figures.unvaccinated_refused);
-    model.unvaccinated_absent = Set(figures.unvaccinated_absent);
-    model.unvaccinated_other = Set(figures.unvaccinated_other);
-    model.new_cases_community = Set(figures.new_cases_community);
-    model.new_cases_in_quarantine = Set(figures.new_cases_in_quarantine);
-    model.tests_performed = Set(figures.tests_performed);
-    model.patients_in_treatment = Set(figures.patients_in_treatment);
-    model.deaths = Set(figures.deaths);
-    model.beds_available = Set(figures.beds_available);
+    row.figures.apply(&mut model);
     model.save(txn).await.map_err(db_err)?;
     Ok(())
 }

@@ -125,7 +125,8 @@ impl Figures {
         }
     }
 
-    fn apply(&self, row: &mut report::ActiveModel) {
+    /// Sets every figure of a report row.
+    pub fn apply(&self, row: &mut report::ActiveModel) {
         row.adults_18_plus = Set(self.adults_18_plus);
         row.adults_dose1 = Set(self.adults_dose1);
         row.adults_full = Set(self.adults_full);
