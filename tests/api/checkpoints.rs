@@ -5,12 +5,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use entity::Role;
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::helpers::{HttpClient, SECRET, TestApp, error_code, error_field};
+use crate::helpers::{HttpClient, SECRET, TestApp, error_code, error_field, next_event, subscribe};
 
 const RECORD: &str = "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { screening { id decision fullName } alert { id reasons district { code } } } }";
 const PERSONAL: &str = "query($c: String) { screenings(first: 5, filter: { checkpointCode: $c }) { edges { node { id peopleCount fullName idNumber phone destinationAddress } } } }";
@@ -482,39 +479,6 @@ impl Drop for ServerProcess {
     }
 }
 
-async fn subscribe_alerts(
-    addr: std::net::SocketAddr,
-    token: &str,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut request = format!("ws://{addr}/graphql/ws")
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
-    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
-    socket
-        .send(Message::Text(init.to_string().into()))
-        .await
-        .expect("init");
-    let ack = socket.next().await.expect("ack").expect("ok");
-    assert!(
-        matches!(&ack, Message::Text(t) if t.as_str().contains("connection_ack")),
-        "{ack:?}"
-    );
-    let subscribe = json!({ "id": "a", "type": "subscribe", "payload": { "query": "subscription { screeningAlerts(districtCode: \"380\") { id reasons district { code } screening { decision fullName } } }" } });
-    socket
-        .send(Message::Text(subscribe.to_string().into()))
-        .await
-        .expect("subscribe");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    socket
-}
-
 /// Health subscribes on one server; police record on another (on PostgreSQL, two processes; on SQLite,
 /// the one process that owns the file). The alert arrives within a second.
 #[tokio::test]
@@ -538,7 +502,8 @@ async fn a_websocket_subscriber_gets_the_alert_within_a_second_across_processes(
         (_, Some(server)) => (server.addr, server.addr),
         _ => unreachable!("one of the two is set"),
     };
-    let mut socket = subscribe_alerts(listen_on, &app.token("health")).await;
+    let query = "subscription { screeningAlerts(districtCode: \"380\") { id reasons district { code } screening { decision fullName } } }";
+    let mut socket = subscribe(listen_on, &app.token("health"), query).await;
     let symptoms = with(
         with(screening("TH-SB-THOXUAN"), "symptoms", json!(true)),
         "decision",
@@ -549,15 +514,7 @@ async fn a_websocket_subscriber_gets_the_alert_within_a_second_across_processes(
         .await;
     let alert_id = body["data"]["recordScreening"]["alert"]["id"].clone();
     assert!(alert_id.is_number(), "{body}");
-    let message = tokio::time::timeout(Duration::from_secs(1), socket.next())
-        .await
-        .expect("within a second")
-        .expect("message")
-        .expect("ok");
-    let Message::Text(text) = message else {
-        panic!("{message:?}")
-    };
-    let event: Value = serde_json::from_str(text.as_str()).expect("json");
+    let event = next_event(&mut socket).await;
     let delivered = &event["payload"]["data"]["screeningAlerts"];
     assert_eq!(delivered["id"], alert_id, "{event}");
     assert_eq!(

@@ -395,3 +395,58 @@ impl HttpClient {
         serde_json::from_slice(&bytes).unwrap_or(Value::Null)
     }
 }
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Connects to `/graphql/ws` (graphql-transport-ws), authenticates with `token`, starts `query`, and
+/// returns once the subscription is in place.
+pub async fn subscribe(addr: std::net::SocketAddr, token: &str, query: &str) -> Socket {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let mut request = format!("ws://{addr}/graphql/ws")
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+    socket
+        .send(Message::Text(init.to_string().into()))
+        .await
+        .expect("init");
+    let ack = socket.next().await.expect("ack").expect("ok");
+    assert!(
+        matches!(&ack, Message::Text(t) if t.as_str().contains("connection_ack")),
+        "{ack:?}"
+    );
+    let start = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
+    socket
+        .send(Message::Text(start.to_string().into()))
+        .await
+        .expect("subscribe");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    socket
+}
+
+/// The next message on the socket as JSON; it must arrive within a second.
+pub async fn next_event(socket: &mut Socket) -> Value {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let message = tokio::time::timeout(std::time::Duration::from_secs(1), socket.next())
+        .await
+        .expect("within a second")
+        .expect("message")
+        .expect("ok");
+    let Message::Text(text) = message else {
+        panic!("unexpected {message:?}")
+    };
+    serde_json::from_str(text.as_str()).expect("json")
+}

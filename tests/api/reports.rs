@@ -6,7 +6,7 @@ use std::process::Command;
 use entity::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{SECRET, TestApp, error_code, error_field};
+use crate::helpers::{SECRET, TestApp, error_code, error_field, next_event, subscribe};
 
 const SAVE: &str =
     "mutation($i: SaveReportInput!) { saveReport(input: $i) { report { id status version } } }";
@@ -529,47 +529,16 @@ async fn the_csv_export_is_authenticated_and_scoped() {
 
 #[tokio::test]
 async fn report_events_reach_a_websocket_subscriber() {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
     let app = TestApp::spawn().await;
     let server = app.serve().await;
-    let mut request = format!("ws://{}/graphql/ws", server.addr)
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
-    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", app.token("steering")) } });
-    socket
-        .send(Message::Text(init.to_string().into()))
-        .await
-        .expect("init");
-    let _ack = socket.next().await;
-    let subscribe = json!({ "id": "r", "type": "subscribe", "payload": { "query": "subscription { reportEvents(districtCode: \"380\") { id status kind district { code } } }" } });
-    socket
-        .send(Message::Text(subscribe.to_string().into()))
-        .await
-        .expect("subscribe");
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let query =
+        "subscription { reportEvents(districtCode: \"380\") { id status kind district { code } } }";
+    let mut socket = subscribe(server.addr, &app.token("steering"), query).await;
     let saved = app.as_agency("committee-380", SAVE, json!({ "i": { "districtCode": "380", "kind": "DAILY_VACCINATION", "period": "2021-12-03", "figures": { "dosesAdministeredToday": 12 } } })).await;
     let id = saved["data"]["saveReport"]["report"]["id"].clone();
     app.as_agency("committee-380", SUBMIT, json!({ "id": id }))
         .await;
-    let message = tokio::time::timeout(std::time::Duration::from_secs(1), socket.next())
-        .await
-        .expect("within a second")
-        .expect("message")
-        .expect("ok");
-    let Message::Text(text) = message else {
-        panic!("{message:?}")
-    };
-    let event: Value = serde_json::from_str(text.as_str()).expect("json");
+    let event = next_event(&mut socket).await;
     assert_eq!(
         event["payload"]["data"]["reportEvents"],
         json!({ "id": id, "status": "SUBMITTED", "kind": "DAILY_VACCINATION", "district": { "code": "380" } }),

@@ -2,17 +2,13 @@
 //! stock invariant under concurrent approvals and dispatches over real HTTP.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use entity::Role;
-use futures_util::{SinkExt, StreamExt};
 use lienthong::transfers::service::{self as transfers, RequestTransfer};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::helpers::{HttpClient, TestApp, error_code, error_field};
+use crate::helpers::{HttpClient, TestApp, error_code, error_field, next_event, subscribe};
 
 const REQUEST: &str = "mutation($i: RequestTransferInput!) { requestTransfer(input: $i) { transfer { id status doses } } }";
 const APPROVE: &str =
@@ -544,28 +540,8 @@ async fn a_flaky_script_retrying_one_request_records_exactly_one_transfer() {
 async fn transfer_events_reach_a_websocket_subscriber() {
     let app = TestApp::spawn().await;
     let server = app.serve().await;
-    let mut request = format!("ws://{}/graphql/ws", server.addr)
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
-    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", app.token("committee-380")) } });
-    socket
-        .send(Message::Text(init.to_string().into()))
-        .await
-        .expect("init");
-    let _ack = socket.next().await;
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { transferEvents(districtCode: \"380\") { id status doses toDistrict { code } } }" } });
-    socket
-        .send(Message::Text(subscribe.to_string().into()))
-        .await
-        .expect("subscribe");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let query = "subscription { transferEvents(districtCode: \"380\") { id status doses toDistrict { code } } }";
+    let mut socket = subscribe(server.addr, &app.token("committee-380"), query).await;
     let lot = app.lot_id("380", "ASTRAZENECA").await;
     let body = app
         .as_agency(
@@ -575,15 +551,7 @@ async fn transfer_events_reach_a_websocket_subscriber() {
         )
         .await;
     let id = id_of(&body, "requestTransfer");
-    let message = tokio::time::timeout(Duration::from_secs(1), socket.next())
-        .await
-        .expect("within a second")
-        .expect("message")
-        .expect("ok");
-    let Message::Text(text) = message else {
-        panic!("unexpected {message:?}")
-    };
-    let event: Value = serde_json::from_str(text.as_str()).expect("json");
+    let event = next_event(&mut socket).await;
     assert_eq!(event["type"], "next", "{event}");
     assert_eq!(
         event["payload"]["data"]["transferEvents"],
