@@ -97,6 +97,9 @@ pub struct Config {
     /// How long a request waits for a pooled connection before it is answered UNAVAILABLE.
     pub db_acquire_timeout: Duration,
     pub db_max_connections: u32,
+    /// How long a DataLoader collects keys before it queries: longer windows batch more of a slow
+    /// request's rows into one statement, at that much latency per nesting level.
+    pub loader_batch_window: Duration,
     /// Slow clients must finish sending headers within this time.
     pub header_read_timeout: Duration,
     /// In-flight requests get this long to finish after SIGTERM.
@@ -131,6 +134,7 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             db_acquire_timeout: Duration::from_secs(3),
             db_max_connections: 16,
+            loader_batch_window: Duration::from_millis(1),
             header_read_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(20),
             body_limit_bytes: 64 * 1024,

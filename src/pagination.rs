@@ -1,6 +1,9 @@
-//! Keyset pagination for every list: a stable order by id, `first` rows after a cursor, one extra row
-//! fetched to know whether another page follows, and the total counted only when asked.
+//! Keyset pagination for every list: a stable order (by id, or by time then id), `first` rows after a
+//! position, one extra row fetched to know whether another page follows, and the total counted only when
+//! asked. A page costs the same wherever it starts: no OFFSET, only an index range.
 
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Select,
@@ -8,20 +11,52 @@ use sea_orm::{
 
 use crate::error::{AppError, AppResult};
 
+/// A row's place in its list's order: the time it is sorted by (lists ordered by time), then its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// Microseconds since the epoch, for lists ordered by time; `None` for lists ordered by id.
+    pub at: Option<i64>,
+    pub id: i64,
+}
+
+impl Position {
+    pub fn id(id: i64) -> Position {
+        Position { at: None, id }
+    }
+
+    pub fn time(at: DateTime<Utc>, id: i64) -> Position {
+        Position {
+            at: Some(at.timestamp_micros()),
+            id,
+        }
+    }
+}
+
+/// The order of a list; every order ends in the id, so it is total and stable.
+#[derive(Debug, Clone, Copy)]
+pub enum Order<C> {
+    Id(C),
+    TimeThenId { time: C, id: C },
+}
+
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 pub const MAX_PAGE_SIZE: u64 = 500;
 
-/// Which page: up to `first` rows whose id is greater than `after`.
+/// Which page: up to `first` rows after the position `after`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
     pub first: u64,
-    pub after: Option<i64>,
+    pub after: Option<Position>,
     pub want_total: bool,
 }
 
 impl PageRequest {
     /// Validates `first` (1 to 500, default 50).
-    pub fn new(first: Option<i32>, after: Option<i64>, want_total: bool) -> AppResult<PageRequest> {
+    pub fn new(
+        first: Option<i32>,
+        after: Option<Position>,
+        want_total: bool,
+    ) -> AppResult<PageRequest> {
         let first = match first {
             None => DEFAULT_PAGE_SIZE,
             Some(n) if n >= 1 && (n as u64) <= MAX_PAGE_SIZE => n as u64,
@@ -43,7 +78,7 @@ impl PageRequest {
 /// One page of rows, each with its keyset position.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
-    pub items: Vec<(i64, T)>,
+    pub items: Vec<(Position, T)>,
     pub has_next: bool,
     pub has_previous: bool,
     pub total: Option<u64>,
@@ -69,7 +104,7 @@ impl<T> Page<T> {
     }
 }
 
-/// Fetches one page of `select`, ordered by `id_col`, the key `key` reads back from each row.
+/// Fetches one page of `select` ordered by the id column `id_col`; `key` reads a row's id.
 pub async fn fetch<E, C>(
     db: &C,
     select: Select<E>,
@@ -82,15 +117,62 @@ where
     E::Model: FromQueryResult + Sized + Send + Sync,
     C: ConnectionTrait,
 {
+    fetch_ordered(db, select, Order::Id(id_col), request, |m| {
+        Position::id(key(m))
+    })
+    .await
+}
+
+/// Fetches one page of `select` in `order`; `key` reads a row's position.
+pub async fn fetch_ordered<E, C>(
+    db: &C,
+    select: Select<E>,
+    order: Order<E::Column>,
+    request: PageRequest,
+    key: impl Fn(&E::Model) -> Position,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+    C: ConnectionTrait,
+{
     let total = if request.want_total {
         Some(select.clone().count(db).await?)
     } else {
         None
     };
-    let mut page_select = select.order_by_asc(id_col);
-    if let Some(after) = request.after {
-        page_select = page_select.filter(id_col.gt(after));
-    }
+    let bad_cursor = || AppError::bad_input("after", "not a cursor of this list");
+    let page_select = match order {
+        Order::Id(id) => {
+            let select = select.order_by_asc(id);
+            match request.after {
+                None => select,
+                Some(Position {
+                    at: None,
+                    id: after,
+                }) => select.filter(id.gt(after)),
+                Some(_) => return Err(bad_cursor()),
+            }
+        }
+        Order::TimeThenId { time, id } => {
+            let select = select.order_by_asc(time).order_by_asc(id);
+            match request.after {
+                None => select,
+                Some(Position {
+                    at: Some(at),
+                    id: after,
+                }) => {
+                    let at = DateTime::<Utc>::from_timestamp_micros(at).ok_or_else(bad_cursor)?;
+                    // A row value comparison, which both engines answer from the (time, id) index.
+                    select.filter(
+                        Expr::tuple([Expr::col(time).into(), Expr::col(id).into()])
+                            .gt(Expr::tuple([Expr::val(at).into(), Expr::val(after).into()])),
+                    )
+                }
+                Some(_) => return Err(bad_cursor()),
+            }
+        }
+    };
     let mut rows = page_select.limit(request.first + 1).all(db).await?;
     let has_next = rows.len() as u64 > request.first;
     rows.truncate(request.first as usize);

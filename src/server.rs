@@ -174,7 +174,7 @@ async fn export_reports(
 async fn metrics_text(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        crate::telemetry::render(&state.db),
+        crate::telemetry::render(&state),
     )
         .into_response()
 }

@@ -1,6 +1,7 @@
 //! Application state, built once at start-up and cloned (cheaply) into every handler.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sea_orm::DatabaseConnection;
 
@@ -9,6 +10,7 @@ use crate::config::Config;
 use crate::error::AppResult;
 use crate::events::EventBus;
 use crate::ratelimit::RateLimiter;
+use crate::stock::service::VaccineCatalog;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,6 +20,9 @@ pub struct AppState {
     pub token_usage: Arc<TokenUsage>,
     pub rate_limiter: Arc<RateLimiter>,
     pub events: EventBus,
+    pub vaccines: Arc<VaccineCatalog>,
+    /// SQL statements executed through the pool since start (exported as `db_statements_total`).
+    pub sql_statements: Arc<AtomicU64>,
 }
 
 impl AppState {
@@ -29,8 +34,14 @@ impl AppState {
     }
 
     /// State over an open, migrated connection; starts listening for events on PostgreSQL.
-    pub async fn with_db(config: Config, db: DatabaseConnection) -> AppResult<AppState> {
+    pub async fn with_db(config: Config, mut db: DatabaseConnection) -> AppResult<AppState> {
+        let sql_statements = Arc::new(AtomicU64::new(0));
+        let counter = sql_statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         let keys = Keys::load(&config)?;
+        let vaccines = VaccineCatalog::load(&db).await?;
         let rate_limiter = RateLimiter::per_minute(config.rate_limit_per_minute);
         let events = EventBus::new(db.get_database_backend());
         events.listen(&config.database_url).await?;
@@ -41,6 +52,15 @@ impl AppState {
             token_usage: Arc::new(TokenUsage::default()),
             rate_limiter: Arc::new(rate_limiter),
             events,
+            vaccines: Arc::new(vaccines),
+            sql_statements,
         })
+    }
+}
+
+impl AppState {
+    /// SQL statements executed through the pool so far.
+    pub fn statements_executed(&self) -> u64 {
+        self.sql_statements.load(Ordering::Relaxed)
     }
 }

@@ -3,10 +3,11 @@
 use std::sync::OnceLock;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use sea_orm::{DatabaseBackend, DatabaseConnection};
+use sea_orm::DatabaseBackend;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
+use crate::state::AppState;
 
 /// Installs the global tracing subscriber. Logs go to stderr so stdout stays clean for CLI output.
 pub fn init_tracing(filter: &str, format: LogFormat) {
@@ -43,8 +44,9 @@ pub fn metrics_handle() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// The Prometheus text, with the pool's current usage.
-pub fn render(db: &DatabaseConnection) -> String {
+/// The Prometheus text, with the pool's current usage and the statements executed so far.
+pub fn render(state: &AppState) -> String {
+    let db = &state.db;
     let (size, idle) = match db.get_database_backend() {
         DatabaseBackend::Sqlite => {
             let pool = db.get_sqlite_connection_pool();
@@ -59,6 +61,7 @@ pub fn render(db: &DatabaseConnection) -> String {
     metrics::gauge!("db_pool_connections").set(f64::from(size));
     metrics::gauge!("db_pool_idle_connections").set(idle as f64);
     metrics::gauge!("db_pool_in_use_connections").set(f64::from(size) - idle as f64);
+    metrics::counter!("db_statements_total").absolute(state.statements_executed());
     metrics_handle()
         .map(PrometheusHandle::render)
         .unwrap_or_default()

@@ -22,6 +22,7 @@ mod m20261123_000015_create_screening;
 mod m20261123_000016_create_alert;
 mod m20261123_000017_create_report_call;
 mod m20261123_000018_create_report;
+mod m20261123_000019_keyset_indexes;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000016_create_alert::Migration),
             Box::new(m20261123_000017_create_report_call::Migration),
             Box::new(m20261123_000018_create_report::Migration),
+            Box::new(m20261123_000019_keyset_indexes::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@ use super::service::{self, AuditFilter as ServiceAuditFilter, NewAgency, NewToke
 use crate::districts::graphql::District;
 use crate::graphql::enums::{AgencyKind, Role};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::pagination::{Conn, Paging};
 use crate::graphql::{actor, state};
 
 /// An agency taking part in the exchange.
@@ -236,9 +236,9 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<Agency>> {
-        let page = page_request(ctx, first, after)?;
-        Ok(connection(
-            service::list_agencies(&state(ctx).db, actor(ctx)?, page).await?,
+        let paging = Paging::new(ctx, first, after)?;
+        Ok(paging.connection(
+            service::list_agencies(&state(ctx).db, actor(ctx)?, paging.request).await?,
             Agency,
         ))
     }
@@ -252,14 +252,14 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<ApiToken>> {
-        let page = page_request(ctx, first, after)?;
+        let paging = Paging::new(ctx, first, after)?;
         let filter = filter.unwrap_or_default();
         let filter = TokenFilter {
             agency_code: filter.agency_code,
             include_revoked: filter.include_revoked,
         };
-        Ok(connection(
-            service::list_tokens(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+        Ok(paging.connection(
+            service::list_tokens(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
             ApiToken,
         ))
     }
@@ -273,7 +273,7 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<AuditEvent>> {
-        let page = page_request(ctx, first, after)?;
+        let paging = Paging::new(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         let filter = ServiceAuditFilter {
             entity: f.entity,
@@ -283,8 +283,9 @@ impl AdminQuery {
             from: f.from,
             to: f.to,
         };
-        Ok(connection(
-            service::list_audit_events(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+        Ok(paging.connection(
+            service::list_audit_events(&state(ctx).db, actor(ctx)?, &filter, paging.request)
+                .await?,
             AuditEvent,
         ))
     }

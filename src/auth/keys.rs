@@ -23,6 +23,8 @@ pub struct Keys {
     pub(super) validation: Validation,
     pub(super) issuer: String,
     pub(super) audience: String,
+    /// Key of the MACs that seal pagination cursors, derived from the signing key material.
+    cursor_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -51,6 +53,7 @@ impl Keys {
             Algorithm::HS256,
             keys,
             &key_id(secret),
+            secret,
             config,
         ))
     }
@@ -76,7 +79,7 @@ impl Keys {
                 )
             }
         };
-        let keys = Keys::assemble(algorithm, keys, &key_id(public_pem), config);
+        let keys = Keys::assemble(algorithm, keys, &key_id(public_pem), private_pem, config);
         // A pair that does not belong together would sign tokens nobody can verify: refuse at start-up.
         let now = chrono::Utc::now();
         let probe = keys.sign(
@@ -100,6 +103,7 @@ impl Keys {
         algorithm: Algorithm,
         (encoding, decoding): (EncodingKey, DecodingKey),
         kid: &str,
+        secret_material: &[u8],
         config: &Config,
     ) -> Keys {
         let mut validation = Validation::new(algorithm);
@@ -120,7 +124,17 @@ impl Keys {
             validation,
             issuer: config.token_issuer.clone(),
             audience: config.token_audience.clone(),
+            cursor_key: Sha256::new()
+                .chain_update(b"lienthong pagination cursors\0")
+                .chain_update(secret_material)
+                .finalize()
+                .into(),
         }
+    }
+
+    /// Key for sealing pagination cursors; secret, and the same in every process sharing the keys.
+    pub fn cursor_key(&self) -> &[u8] {
+        &self.cursor_key
     }
 
     /// Loads the secret the configuration names; with neither secret nor file on SQLite, generates one

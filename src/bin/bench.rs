@@ -7,7 +7,6 @@
 //! statements one step executes (authentication included).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -155,12 +154,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     config.jwt_secret = Some(format!("bench-secret-{run}-{run}"));
     config.rate_limit_per_minute = u32::MAX;
     config.db_max_connections = 16;
-    let statements = Arc::new(AtomicU64::new(0));
-    let mut conn = db::connect(&config).await?;
-    let counter = statements.clone();
-    conn.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::Relaxed);
-    });
+    let conn = db::connect(&config).await?;
     db::migrate(&conn).await?;
     let state = AppState::with_db(config, conn).await?;
     let tokens = demo::load(&state.db, &state.keys, &state.events, "bench")
@@ -203,9 +197,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut per_step = [0_u64; 4];
     let mut id = 0;
     for (step, count) in per_step.iter_mut().enumerate() {
-        let before = statements.load(Ordering::Relaxed);
+        let before = state.statements_executed();
         id = http.step(step, lot.id, id).await?;
-        *count = statements.load(Ordering::Relaxed) - before;
+        *count = state.statements_executed() - before;
     }
 
     // Warm-up, then the measured run.

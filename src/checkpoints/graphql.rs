@@ -22,7 +22,7 @@ use crate::graphql::enums::{
     CheckpointKind, CheckpointStatus, Decision, Direction, TestKind, TestResult, VehicleKind,
 };
 use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::pagination::{Conn, Paging};
 use crate::graphql::{actor, state};
 use crate::state::AppState;
 
@@ -338,9 +338,10 @@ impl Alert {
     }
     /// The screening (its personal fields follow the usual rules).
     async fn screening(&self, ctx: &Context<'_>) -> Result<Screening> {
-        let s = service::screenings_by_ids(&state(ctx).db, &[self.0.screening_id]).await?;
-        s.into_iter()
-            .next()
+        ctx.data_unchecked::<Loaders>()
+            .screenings
+            .load_one(self.0.screening_id)
+            .await?
             .map(Screening)
             .ok_or_else(|| "screening missing".into())
     }
@@ -522,15 +523,15 @@ impl CheckpointQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Checkpoint>> {
-        let page = page_request(ctx, first, after)?;
+        let paging = Paging::new(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         let filter = CheckpointFilter {
             district_code: f.district_code,
             kind: f.kind.map(Into::into),
             status: f.status.map(Into::into),
         };
-        Ok(connection(
-            service::list_checkpoints(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+        Ok(paging.connection(
+            service::list_checkpoints(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
             Checkpoint,
         ))
     }
@@ -542,7 +543,7 @@ impl CheckpointQuery {
         ))
     }
 
-    /// Screenings in the caller's scope, by id.
+    /// Screenings in the caller's scope, oldest first (by recording time, then id).
     #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
     async fn screenings(
         &self,
@@ -551,7 +552,7 @@ impl CheckpointQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Screening>> {
-        let page = page_request(ctx, first, after)?;
+        let paging = Paging::new(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         let filter = ScreeningFilter {
             checkpoint_code: f.checkpoint_code,
@@ -562,8 +563,8 @@ impl CheckpointQuery {
             test_result: f.test_result.map(Into::into),
             from_epidemic_area: f.from_epidemic_area,
         };
-        Ok(connection(
-            service::list_screenings(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+        Ok(paging.connection(
+            service::list_screenings(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
             Screening,
         ))
     }
@@ -600,14 +601,14 @@ impl CheckpointQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Alert>> {
-        let page = page_request(ctx, first, after)?;
+        let paging = Paging::new(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         let filter = AlertFilter {
             district_code: f.district_code,
             acknowledged: f.acknowledged,
         };
-        Ok(connection(
-            service::list_alerts(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+        Ok(paging.connection(
+            service::list_alerts(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
             Alert,
         ))
     }

@@ -23,7 +23,7 @@ use crate::districts::service::{find_by_code, in_district};
 use crate::error::{AppError, AppResult};
 use crate::events::{DomainEvent, EventBus};
 use crate::idempotency;
-use crate::pagination::{self, Page, PageRequest};
+use crate::pagination::{self, Order, Page, PageRequest, Position};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// How far in the future a recorded time may be (clock skew of the recording device).
@@ -852,17 +852,15 @@ pub async fn list_screenings(
         return Ok(Page::empty());
     };
     let select = screening::Entity::find().filter(screening_condition(scope, filter));
-    pagination::fetch(db, select, screening::Column::Id, page, |s| s.id).await
-}
-
-pub async fn screenings_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> AppResult<Vec<screening::Model>> {
-    Ok(screening::Entity::find()
-        .filter(screening::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?)
+    // By time: a week's first page is an index range whatever the table's size.
+    let order = Order::TimeThenId {
+        time: screening::Column::RecordedAt,
+        id: screening::Column::Id,
+    };
+    pagination::fetch_ordered(db, select, order, page, |s| {
+        Position::time(s.recorded_at, s.id)
+    })
+    .await
 }
 
 /// Whether the caller may read the personal fields of this screening.

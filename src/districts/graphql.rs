@@ -5,10 +5,13 @@ use chrono::{DateTime, Utc};
 use entity::{district, province};
 
 use super::service::{self, DistrictFilter as ServiceFilter, DistrictUpdate};
+use crate::error::AppError;
 use crate::graphql::enums::DistrictKind;
 use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::pagination::{Conn, Paging};
 use crate::graphql::{actor, state};
+use crate::stock::graphql::VaccineLot;
+use crate::stock::service::{self as stock, LotSlice};
 
 /// A province, identified by its GSO code.
 #[derive(SimpleObject, Clone)]
@@ -94,6 +97,36 @@ impl District {
     async fn meets_treatment_capacity(&self) -> Option<bool> {
         service::meets_treatment_capacity(&self.0)
     }
+    /// The district's first vaccine lots by id: by default those holding doses and not expired. Empty
+    /// when the caller may not read the district's stock.
+    #[graphql(complexity = "first.clamp(0, 100) as usize * child_complexity + 1")]
+    async fn vaccine_lots(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many lots, 1 to 100.", default = 10)] first: i32,
+        #[graphql(desc = "Include lots with no doses on hand.", default = false)]
+        include_empty: bool,
+        #[graphql(desc = "Include expired lots.", default = false)] include_expired: bool,
+    ) -> Result<Vec<VaccineLot>> {
+        if !(1..=100).contains(&first) {
+            return Err(AppError::bad_input("first", "must be between 1 and 100").into());
+        }
+        if !stock::may_read_lots_of(actor(ctx)?, &self.0) {
+            return Ok(Vec::new());
+        }
+        let slice = LotSlice {
+            first: first as u64,
+            include_empty,
+            include_expired,
+        };
+        let lots = ctx
+            .data_unchecked::<Loaders>()
+            .district_lots
+            .load_one((self.0.id, slice))
+            .await?
+            .unwrap_or_default();
+        Ok(lots.into_iter().map(VaccineLot).collect())
+    }
     /// Version for optimistic concurrency: pass it as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
         self.0.version
@@ -137,15 +170,15 @@ impl DistrictQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<District>> {
-        let page = page_request(ctx, first, after)?;
+        let paging = Paging::new(ctx, first, after)?;
         let filter = filter.unwrap_or_default();
         let filter = ServiceFilter {
             province_code: filter.province_code,
             kind: filter.kind.map(Into::into),
             search: filter.search,
         };
-        let rows = service::list(&state(ctx).db, actor(ctx)?, &filter, page).await?;
-        Ok(connection(rows, District))
+        let rows = service::list(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?;
+        Ok(paging.connection(rows, District))
     }
 }
 

@@ -203,7 +203,10 @@ async fn execute(
     }
     let reads = PersonalReads::default();
     let request = request
-        .data(Loaders::new(&gql.app.db))
+        .data(Loaders::new(
+            &gql.app.db,
+            gql.app.config.loader_batch_window,
+        ))
         .data(actor.clone())
         .data(reads.clone());
     let response = gql.schema.execute(request).await;

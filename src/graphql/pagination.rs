@@ -1,13 +1,23 @@
 //! Relay connections over the service layer's keyset pages: opaque cursors in, `Connection` out.
+//!
+//! A cursor carries a row's position and a MAC over the field it came from and that field's arguments
+//! (filter, order), keyed by the server's secret: a cursor from one list or filter cannot be replayed
+//! against another, nor made up.
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, OutputType, SimpleObject};
+use async_graphql::{Context, Name, OutputType, SimpleObject, Value};
 use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 use crate::error::{AppError, AppResult};
-use crate::pagination::{Page, PageRequest};
+use crate::graphql::state;
+use crate::pagination::{Page, PageRequest, Position};
 
-const CURSOR_PREFIX: &str = "k1:";
+const CURSOR_VERSION: &str = "k2";
+/// Bytes of the MAC kept in a cursor.
+const TAG_BYTES: usize = 12;
+const MAX_CURSOR_LEN: usize = 128;
 
 /// Extra fields on every connection.
 #[derive(SimpleObject)]
@@ -18,63 +28,264 @@ pub struct ConnectionFields {
 
 pub type Conn<N> = Connection<String, N, ConnectionFields, EmptyFields>;
 
-pub fn encode_cursor(key: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{key}"))
+/// Seals and opens the cursors of one list field called with one set of arguments.
+#[derive(Clone)]
+pub struct CursorSeal {
+    mac: Hmac<Sha256>,
 }
 
-pub fn decode_cursor(cursor: &str) -> AppResult<i64> {
-    let bad = || AppError::bad_input("after", "not a cursor returned by this API");
-    if cursor.len() > 64 {
-        return Err(bad());
+impl CursorSeal {
+    /// A seal for `field` called with `arguments` (paging arguments excluded), under `key`.
+    pub fn new(key: &[u8], field: &str, arguments: &[(Name, Value)]) -> CursorSeal {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(field.as_bytes());
+        let mut args: Vec<_> = arguments
+            .iter()
+            .filter(|(name, value)| {
+                !matches!(name.as_str(), "first" | "after") && *value != Value::Null
+            })
+            .collect();
+        args.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, value) in args {
+            mac.update(b"\0");
+            mac.update(name.as_bytes());
+            mac.update(b"=");
+            mac.update(canonical(value).as_bytes());
+        }
+        CursorSeal { mac }
     }
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix(CURSOR_PREFIX)
-        .and_then(|k| k.parse::<i64>().ok())
-        .filter(|k| *k >= 0)
-        .ok_or_else(bad)
+
+    fn tag(&self, position: &str) -> Vec<u8> {
+        let mut mac = self.mac.clone();
+        mac.update(b"\0");
+        mac.update(position.as_bytes());
+        mac.finalize().into_bytes()[..TAG_BYTES].to_vec()
+    }
+
+    pub fn encode(&self, position: Position) -> String {
+        let text = position_text(position);
+        let tag = hex(&self.tag(&text));
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("{CURSOR_VERSION}:{text}:{tag}"))
+    }
+
+    pub fn decode(&self, cursor: &str) -> AppResult<Position> {
+        let bad = || AppError::bad_input("after", "not a cursor returned by this list and filter");
+        if cursor.len() > MAX_CURSOR_LEN {
+            return Err(bad());
+        }
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(cursor)
+            .map_err(|_| bad())?;
+        let text = String::from_utf8(bytes).map_err(|_| bad())?;
+        let rest = text
+            .strip_prefix(CURSOR_VERSION)
+            .and_then(|r| r.strip_prefix(':'))
+            .ok_or_else(bad)?;
+        let (position, tag) = rest.rsplit_once(':').ok_or_else(bad)?;
+        let mut mac = self.mac.clone();
+        mac.update(b"\0");
+        mac.update(position.as_bytes());
+        let tag = unhex(tag)
+            .filter(|t| t.len() == TAG_BYTES)
+            .ok_or_else(bad)?;
+        mac.verify_truncated_left(&tag).map_err(|_| bad())?;
+        parse_position(position).ok_or_else(bad)
+    }
 }
 
-/// Reads `first` and `after`, and whether `totalCount` was selected.
-pub fn page_request(
-    ctx: &Context<'_>,
-    first: Option<i32>,
-    after: Option<String>,
-) -> AppResult<PageRequest> {
-    let after = after.as_deref().map(decode_cursor).transpose()?;
-    let want_total = ctx.look_ahead().field("totalCount").exists();
-    PageRequest::new(first, after, want_total)
+fn position_text(p: Position) -> String {
+    match p.at {
+        Some(at) => format!("{at}.{}", p.id),
+        None => p.id.to_string(),
+    }
 }
 
-pub fn connection<T, N: OutputType>(page: Page<T>, node: impl Fn(T) -> N) -> Conn<N> {
-    let mut conn = Connection::with_additional_fields(
-        page.has_previous,
-        page.has_next,
-        ConnectionFields {
-            total_count: page.total,
-        },
-    );
-    conn.edges.extend(
-        page.items
-            .into_iter()
-            .map(|(key, item)| Edge::new(encode_cursor(key), node(item))),
-    );
-    conn
+fn parse_position(text: &str) -> Option<Position> {
+    let (at, id) = match text.split_once('.') {
+        Some((at, id)) => (Some(at.parse::<i64>().ok()?), id),
+        None => (None, text),
+    };
+    let id = id.parse::<i64>().ok().filter(|id| *id >= 0)?;
+    Some(Position { at, id })
+}
+
+/// One spelling per value: object keys sorted, so `{a: 1, b: 2}` and `{b: 2, a: 1}` seal alike.
+fn canonical(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map
+                .iter()
+                .filter(|(_, v)| **v != Value::Null)
+                .map(|(k, v)| format!("{k}:{}", canonical(v)))
+                .collect();
+            entries.sort();
+            format!("{{{}}}", entries.join(","))
+        }
+        Value::List(items) => {
+            let items: Vec<_> = items.iter().map(canonical).collect();
+            format!("[{}]", items.join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The paging arguments of one connection field: the page asked for, and the seal of its cursors.
+pub struct Paging {
+    pub request: PageRequest,
+    seal: CursorSeal,
+}
+
+impl Paging {
+    /// Reads `first` and `after` (checked against this field and its arguments), and whether
+    /// `totalCount` was selected.
+    pub fn new(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> AppResult<Paging> {
+        let field = ctx.field();
+        let arguments = field
+            .arguments()
+            .map_err(|e| AppError::bad_input("arguments", e.message))?;
+        let seal = CursorSeal::new(state(ctx).keys.cursor_key(), field.name(), &arguments);
+        let after = after.as_deref().map(|c| seal.decode(c)).transpose()?;
+        let want_total = ctx.look_ahead().field("totalCount").exists();
+        Ok(Paging {
+            request: PageRequest::new(first, after, want_total)?,
+            seal,
+        })
+    }
+
+    pub fn connection<T, N: OutputType>(&self, page: Page<T>, node: impl Fn(T) -> N) -> Conn<N> {
+        let mut conn = Connection::with_additional_fields(
+            page.has_previous,
+            page.has_next,
+            ConnectionFields {
+                total_count: page.total,
+            },
+        );
+        conn.edges.extend(
+            page.items
+                .into_iter()
+                .map(|(position, item)| Edge::new(self.seal.encode(position), node(item))),
+        );
+        conn
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn args(pairs: &[(&str, Value)]) -> Vec<(Name, Value)> {
+        pairs
+            .iter()
+            .map(|(n, v)| (Name::new(n), v.clone()))
+            .collect()
+    }
+
+    fn filter(status: &str) -> Value {
+        let mut map = async_graphql::indexmap::IndexMap::new();
+        map.insert(Name::new("status"), Value::Enum(Name::new(status)));
+        Value::Object(map)
+    }
+
     #[test]
-    fn cursors_round_trip_and_refuse_forgeries() {
-        assert_eq!(decode_cursor(&encode_cursor(42)).ok(), Some(42));
-        assert!(decode_cursor("bm9wZQ").is_err());
-        assert!(decode_cursor("!!!").is_err());
-        let negative = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("k1:-5");
-        assert!(decode_cursor(&negative).is_err());
-        assert!(decode_cursor(&"A".repeat(100)).is_err());
+    fn cursors_round_trip() {
+        let seal = CursorSeal::new(
+            b"key",
+            "transfers",
+            &args(&[("filter", filter("APPROVED"))]),
+        );
+        for p in [
+            Position::id(0),
+            Position::id(42),
+            Position {
+                at: Some(-5),
+                id: 7,
+            },
+        ] {
+            assert_eq!(seal.decode(&seal.encode(p)).ok(), Some(p));
+        }
+    }
+
+    #[test]
+    fn cursors_are_bound_to_field_filter_and_key() {
+        let base = CursorSeal::new(
+            b"key",
+            "transfers",
+            &args(&[("filter", filter("APPROVED"))]),
+        );
+        let cursor = base.encode(Position::id(42));
+        let paged = CursorSeal::new(
+            b"key",
+            "transfers",
+            &args(&[("filter", filter("APPROVED")), ("first", Value::from(5))]),
+        );
+        assert!(
+            paged.decode(&cursor).is_ok(),
+            "page size is not part of the list"
+        );
+        for other in [
+            CursorSeal::new(
+                b"key",
+                "transfers",
+                &args(&[("filter", filter("DISPATCHED"))]),
+            ),
+            CursorSeal::new(b"key", "transfers", &[]),
+            CursorSeal::new(
+                b"key",
+                "screenings",
+                &args(&[("filter", filter("APPROVED"))]),
+            ),
+            CursorSeal::new(
+                b"other",
+                "transfers",
+                &args(&[("filter", filter("APPROVED"))]),
+            ),
+        ] {
+            assert!(other.decode(&cursor).is_err());
+        }
+    }
+
+    #[test]
+    fn forged_cursors_are_refused() {
+        let seal = CursorSeal::new(b"key", "transfers", &[]);
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let genuine = String::from_utf8(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(seal.encode(Position::id(42)))
+                .unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        let tag = genuine
+            .rsplit_once(':')
+            .map(|(_, t)| t.to_owned())
+            .unwrap_or_default();
+        for forged in [
+            b64(&format!("k2:43:{tag}")),
+            b64("k2:42"),
+            b64("k2:42:"),
+            b64(&format!("k2:42:{}", &tag[..4])),
+            b64(&format!("k1:42:{tag}")),
+            b64(&format!("k2:-1:{tag}")),
+            b64("k1:42"),
+            "!!!".to_owned(),
+            "A".repeat(200),
+        ] {
+            assert!(seal.decode(&forged).is_err(), "{forged}");
+        }
     }
 }

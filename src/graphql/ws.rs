@@ -55,7 +55,10 @@ async fn serve(gql: GraphqlState, socket: WebSocket, protocol: GraphQLProtocol) 
         Err(_) => return close(&mut sink, 4403, "Forbidden").await,
     };
     let mut data = Data::default();
-    data.insert(Loaders::new(&gql.app.db));
+    data.insert(Loaders::new(
+        &gql.app.db,
+        gql.app.config.loader_batch_window,
+    ));
     data.insert(actor);
     // Hand the library the same connection_init it would have read, now known to be authenticated.
     let replayed = stream::once(async move { Ok(Message::Text(first)) }).chain(incoming);

@@ -17,7 +17,7 @@ use crate::districts::graphql::District;
 use crate::events::DomainEvent;
 use crate::graphql::enums::{ReportKind, ReportStatus};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::pagination::{Conn, Paging};
 use crate::graphql::scalars::Date;
 use crate::graphql::{actor, state};
 use crate::state::AppState;
@@ -500,7 +500,7 @@ impl ReportQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Report>> {
-        let page = page_request(ctx, first, after)?;
+        let paging = Paging::new(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         let filter = ReportFilter {
             district_code: f.district_code,
@@ -510,8 +510,8 @@ impl ReportQuery {
             status: f.status.map(Into::into),
             source_agency_code: f.source_agency_code,
         };
-        Ok(connection(
-            service::list(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+        Ok(paging.connection(
+            service::list(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
             Report,
         ))
     }
@@ -523,9 +523,9 @@ impl ReportQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<ReportCall>> {
-        let page = page_request(ctx, first, after)?;
-        Ok(connection(
-            service::list_calls(&state(ctx).db, actor(ctx)?, page).await?,
+        let paging = Paging::new(ctx, first, after)?;
+        Ok(paging.connection(
+            service::list_calls(&state(ctx).db, actor(ctx)?, paging.request).await?,
             ReportCall,
         ))
     }

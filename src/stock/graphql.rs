@@ -8,7 +8,7 @@ use super::service::{self, AdjustStock, Consume, EventFilter, LotFilter, Receive
 use crate::districts::graphql::District;
 use crate::graphql::enums::StockEventKind;
 use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::pagination::{Conn, Paging};
 use crate::graphql::scalars::Date;
 use crate::graphql::{actor, state};
 
@@ -45,6 +45,11 @@ impl From<vaccine::Model> for Vaccine {
     }
 }
 
+/// A vaccine by id, from the catalog read at start-up.
+pub fn vaccine_of(ctx: &Context<'_>, id: i32) -> Option<Vaccine> {
+    state(ctx).vaccines.get(id).cloned().map(Vaccine::from)
+}
+
 /// A lot of one vaccine held by one district.
 pub struct VaccineLot(pub vaccine_lot::Model);
 
@@ -60,13 +65,8 @@ impl VaccineLot {
         &self.0.lot_number
     }
     /// The vaccine.
-    async fn vaccine(&self, ctx: &Context<'_>) -> Result<Option<Vaccine>> {
-        Ok(ctx
-            .data_unchecked::<Loaders>()
-            .vaccines
-            .load_one(self.0.vaccine_id)
-            .await?
-            .map(Vaccine::from))
+    async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
+        vaccine_of(ctx, self.0.vaccine_id)
     }
     /// The district holding it.
     async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
@@ -176,13 +176,8 @@ impl StockSummaryLine {
             .map(District))
     }
     /// The vaccine.
-    async fn vaccine(&self, ctx: &Context<'_>) -> Result<Option<Vaccine>> {
-        Ok(ctx
-            .data_unchecked::<Loaders>()
-            .vaccines
-            .load_one(self.0.vaccine_id)
-            .await?
-            .map(Vaccine::from))
+    async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
+        vaccine_of(ctx, self.0.vaccine_id)
     }
     /// Number of lots.
     async fn lots(&self) -> i64 {
@@ -262,7 +257,7 @@ impl StockQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<VaccineLot>> {
-        let page = page_request(ctx, first, after)?;
+        let paging = Paging::new(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         let filter = LotFilter {
             district_code: f.district_code,
@@ -271,8 +266,8 @@ impl StockQuery {
             include_empty: f.include_empty,
             include_expired: f.include_expired,
         };
-        Ok(connection(
-            service::list_lots(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+        Ok(paging.connection(
+            service::list_lots(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
             VaccineLot,
         ))
     }
@@ -286,7 +281,7 @@ impl StockQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<StockEvent>> {
-        let page = page_request(ctx, first, after)?;
+        let paging = Paging::new(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         let filter = EventFilter {
             lot_id: f.lot_id,
@@ -295,8 +290,8 @@ impl StockQuery {
             from: f.from,
             to: f.to,
         };
-        Ok(connection(
-            service::list_events(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+        Ok(paging.connection(
+            service::list_events(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
             StockEvent,
         ))
     }

@@ -23,6 +23,24 @@ use crate::policy::{self, Action, Resource, Scope};
 /// Most doses one operation may move; larger figures are typing errors.
 pub const MAX_DOSES: i64 = 10_000_000;
 
+/// The vaccines, read once at start-up: reference data that only migrations change, so nesting a
+/// vaccine under a lot or transfer costs no query.
+#[derive(Debug, Default)]
+pub struct VaccineCatalog {
+    by_id: std::collections::HashMap<i32, vaccine::Model>,
+}
+
+impl VaccineCatalog {
+    pub async fn load<C: ConnectionTrait>(db: &C) -> AppResult<VaccineCatalog> {
+        let by_id = vaccines(db).await?.into_iter().map(|v| (v.id, v)).collect();
+        Ok(VaccineCatalog { by_id })
+    }
+
+    pub fn get(&self, id: i32) -> Option<&vaccine::Model> {
+        self.by_id.get(&id)
+    }
+}
+
 pub async fn vaccines<C: ConnectionTrait>(db: &C) -> AppResult<Vec<vaccine::Model>> {
     Ok(vaccine::Entity::find()
         .order_by_asc(vaccine::Column::Id)
@@ -585,19 +603,14 @@ pub async fn list_lots(
     if let Some(code) = &filter.vaccine_code {
         cond = cond.add(in_vaccine(vaccine_lot::Column::VaccineId, code.as_str()));
     }
-    let today = crate::clock::today();
     if let Some(days) = filter.expiring_within_days {
         if !(0..=3650).contains(&days) {
             return Err(AppError::bad_input("expiringWithinDays", "0 to 3650"));
         }
-        cond = cond.add(vaccine_lot::Column::ExpiresOn.lte(today + Duration::days(days)));
+        let last_day = crate::clock::today() + Duration::days(days);
+        cond = cond.add(vaccine_lot::Column::ExpiresOn.lte(last_day));
     }
-    if !filter.include_expired {
-        cond = cond.add(vaccine_lot::Column::ExpiresOn.gte(today));
-    }
-    if !filter.include_empty {
-        cond = cond.add(vaccine_lot::Column::DosesOnHand.gt(0));
-    }
+    cond = cond.add(usable_lots(filter.include_empty, filter.include_expired));
     pagination::fetch(
         db,
         vaccine_lot::Entity::find().filter(cond),
@@ -606,6 +619,66 @@ pub async fn list_lots(
         |l| i64::from(l.id),
     )
     .await
+}
+
+/// Lots still holding doses and not expired, unless asked to include those too.
+fn usable_lots(include_empty: bool, include_expired: bool) -> Condition {
+    let mut cond = Condition::all();
+    if !include_expired {
+        cond = cond.add(vaccine_lot::Column::ExpiresOn.gte(crate::clock::today()));
+    }
+    if !include_empty {
+        cond = cond.add(vaccine_lot::Column::DosesOnHand.gt(0));
+    }
+    cond
+}
+
+/// Which of a district's lots to show under it: the first `first` by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LotSlice {
+    pub first: u64,
+    pub include_empty: bool,
+    pub include_expired: bool,
+}
+
+/// Whether the caller may read the lots held by `district`.
+pub fn may_read_lots_of(actor: &Actor, district: &district::Model) -> bool {
+    policy::read_scope(actor, Resource::Stock)
+        .is_some_and(|scope| scope.covers_district(district.id, district.province_id))
+}
+
+/// The first lots of each district, in one statement whatever the number of districts: one index range (district, id) per district, united. The caller checks
+/// [`may_read_lots_of`] for each district first.
+pub async fn first_lots_of_districts<C: ConnectionTrait>(
+    db: &C,
+    district_ids: &[i32],
+    slice: LotSlice,
+) -> AppResult<Vec<vaccine_lot::Model>> {
+    use sea_orm::sea_query::{Alias, UnionType};
+    let mut ids = district_ids.iter().map(|&district_id| {
+        let head = Query::select()
+            .column(vaccine_lot::Column::Id)
+            .from(vaccine_lot::Entity)
+            .and_where(vaccine_lot::Column::DistrictId.eq(district_id))
+            .cond_where(usable_lots(slice.include_empty, slice.include_expired))
+            .order_by(vaccine_lot::Column::Id, sea_orm::Order::Asc)
+            .limit(slice.first)
+            .to_owned();
+        // Wrapped, since SQLite takes no LIMIT inside a compound select's arms.
+        Query::select()
+            .column(Alias::new("id"))
+            .from_subquery(head, Alias::new("head"))
+            .to_owned()
+    });
+    let Some(mut united) = ids.next() else {
+        return Ok(Vec::new());
+    };
+    united.unions(ids.map(|arm| (UnionType::All, arm)));
+    Ok(vaccine_lot::Entity::find()
+        .filter(vaccine_lot::Column::Id.in_subquery(united))
+        .order_by_asc(vaccine_lot::Column::Id)
+        .all(db)
+        .await?)
 }
 
 #[derive(Debug, Clone, Default)]

@@ -12,10 +12,10 @@ use crate::districts::graphql::District;
 use crate::events::DomainEvent;
 use crate::graphql::enums::TransferStatus;
 use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, connection, page_request};
+use crate::graphql::pagination::{Conn, Paging};
 use crate::graphql::{actor, state};
 use crate::state::AppState;
-use crate::stock::graphql::{Vaccine, VaccineLot};
+use crate::stock::graphql::{Vaccine, VaccineLot, vaccine_of};
 
 /// Doses moved from a lot of one district to another district.
 pub struct Transfer(pub transfer::Model);
@@ -89,13 +89,8 @@ impl Transfer {
             .map(District))
     }
     /// The vaccine.
-    async fn vaccine(&self, ctx: &Context<'_>) -> Result<Option<Vaccine>> {
-        Ok(ctx
-            .data_unchecked::<Loaders>()
-            .vaccines
-            .load_one(self.0.vaccine_id)
-            .await?
-            .map(Vaccine::from))
+    async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
+        vaccine_of(ctx, self.0.vaccine_id)
     }
     /// Why it was requested; null when not given.
     async fn reason(&self) -> Option<&str> {
@@ -290,15 +285,15 @@ impl TransferQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Transfer>> {
-        let page = page_request(ctx, first, after)?;
+        let paging = Paging::new(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         let filter = TransferFilter {
             status: f.status.map(Into::into),
             district_code: f.district_code,
             vaccine_code: f.vaccine_code,
         };
-        Ok(connection(
-            service::list(&state(ctx).db, actor(ctx)?, &filter, page).await?,
+        Ok(paging.connection(
+            service::list(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
             Transfer,
         ))
     }

@@ -13,6 +13,7 @@ mod helpers;
 mod reports;
 mod schema;
 mod security;
+mod statements;
 mod stock;
 mod transfers;
 mod ws;

@@ -1,0 +1,189 @@
+//! SQL statements per request: every nested list is loaded in batches, so a request costs the same
+//! number of statements whatever the length of its lists. Each case runs at two list sizes (checked to
+//! differ) and compares the statements the server executed, counted by the connection's own hook.
+//!
+//! A DataLoader batches the keys that arrive within its window; a debug build resolving hundreds of rows
+//! can outlast the production window of 1 ms, so the test widens it. A relation without a loader grows
+//! with the list whatever the window.
+
+use std::time::Duration;
+
+use entity::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+/// Runs `query` with `$n` (and `$m`, when the query nests a second list) and returns the statements it
+/// executed and the response.
+async fn measure(app: &TestApp, token: &str, query: &str, n: i64, m: i64) -> (u64, Value) {
+    let before = app.state.statements_executed();
+    let mut variables = json!({});
+    for (name, value) in [("n", n), ("m", m)] {
+        if query.contains(&format!("${name}:")) {
+            variables[name] = json!(value);
+        }
+    }
+    let (_, body) = app.gql(Some(token), query, variables).await;
+    let used = app.state.statements_executed() - before;
+    assert!(body.get("errors").is_none(), "{query}: {body}");
+    (used, body)
+}
+
+/// Number of leaf objects in a response: grows with the lists' lengths.
+fn objects(v: &Value) -> usize {
+    match v {
+        Value::Object(map) => 1 + map.values().map(objects).sum::<usize>(),
+        Value::Array(items) => items.iter().map(objects).sum(),
+        _ => 0,
+    }
+}
+
+/// Asserts that the larger lists cost no more statements than the smaller, and at most `cap`.
+async fn flat(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    small: (i64, i64),
+    large: (i64, i64),
+    cap: u64,
+) {
+    let (few, small_body) = measure(app, token, query, small.0, small.1).await;
+    let (many, large_body) = measure(app, token, query, large.0, large.1).await;
+    assert!(
+        objects(&large_body) > objects(&small_body),
+        "the larger lists must hold more rows: {query}\n{small_body}\n{large_body}"
+    );
+    assert_eq!(few, many, "statements grew with the lists: {query}");
+    assert!(many <= cap, "{many} statements (at most {cap}): {query}");
+}
+
+#[tokio::test]
+async fn nested_lists_cost_a_bounded_number_of_statements() {
+    let app = TestApp::spawn_with(|c| c.loader_batch_window = Duration::from_millis(100)).await;
+    let health = app.token("health");
+    let admin = app.token("admin");
+
+    // More transfers than the demo holds, so the two sizes differ.
+    let health_381 = app.issue("health-381", Role::Editor).await;
+    let lot = app.lot_id("380", "ASTRAZENECA").await;
+    for _ in 0..8 {
+        let (_, body) = app
+            .gql(
+                Some(&health_381),
+                "mutation($i: RequestTransferInput!) { requestTransfer(input: $i) { transfer { id } } }",
+                json!({ "i": { "lotId": lot, "toDistrictCode": "381", "doses": 1 } }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+
+    // Benchmark case A: authentication, districts, their lots with vaccines: 3 statements.
+    flat(
+        &app,
+        &health,
+        "query($n: Int!, $m: Int!) { districts(first: $n) { nodes { code name population adults18Plus
+           vaccineLots(first: $m) { lotNumber dosesOnHand expiresOn vaccine { code name } } } } }",
+        (2, 1),
+        (27, 10),
+        3,
+    )
+    .await;
+    // Benchmark case B: authentication and the district: 2 statements.
+    let (b, body) = measure(
+        &app,
+        &health,
+        "{ district(code: \"380\") { code name population adults18Plus } }",
+        0,
+        0,
+    )
+    .await;
+    assert_eq!(body["data"]["district"]["code"], "380");
+    assert!(b <= 2, "case B took {b} statements");
+
+    let cases: [(&str, &str, (i64, i64), (i64, i64), u64); 9] = [
+        (
+            "health",
+            "query($n: Int!, $m: Int!) { districts(first: $n) { totalCount nodes { code province { code }
+               vaccineLots(first: $m, includeEmpty: true) { lotNumber district { code } vaccine { code } } } } }",
+            (2, 1),
+            (27, 10),
+            6,
+        ),
+        (
+            "health",
+            "query($n: Int!) { transfers(first: $n) { nodes { id fromDistrict { code } toDistrict { code }
+               vaccine { code } fromLot { lotNumber vaccine { code } district { code } } toLot { lotNumber }
+               timeline { status at by } } } }",
+            // The demo's first transfers stand at each step, so both sizes reach every relation.
+            (5, 0),
+            (12, 0),
+            8,
+        ),
+        (
+            "health",
+            "query($n: Int!) { checkpoints(first: $n) { nodes { code district { code }
+               statusHistory { status reason } staffingAgencies { code district { code } } } } }",
+            (1, 0),
+            (12, 0),
+            8,
+        ),
+        (
+            "health",
+            "query($n: Int!) { screenings(first: $n) { nodes { id checkpoint { code district { code } }
+               destinationDistrict { code } decision } } }",
+            (1, 0),
+            (200, 0),
+            6,
+        ),
+        (
+            "health",
+            "query($n: Int!) { stockEvents(first: $n) { nodes { id kind lot { lotNumber district { code }
+               vaccine { code } } } } }",
+            (1, 0),
+            (200, 0),
+            6,
+        ),
+        (
+            "health",
+            "query($n: Int!) { reports(first: $n) { nodes { id district { code } sourceAgency { code }
+               figures { adultsFull } } } }",
+            (1, 0),
+            (150, 0),
+            6,
+        ),
+        (
+            "health",
+            "query($n: Int!) { alerts(first: $n) { nodes { id district { code }
+               screening { checkpoint { code } } } } }",
+            (1, 0),
+            (30, 0),
+            8,
+        ),
+        (
+            "admin",
+            "query($n: Int!) { apiTokens(first: $n) { nodes { jti agency { code district { code } } } } }",
+            // The first six tokens belong to province agencies, which have no district.
+            (7, 0),
+            (40, 0),
+            6,
+        ),
+        (
+            "health",
+            "{ expiringLots(withinDays: 3650) { lotNumber district { code } vaccine { code } }
+               epidemicLevels(week: \"2021-10-11\") { level district { code } } }",
+            (0, 0),
+            (0, 0),
+            10,
+        ),
+    ];
+    for (who, query, small, large, cap) in cases {
+        let token = if who == "admin" { &admin } else { &health };
+        if small == large {
+            // Lists whose length the caller does not choose: the cost is checked against its cap.
+            let (used, _) = measure(&app, token, query, 0, 0).await;
+            assert!(used <= cap, "{used} statements (at most {cap}): {query}");
+        } else {
+            flat(&app, token, query, small, large, cap).await;
+        }
+    }
+}
