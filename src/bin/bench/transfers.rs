@@ -1,16 +1,11 @@
-//! `lienthong-bench`: measures the server as clients see it, over real HTTP on loopback, in a release
-//! build. Prints figures; asserts nothing.
-//!
-//! `cargo run --release --bin lienthong-bench -- transfers [--postgres URL] [--clients 16] [--seconds 10]`
-//! runs transfer cycles (request, approve, dispatch, receive) from concurrent clients against a fresh
-//! database loaded with the demo set, and reports per step: throughput, p50, p99, errors, and the SQL
-//! statements one step executes (authentication included).
+//! Transfer cycles (request, approve, dispatch, receive) from concurrent clients against a fresh
+//! database loaded with the demo set, all on one lot (the worst case for contention). Reports per step:
+//! throughput, p50, p99, errors, and the SQL statements one step executes (authentication included).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use clap::{Parser, Subcommand};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -22,32 +17,7 @@ use lienthong::{AppState, db, demo, server};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
-#[derive(Parser)]
-#[command(
-    name = "lienthong-bench",
-    about = "Load benchmarks for lienthong (release build)"
-)]
-struct Args {
-    #[command(subcommand)]
-    case: Case,
-}
-
-#[derive(Subcommand)]
-enum Case {
-    /// Transfer cycles: request -> approve -> dispatch -> receive.
-    Transfers {
-        /// PostgreSQL server URL (e.g. postgres://postgres@127.0.0.1:5432/postgres); a database is made
-        /// for the run and dropped after. Without it, a fresh SQLite file is used.
-        #[arg(long)]
-        postgres: Option<String>,
-        /// Concurrent clients.
-        #[arg(long, default_value_t = 16)]
-        clients: usize,
-        /// Seconds of measured load.
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-    },
-}
+use crate::percentile;
 
 const STEPS: [&str; 4] = [
     "requestTransfer",
@@ -113,21 +83,11 @@ impl Http {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let Case::Transfers {
-        postgres,
-        clients,
-        seconds,
-    } = Args::parse().case;
+pub async fn run(
+    postgres: Option<String>,
+    clients: usize,
+    seconds: u64,
+) -> Result<(), Box<dyn std::error::Error>> {
     let run = uuid::Uuid::new_v4().simple().to_string();
     let (url, engine, cleanup) = match &postgres {
         Some(admin_url) => {
