@@ -165,8 +165,8 @@ where
                     let at = DateTime::<Utc>::from_timestamp_micros(at).ok_or_else(bad_cursor)?;
                     // A row value comparison, which both engines answer from the (time, id) index.
                     select.filter(
-                        Expr::tuple([Expr::col(time).into(), Expr::col(id).into()])
-                            .gt(Expr::tuple([Expr::val(at).into(), Expr::val(after).into()])),
+                        Expr::tuple([Expr::col(time), Expr::col(id)])
+                            .gt(Expr::tuple([Expr::val(at), Expr::val(after)])),
                     )
                 }
                 Some(_) => return Err(bad_cursor()),

@@ -100,7 +100,9 @@ async fn nested_lists_cost_a_bounded_number_of_statements() {
     assert_eq!(body["data"]["district"]["code"], "380");
     assert!(b <= 2, "case B took {b} statements");
 
-    let cases: [(&str, &str, (i64, i64), (i64, i64), u64); 9] = [
+    // (who, query, small sizes, large sizes, most statements allowed)
+    type Case<'a> = (&'a str, &'a str, (i64, i64), (i64, i64), u64);
+    let cases: [Case; 9] = [
         (
             "health",
             "query($n: Int!, $m: Int!) { districts(first: $n) { totalCount nodes { code province { code }
@@ -186,4 +188,65 @@ async fn nested_lists_cost_a_bounded_number_of_statements() {
             flat(&app, token, query, small, large, cap).await;
         }
     }
+}
+
+#[tokio::test]
+async fn cursors_walk_every_row_once_and_are_bound_to_their_list_and_filter() {
+    let app = TestApp::spawn().await;
+    let health = app.token("health");
+    let page = "query($after: String, $kind: DistrictKind) { districts(first: 4, after: $after, filter: { kind: $kind }) {
+        edges { cursor node { code } } pageInfo { hasNextPage } } }";
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let (_, body) = app
+            .gql(Some(&health), page, json!({ "after": after }))
+            .await;
+        let conn = &body["data"]["districts"];
+        let edges = conn["edges"].as_array().expect("edges").clone();
+        seen.extend(
+            edges
+                .iter()
+                .map(|e| e["node"]["code"].as_str().unwrap().to_owned()),
+        );
+        after = edges
+            .last()
+            .map(|e| e["cursor"].as_str().unwrap().to_owned());
+        if conn["pageInfo"]["hasNextPage"] != json!(true) {
+            break;
+        }
+    }
+    let unique: std::collections::BTreeSet<_> = seen.iter().collect();
+    assert_eq!(seen.len(), 27, "every district once: {seen:?}");
+    assert_eq!(unique.len(), 27);
+
+    // A cursor of the unfiltered list, replayed with a filter, or against another list: refused.
+    let (_, first) = app.gql(Some(&health), page, json!({})).await;
+    let cursor = first["data"]["districts"]["edges"][0]["cursor"].clone();
+    let (_, other_filter) = app
+        .gql(
+            Some(&health),
+            page,
+            json!({ "after": cursor, "kind": "DISTRICT" }),
+        )
+        .await;
+    assert_eq!(crate::helpers::error_code(&other_filter), "BAD_USER_INPUT");
+    assert_eq!(crate::helpers::error_field(&other_filter), "after");
+    let (_, other_list) = app
+        .gql(
+            Some(&health),
+            "query($after: String) { transfers(first: 4, after: $after) { nodes { id } } }",
+            json!({ "after": cursor }),
+        )
+        .await;
+    assert_eq!(crate::helpers::error_code(&other_list), "BAD_USER_INPUT");
+    // The same cursor with the same filter spelled differently (an explicit null) still works.
+    let (_, same) = app
+        .gql(
+            Some(&health),
+            page,
+            json!({ "after": cursor, "kind": null }),
+        )
+        .await;
+    assert!(same.get("errors").is_none(), "{same}");
 }

@@ -7,8 +7,8 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     AgencyKind, CheckpointKind, CheckpointStatus, Decision, Direction, DistrictKind,
-    StockEventKind, TestKind, TransferStatus, VehicleKind, agency, api_token, checkpoint,
-    district, province, screening, stock_event, transfer, vaccine, vaccine_lot,
+    StockEventKind, TestKind, TransferStatus, VehicleKind, agency, api_token, checkpoint, district,
+    province, screening, stock_event, transfer, vaccine, vaccine_lot,
 };
 use lienthong::auth::Keys;
 use sea_orm::{
@@ -150,7 +150,10 @@ pub async fn load_province(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
                 status,
                 TransferStatus::Approved | TransferStatus::Dispatched | TransferStatus::Received
             );
-            let dispatched = matches!(status, TransferStatus::Dispatched | TransferStatus::Received);
+            let dispatched = matches!(
+                status,
+                TransferStatus::Dispatched | TransferStatus::Received
+            );
             let received = status == TransferStatus::Received;
             let closed = status == TransferStatus::Cancelled;
             let doses = 1 + i64::from(g * 17 % 50);

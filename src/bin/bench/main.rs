@@ -144,7 +144,10 @@ impl ScratchDb {
 }
 
 /// (Re)creates database `name` on the server at `server` and returns its URL.
-async fn create_pg_database(server: &str, name: &str) -> Result<String, Box<dyn std::error::Error>> {
+async fn create_pg_database(
+    server: &str,
+    name: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
     let admin = Database::connect(server).await?;
     admin
         .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -154,7 +157,10 @@ async fn create_pg_database(server: &str, name: &str) -> Result<String, Box<dyn 
         .await?;
     admin.close().await.ok();
     let base = server.trim_end_matches('/');
-    let base = match base.strip_prefix("postgres://").and_then(|r| r.split_once('/')) {
+    let base = match base
+        .strip_prefix("postgres://")
+        .and_then(|r| r.split_once('/'))
+    {
         Some((host, _)) => format!("postgres://{host}"),
         None => base.to_owned(),
     };
@@ -163,7 +169,11 @@ async fn create_pg_database(server: &str, name: &str) -> Result<String, Box<dyn 
 
 async fn peer_serve(bind: &str) -> Result<(), Box<dyn std::error::Error>> {
     let cluster = std::env::var("PEER_PG_URL").map_err(|_| "PEER_PG_URL is not set")?;
-    let url = create_pg_database(&format!("{}/postgres", cluster.trim_end_matches('/')), "lienthong_peer").await?;
+    let url = create_pg_database(
+        &format!("{}/postgres", cluster.trim_end_matches('/')),
+        "lienthong_peer",
+    )
+    .await?;
     let conn = db::connect(&Config::new(url.clone())).await?;
     db::migrate(&conn).await?;
     dataset::load_province(&conn, Utc::now()).await?;
@@ -203,7 +213,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             seconds,
         } => transfers::run(postgres, clients, seconds).await,
         Case::PeerToken => {
-            println!("{}", dataset::sign(&bench_keys()?, PEER_JTI, peer_issued())?);
+            println!(
+                "{}",
+                dataset::sign(&bench_keys()?, PEER_JTI, peer_issued())?
+            );
             Ok(())
         }
         Case::PeerServe { bind } => peer_serve(&bind).await,

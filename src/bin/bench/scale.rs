@@ -141,7 +141,12 @@ impl Server {
             .env("LIENTHONG_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
-            .map_err(|e| format!("{}: {e} (build it with `cargo build --release`)", binary.display()))?;
+            .map_err(|e| {
+                format!(
+                    "{}: {e} (build it with `cargo build --release`)",
+                    binary.display()
+                )
+            })?;
         let server = Server {
             child,
             http: Http::new(&format!("http://127.0.0.1:{port}"), token, clients),
@@ -157,8 +162,8 @@ impl Server {
 
     /// User + system CPU time of the server so far.
     fn cpu(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
-            .unwrap_or_default();
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
         // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
         let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
         let fields: Vec<u64> = after
@@ -225,7 +230,16 @@ impl Row {
     pub fn header() -> String {
         format!(
             "{:<34} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>11} {:>8} {:>9}",
-            "case", "clients", "requests", "req/s", "p50 ms", "p99 ms", "errors", "stmts/req", "cpu ms", "peak MiB"
+            "case",
+            "clients",
+            "requests",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "errors",
+            "stmts/req",
+            "cpu ms",
+            "peak MiB"
         )
     }
 
@@ -271,7 +285,13 @@ where
     // The /metrics read itself is one request without statements.
     let statements = server.statements().await - statements;
     latencies.sort();
-    let per = |x: f64| if requests == 0 { 0.0 } else { x / requests as f64 };
+    let per = |x: f64| {
+        if requests == 0 {
+            0.0
+        } else {
+            x / requests as f64
+        }
+    };
     Row {
         case: case.into(),
         clients,
@@ -338,7 +358,13 @@ fn body(query: &str, variables: Value) -> Bytes {
 }
 
 /// Sends the same body again and again.
-fn repeat(http: &Http, body: Bytes) -> impl Fn(usize, u64) -> std::pin::Pin<Box<dyn Future<Output = Result<usize, String>> + Send>> + Send + Sync + 'static {
+fn repeat(
+    http: &Http,
+    body: Bytes,
+) -> impl Fn(usize, u64) -> std::pin::Pin<Box<dyn Future<Output = Result<usize, String>> + Send>>
++ Send
++ Sync
++ 'static {
     let http = http.clone();
     move |_, _| {
         let (http, body) = (http.clone(), body.clone());
@@ -355,7 +381,11 @@ async fn last_page_cursor(http: &Http) -> Result<String, String> {
         let page = http.query(walk, json!({ "after": after })).await?;
         let conn = &page["data"]["transfers"];
         let edges = conn["edges"].as_array().cloned().unwrap_or_default();
-        cursors.extend(edges.iter().filter_map(|e| e["cursor"].as_str().map(String::from)));
+        cursors.extend(
+            edges
+                .iter()
+                .filter_map(|e| e["cursor"].as_str().map(String::from)),
+        );
         if conn["pageInfo"]["hasNextPage"] != json!(true) {
             break;
         }
@@ -394,15 +424,24 @@ pub async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
 
     // The answers are checked once before any load.
     let a = http.query(QUERY_A, json!({})).await?;
-    let districts = a["data"]["districts"]["nodes"].as_array().cloned().unwrap_or_default();
-    if districts.len() != 30 || districts.iter().any(|d| d["vaccineLots"].as_array().map(Vec::len) != Some(10)) {
+    let districts = a["data"]["districts"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if districts.len() != 30
+        || districts
+            .iter()
+            .any(|d| d["vaccineLots"].as_array().map(Vec::len) != Some(10))
+    {
         return Err(format!("case A answered wrongly: {a}").into());
     }
     let last_cursor = last_page_cursor(&http).await?;
     let week_to = now + chrono::Duration::seconds(1);
     let week = json!({ "from": (week_to - chrono::Duration::days(7)).to_rfc3339(), "to": week_to.to_rfc3339() });
     let d_check = http.query(SCREENING_PAGE, week.clone()).await?;
-    let d_rows = d_check["data"]["screenings"]["nodes"].as_array().map_or(0, Vec::len);
+    let d_rows = d_check["data"]["screenings"]["nodes"]
+        .as_array()
+        .map_or(0, Vec::len);
 
     println!("{}", Row::header());
     let mut rows = Vec::new();
@@ -411,8 +450,14 @@ pub async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         let cases: [(&str, Bytes); 5] = [
             ("A districts with 10 lots each", body(QUERY_A, json!({}))),
             ("B one district by code", body(&query_b(), json!({}))),
-            ("C transfers, first page of 20", body(TRANSFER_PAGE, json!({}))),
-            ("C transfers, last page (cursor)", body(TRANSFER_PAGE, json!({ "after": last_cursor }))),
+            (
+                "C transfers, first page of 20",
+                body(TRANSFER_PAGE, json!({})),
+            ),
+            (
+                "C transfers, last page (cursor)",
+                body(TRANSFER_PAGE, json!({ "after": last_cursor })),
+            ),
             (
                 "D screenings of a post, a week",
                 body(SCREENING_PAGE, week.clone()),
@@ -429,7 +474,14 @@ pub async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             rows.push(row);
         }
         let cycle = transfer_cycle(&http);
-        let row = measure(&server, "E request+approve+dispatch", clients, seconds, cycle).await;
+        let row = measure(
+            &server,
+            "E request+approve+dispatch",
+            clients,
+            seconds,
+            cycle,
+        )
+        .await;
         println!("{}", row.line());
         rows.push(row);
     }
@@ -443,13 +495,22 @@ pub async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             loading.elapsed().as_secs_f64()
         );
         let d_check = http.query(SCREENING_PAGE, week.clone()).await?;
-        let d_rows = d_check["data"]["screenings"]["nodes"].as_array().map_or(0, Vec::len);
+        let d_rows = d_check["data"]["screenings"]["nodes"]
+            .as_array()
+            .map_or(0, Vec::len);
         for &clients in &options.concurrency {
             let name = format!(
                 "D screenings of a post, a week ({} rows, {d_rows}/page)",
                 options.screenings
             );
-            let row = measure(&server, &name, clients, seconds, repeat(&http, body(SCREENING_PAGE, week.clone()))).await;
+            let row = measure(
+                &server,
+                &name,
+                clients,
+                seconds,
+                repeat(&http, body(SCREENING_PAGE, week.clone())),
+            )
+            .await;
             println!("{}", row.line());
         }
     }
