@@ -842,23 +842,17 @@ pub async fn list_screenings(
     // Codes become ids first: an equality lets the planner read the (post or district, time) index in
     // order, where a subquery leaves it scanning by time.
     if let Some(code) = &filter.checkpoint_code {
-        match checkpoint::Entity::find()
-            .filter(checkpoint::Column::Code.eq(code.as_str()))
-            .one(db)
-            .await?
-        {
-            Some(c) => cond = cond.add(screening::Column::CheckpointId.eq(c.id)),
-            None => return Ok(Page::empty()),
+        match find_checkpoint(db, code).await {
+            Ok(c) => cond = cond.add(screening::Column::CheckpointId.eq(c.id)),
+            Err(AppError::NotFound { .. }) => return Ok(Page::empty()),
+            Err(e) => return Err(e),
         }
     }
     if let Some(code) = &filter.district_code {
-        match district::Entity::find()
-            .filter(district::Column::Code.eq(code.as_str()))
-            .one(db)
-            .await?
-        {
-            Some(d) => cond = cond.add(screening::Column::DistrictId.eq(d.id)),
-            None => return Ok(Page::empty()),
+        match find_by_code(db, code).await {
+            Ok(d) => cond = cond.add(screening::Column::DistrictId.eq(d.id)),
+            Err(AppError::NotFound { .. }) => return Ok(Page::empty()),
+            Err(e) => return Err(e),
         }
     }
     let select = screening::Entity::find().filter(cond);
