@@ -1,5 +1,7 @@
 //! GraphQL face of vaccines, lots and the stock ledger.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{stock_event, vaccine, vaccine_lot};
@@ -12,42 +14,46 @@ use crate::graphql::pagination::{Conn, Paging};
 use crate::graphql::scalars::Date;
 use crate::graphql::{actor, state};
 
-/// A vaccine product and its schedule.
-#[derive(SimpleObject, Clone)]
-pub struct Vaccine {
-    /// Stable code, e.g. `ASTRAZENECA`, `ABDALA`.
-    pub code: String,
-    /// Name, e.g. "AstraZeneca (Vaxzevria)".
-    pub name: String,
-    /// Maker.
-    pub manufacturer: String,
-    /// Doses in the primary schedule (Abdala 3, the others 2).
-    pub doses_in_schedule: i32,
-    /// Shortest interval between doses, in days; null when not recorded.
-    pub min_interval_days: Option<i32>,
-    /// Doses in one vial; null where vial sizes vary.
-    pub doses_per_vial: Option<i32>,
-    /// Storage conditions; null when not recorded.
-    pub storage: Option<String>,
-}
+/// A vaccine product and its schedule, shared from the catalog read at start-up.
+#[derive(Clone)]
+pub struct Vaccine(pub Arc<vaccine::Model>);
 
-impl From<vaccine::Model> for Vaccine {
-    fn from(v: vaccine::Model) -> Self {
-        Vaccine {
-            code: v.code,
-            name: v.name,
-            manufacturer: v.manufacturer,
-            doses_in_schedule: v.doses_in_schedule,
-            min_interval_days: v.min_interval_days,
-            doses_per_vial: v.doses_per_vial,
-            storage: v.storage,
-        }
+/// A vaccine product and its schedule.
+#[Object]
+impl Vaccine {
+    /// Stable code, e.g. `ASTRAZENECA`, `ABDALA`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Name, e.g. "AstraZeneca (Vaxzevria)".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Maker.
+    async fn manufacturer(&self) -> &str {
+        &self.0.manufacturer
+    }
+    /// Doses in the primary schedule (Abdala 3, the others 2).
+    async fn doses_in_schedule(&self) -> i32 {
+        self.0.doses_in_schedule
+    }
+    /// Shortest interval between doses, in days; null when not recorded.
+    async fn min_interval_days(&self) -> Option<i32> {
+        self.0.min_interval_days
+    }
+    /// Doses in one vial; null where vial sizes vary.
+    async fn doses_per_vial(&self) -> Option<i32> {
+        self.0.doses_per_vial
+    }
+    /// Storage conditions; null when not recorded.
+    async fn storage(&self) -> Option<&str> {
+        self.0.storage.as_deref()
     }
 }
 
 /// A vaccine by id, from the catalog read at start-up.
 pub fn vaccine_of(ctx: &Context<'_>, id: i32) -> Option<Vaccine> {
-    state(ctx).vaccines.get(id).cloned().map(Vaccine::from)
+    state(ctx).vaccines.get(id).cloned().map(Vaccine)
 }
 
 /// A lot of one vaccine held by one district.
@@ -241,11 +247,7 @@ impl StockQuery {
     /// Vaccine products, with their schedules.
     async fn vaccines(&self, ctx: &Context<'_>) -> Result<Vec<Vaccine>> {
         actor(ctx)?;
-        Ok(service::vaccines(&state(ctx).db)
-            .await?
-            .into_iter()
-            .map(Vaccine::from)
-            .collect())
+        Ok(state(ctx).vaccines.all().map(Vaccine).collect())
     }
 
     /// Lots in the caller's scope, by id (usable lots with doses unless the filter says otherwise).

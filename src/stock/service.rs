@@ -27,17 +27,28 @@ pub const MAX_DOSES: i64 = 10_000_000;
 /// vaccine under a lot or transfer costs no query.
 #[derive(Debug, Default)]
 pub struct VaccineCatalog {
-    by_id: std::collections::HashMap<i32, vaccine::Model>,
+    by_id: std::collections::HashMap<i32, std::sync::Arc<vaccine::Model>>,
 }
 
 impl VaccineCatalog {
     pub async fn load<C: ConnectionTrait>(db: &C) -> AppResult<VaccineCatalog> {
-        let by_id = vaccines(db).await?.into_iter().map(|v| (v.id, v)).collect();
+        let by_id = vaccines(db)
+            .await?
+            .into_iter()
+            .map(|v| (v.id, std::sync::Arc::new(v)))
+            .collect();
         Ok(VaccineCatalog { by_id })
     }
 
-    pub fn get(&self, id: i32) -> Option<&vaccine::Model> {
+    pub fn get(&self, id: i32) -> Option<&std::sync::Arc<vaccine::Model>> {
         self.by_id.get(&id)
+    }
+
+    /// Every vaccine, by id.
+    pub fn all(&self) -> impl Iterator<Item = std::sync::Arc<vaccine::Model>> {
+        let mut all: Vec<_> = self.by_id.values().cloned().collect();
+        all.sort_by_key(|v| v.id);
+        all.into_iter()
     }
 }
 

@@ -48,6 +48,9 @@ enum Case {
         /// Concurrent clients, one run each.
         #[arg(long, value_delimiter = ',', default_value = "16,64")]
         concurrency: Vec<usize>,
+        /// Cases to run, by letter (e.g. `AB`).
+        #[arg(long, default_value = "ABCDE")]
+        cases: String,
     },
     /// Transfer cycles: request -> approve -> dispatch -> receive, all on one lot.
     Transfers {
@@ -198,12 +201,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             screenings,
             seconds,
             concurrency,
+            cases,
         } => {
             scale::run(scale::Options {
                 postgres,
                 screenings,
                 seconds,
                 concurrency,
+                cases,
             })
             .await
         }

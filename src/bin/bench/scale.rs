@@ -27,6 +27,17 @@ pub struct Options {
     pub screenings: i64,
     pub seconds: u64,
     pub concurrency: Vec<usize>,
+    /// Letters of the cases to run (A to E).
+    pub cases: String,
+}
+
+impl Options {
+    /// Whether the case named `name` (by its first letter) was asked for.
+    fn runs(&self, name: &str) -> bool {
+        name.chars()
+            .next()
+            .is_some_and(|case| self.cases.to_ascii_uppercase().contains(case))
+    }
 }
 
 /// Screenings loaded before the first measurement of case D; the rest are added before the second.
@@ -464,6 +475,9 @@ pub async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             ),
         ];
         for (name, request) in cases {
+            if !options.runs(name) {
+                continue;
+            }
             let name = if name.starts_with('D') {
                 format!("{name} ({small} rows, {d_rows}/page)")
             } else {
@@ -472,6 +486,9 @@ pub async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             let row = measure(&server, &name, clients, seconds, repeat(&http, request)).await;
             println!("{}", row.line());
             rows.push(row);
+        }
+        if !options.runs("E") {
+            continue;
         }
         let cycle = transfer_cycle(&http);
         let row = measure(
@@ -486,7 +503,7 @@ pub async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         rows.push(row);
     }
 
-    if options.screenings > small {
+    if options.screenings > small && options.runs("D") {
         let loading = Instant::now();
         dataset::load_screenings(&conn, now, small, options.screenings).await?;
         println!(

@@ -5,19 +5,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use lienthong::auth::Actor;
 use lienthong::config::Config;
 use lienthong::stock::service::{self as stock, ReceiveLot};
 use lienthong::{AppState, db, demo, server};
-use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
-use crate::percentile;
+use crate::scale::Http;
+use crate::{ScratchDb, percentile};
 
 const STEPS: [&str; 4] = [
     "requestTransfer",
@@ -40,47 +35,13 @@ fn operation(step: usize, lot: i32, id: i64) -> (String, Value) {
     (query.to_owned(), json!({ "lot": lot, "id": id }))
 }
 
-struct Http {
-    client: Client<HttpConnector, Full<Bytes>>,
-    url: String,
-    token: String,
-}
-
-impl Http {
-    async fn post(&self, query: &str, variables: Value) -> Result<Value, String> {
-        let body = json!({ "query": query, "variables": variables }).to_string();
-        let request = axum::http::Request::post(self.url.as_str())
-            .header("content-type", "application/json")
-            .header("authorization", format!("Bearer {}", self.token))
-            .body(Full::new(Bytes::from(body)))
-            .map_err(|e| e.to_string())?;
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(|e| e.to_string())?;
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?
-            .to_bytes();
-        let value: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-        if value.get("errors").is_some() {
-            Err(value["errors"][0]["message"].to_string())
-        } else {
-            Ok(value)
-        }
-    }
-
-    /// Runs one step; returns the transfer id it acted on.
-    async fn step(&self, step: usize, lot: i32, id: i64) -> Result<i64, String> {
-        let (query, vars) = operation(step, lot, id);
-        let body = self.post(&query, vars).await?;
-        body["data"][STEPS[step]]["transfer"]["id"]
-            .as_i64()
-            .ok_or_else(|| format!("no id in {body}"))
-    }
+/// Runs one step; returns the transfer id it acted on.
+async fn step(http: &Http, step: usize, lot: i32, id: i64) -> Result<i64, String> {
+    let (query, vars) = operation(step, lot, id);
+    let body = http.query(&query, vars).await?;
+    body["data"][STEPS[step]]["transfer"]["id"]
+        .as_i64()
+        .ok_or_else(|| format!("no id in {body}"))
 }
 
 pub async fn run(
@@ -88,29 +49,10 @@ pub async fn run(
     clients: usize,
     seconds: u64,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let scratch = ScratchDb::create(postgres.as_deref()).await?;
+    let engine = scratch.engine;
     let run = uuid::Uuid::new_v4().simple().to_string();
-    let (url, engine, cleanup) = match &postgres {
-        Some(admin_url) => {
-            let name = format!("lienthong_bench_{run}");
-            let admin = Database::connect(admin_url.as_str()).await?;
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await?;
-            let base = admin_url
-                .rsplit_once('/')
-                .map_or(admin_url.as_str(), |(b, _)| b);
-            (format!("{base}/{name}"), "PostgreSQL", Some((admin, name)))
-        }
-        None => {
-            let path = std::env::temp_dir().join(format!("lienthong-bench-{run}.db"));
-            (
-                format!("sqlite://{}?mode=rwc", path.display()),
-                "SQLite",
-                None,
-            )
-        }
-    };
-    let mut config = Config::new(url.clone());
+    let mut config = Config::new(scratch.url.clone());
     config.jwt_secret = Some(format!("bench-secret-{run}-{run}"));
     config.rate_limit_per_minute = u32::MAX;
     config.db_max_connections = 16;
@@ -144,21 +86,14 @@ pub async fn run(
     let serving = tokio::spawn(server::serve(state.clone(), listener, async move {
         let _ = stopped.await;
     }));
-    let client = Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(clients)
-        .build_http();
-    let http = Arc::new(Http {
-        client,
-        url: format!("http://{addr}/graphql"),
-        token,
-    });
+    let http = Arc::new(Http::new(&format!("http://{addr}"), &token, clients));
 
     // SQL statements of each step, measured alone.
     let mut per_step = [0_u64; 4];
     let mut id = 0;
-    for (step, count) in per_step.iter_mut().enumerate() {
+    for (step_no, count) in per_step.iter_mut().enumerate() {
         let before = state.statements_executed();
-        id = http.step(step, lot.id, id).await?;
+        id = step(&http, step_no, lot.id, id).await?;
         *count = state.statements_executed() - before;
     }
 
@@ -172,15 +107,15 @@ pub async fn run(
                 let mut errors = [0_u64; 4];
                 while Instant::now() < deadline {
                     let mut id = 0;
-                    for step in 0..4 {
+                    for step_no in 0..4 {
                         let started = Instant::now();
-                        match http.step(step, lot.id, id).await {
+                        match step(&http, step_no, lot.id, id).await {
                             Ok(next) => {
-                                latencies[step].push(started.elapsed());
+                                latencies[step_no].push(started.elapsed());
                                 id = next;
                             }
                             Err(_) => {
-                                errors[step] += 1;
+                                errors[step_no] += 1;
                                 break;
                             }
                         }
@@ -230,21 +165,6 @@ pub async fn run(
     let _ = stop.send(());
     let _ = serving.await;
     state.db.clone().close().await.ok();
-    match cleanup {
-        Some((admin, name)) => {
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await?;
-        }
-        None => {
-            let path = url
-                .trim_start_matches("sqlite://")
-                .trim_end_matches("?mode=rwc")
-                .to_owned();
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{path}{suffix}"));
-            }
-        }
-    }
+    scratch.drop_now().await;
     Ok(())
 }
