@@ -74,6 +74,9 @@ pub struct ServeArgs {
     /// Requests per minute allowed for one token.
     #[arg(long, env = "LIENTHONG_RATE_LIMIT_PER_MINUTE", default_value_t = 1200)]
     pub rate_limit_per_minute: u32,
+    /// Serve only operations an administrator has registered (`registerOperation`) to non-ADMIN tokens.
+    #[arg(long, env = "LIENTHONG_OPERATION_ALLOW_LIST")]
+    pub operation_allow_list: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -110,6 +113,8 @@ pub struct Config {
     pub max_aliases: usize,
     pub max_directives: usize,
     pub rate_limit_per_minute: u32,
+    /// Non-ADMIN tokens may run registered operations only.
+    pub operation_allow_list: bool,
     pub token_issuer: String,
     pub token_audience: String,
     /// Allowed clock skew when checking `exp` and `nbf`.
@@ -143,6 +148,7 @@ impl Config {
             max_aliases: 30,
             max_directives: 10,
             rate_limit_per_minute: 1200,
+            operation_allow_list: false,
             token_issuer: "lienthong".into(),
             token_audience: "lienthong-api".into(),
             token_leeway_secs: 10,
@@ -176,6 +182,7 @@ impl Config {
             config.request_timeout = Duration::from_secs(serve.request_timeout_secs.max(1));
             config.db_max_connections = serve.db_max_connections.max(1);
             config.rate_limit_per_minute = serve.rate_limit_per_minute.max(1);
+            config.operation_allow_list = serve.operation_allow_list;
             if let Some(path) = &serve.epidemic_rules_file {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;

@@ -13,6 +13,7 @@ pub mod code {
     pub const INSUFFICIENT_STOCK: &str = "INSUFFICIENT_STOCK";
     pub const INVALID_STATE: &str = "INVALID_STATE";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    pub const OPERATION_NOT_ALLOWED: &str = "OPERATION_NOT_ALLOWED";
     pub const UNAVAILABLE: &str = "UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL";
 }
@@ -35,6 +36,9 @@ pub enum AppError {
     InvalidState(String),
     #[error("rate limit exceeded; retry later")]
     RateLimited,
+    /// The operation allow-list is on and the operation is not registered.
+    #[error("this server runs registered operations only; {0}")]
+    OperationNotAllowed(String),
     #[error("the database is unavailable; retry later")]
     Unavailable,
     /// The cause is logged where the error is turned into a response and never shown to the client.
@@ -55,6 +59,7 @@ impl AppError {
             AppError::InsufficientStock(_) => code::INSUFFICIENT_STOCK,
             AppError::InvalidState(_) => code::INVALID_STATE,
             AppError::RateLimited => code::RATE_LIMITED,
+            AppError::OperationNotAllowed(_) => code::OPERATION_NOT_ALLOWED,
             AppError::Unavailable => code::UNAVAILABLE,
             AppError::Internal(_) => code::INTERNAL,
         }
@@ -148,6 +153,10 @@ mod tests {
             ),
             (AppError::InvalidState("x".into()), "INVALID_STATE"),
             (AppError::RateLimited, "RATE_LIMITED"),
+            (
+                AppError::OperationNotAllowed("x".into()),
+                "OPERATION_NOT_ALLOWED",
+            ),
             (AppError::Unavailable, "UNAVAILABLE"),
             (AppError::Internal("secret cause".into()), "INTERNAL"),
         ];

@@ -11,6 +11,7 @@ pub mod checkpoint_status_change;
 pub mod district;
 pub mod enums;
 pub mod idempotency_key;
+pub mod persisted_operation;
 pub mod province;
 pub mod report;
 pub mod report_call;

@@ -23,6 +23,7 @@ mod m20261123_000016_create_alert;
 mod m20261123_000017_create_report_call;
 mod m20261123_000018_create_report;
 mod m20261123_000019_keyset_indexes;
+mod m20261123_000020_create_persisted_operation;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000017_create_report_call::Migration),
             Box::new(m20261123_000018_create_report::Migration),
             Box::new(m20261123_000019_keyset_indexes::Migration),
+            Box::new(m20261123_000020_create_persisted_operation::Migration),
         ]
     }
 }

@@ -2,14 +2,43 @@
 
 use async_graphql::{Context, InputObject, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{agency, api_token, audit_event};
+use entity::{agency, api_token, audit_event, persisted_operation};
 
+use super::operations::{self, NewOperation};
 use super::service::{self, AuditFilter as ServiceAuditFilter, NewAgency, NewToken, TokenFilter};
 use crate::districts::graphql::District;
 use crate::graphql::enums::{AgencyKind, Role};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::pagination::{Conn, Paging};
 use crate::graphql::{actor, state};
+
+/// An operation on the allow-list, registered by an administrator.
+pub struct PersistedOperation(pub persisted_operation::Model);
+
+/// An operation on the allow-list, registered by an administrator.
+#[Object]
+impl PersistedOperation {
+    /// Lower-case hex SHA-256 of `query`; clients send it as `extensions.persistedQuery.sha256Hash`.
+    async fn hash(&self) -> &str {
+        &self.0.hash
+    }
+    /// Name given at registration, e.g. the front-end screen that sends it.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The operation's text.
+    async fn query(&self) -> &str {
+        &self.0.query
+    }
+    /// Who registered it.
+    async fn registered_by(&self) -> &str {
+        &self.0.registered_by
+    }
+    /// When it was registered.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
 
 /// An agency taking part in the exchange.
 pub struct Agency(pub agency::Model);
@@ -243,6 +272,21 @@ impl AdminQuery {
         ))
     }
 
+    /// Operations on the allow-list, by registration (province-level administrators; empty for others).
+    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
+    async fn persisted_operations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<PersistedOperation>> {
+        let paging = Paging::new(ctx, first, after)?;
+        Ok(paging.connection(
+            operations::list(&state(ctx).db, actor(ctx)?, paging.request).await?,
+            PersistedOperation,
+        ))
+    }
+
     /// Tokens of the agencies the caller administers (administrators only; empty for others).
     #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
     async fn api_tokens(
@@ -349,6 +393,36 @@ pub struct RevokeTokenPayload {
     pub api_token: ApiToken,
 }
 
+/// An operation to put on the allow-list.
+#[derive(InputObject)]
+pub struct RegisterOperationInput {
+    /// A name for it (1 to 200 characters), e.g. the screen that sends it.
+    pub name: String,
+    /// The operation's text, exactly as the front-end sends it (its SHA-256 is the key).
+    pub query: String,
+}
+
+/// Result of `registerOperation`.
+#[derive(SimpleObject)]
+pub struct RegisterOperationPayload {
+    /// The registered operation (the existing record when the same text was registered before).
+    pub operation: PersistedOperation,
+}
+
+/// An operation to take off the allow-list.
+#[derive(InputObject)]
+pub struct RemoveOperationInput {
+    /// Its hash.
+    pub hash: String,
+}
+
+/// Result of `removeOperation`.
+#[derive(SimpleObject)]
+pub struct RemoveOperationPayload {
+    /// The operation as it was.
+    pub operation: PersistedOperation,
+}
+
 #[derive(Default)]
 pub struct AdminMutation;
 
@@ -391,6 +465,36 @@ impl AdminMutation {
         Ok(IssueTokenPayload {
             token: issued.text,
             api_token: ApiToken(issued.record),
+        })
+    }
+
+    /// Puts an operation on the allow-list (province-level administrators). With
+    /// `LIENTHONG_OPERATION_ALLOW_LIST` on, non-ADMIN tokens may run registered operations only.
+    async fn register_operation(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterOperationInput,
+    ) -> Result<RegisterOperationPayload> {
+        let new = NewOperation {
+            name: input.name,
+            query: input.query,
+        };
+        let operation = operations::register(&state(ctx).db, actor(ctx)?, new).await?;
+        Ok(RegisterOperationPayload {
+            operation: PersistedOperation(operation),
+        })
+    }
+
+    /// Takes an operation off the allow-list (province-level administrators); refused from the next
+    /// request on.
+    async fn remove_operation(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveOperationInput,
+    ) -> Result<RemoveOperationPayload> {
+        let operation = operations::remove(&state(ctx).db, actor(ctx)?, &input.hash).await?;
+        Ok(RemoveOperationPayload {
+            operation: PersistedOperation(operation),
         })
     }
 

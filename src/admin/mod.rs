@@ -1,4 +1,5 @@
 //! Administration: agencies, access tokens and the audit log.
 
 pub mod graphql;
+pub mod operations;
 pub mod service;

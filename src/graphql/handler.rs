@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::AppSchema;
 use super::loaders::Loaders;
+use crate::admin::operations;
 use crate::auth::{self, Actor};
 use crate::checkpoints::graphql::PersonalReads;
 use crate::error::{AppError, code};
@@ -50,6 +51,7 @@ pub fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AppError::OperationNotAllowed(_) => StatusCode::FORBIDDEN,
         AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
@@ -133,10 +135,13 @@ pub async fn post(
 /// Query-string form of a GET request.
 #[derive(Debug, Deserialize)]
 pub struct GetParams {
+    #[serde(default)]
     query: String,
     #[serde(rename = "operationName")]
     operation_name: Option<String>,
     variables: Option<String>,
+    /// JSON, e.g. `{"persistedQuery":{"version":1,"sha256Hash":"..."}}`.
+    extensions: Option<String>,
 }
 
 pub async fn get(
@@ -168,6 +173,18 @@ pub async fn get(
             }
         }
     }
+    if let Some(extensions) = params.extensions {
+        match serde_json::from_str(&extensions) {
+            Ok(v) => request.extensions = v,
+            Err(e) => {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    &AppError::bad_input("extensions", format!("invalid JSON: {e}")),
+                    rid.as_deref(),
+                );
+            }
+        }
+    }
     execute(&gql, &headers, request, rid, false).await
 }
 
@@ -182,6 +199,16 @@ async fn execute(
         Ok(actor) => actor,
         Err(err) => return error_response(status_of(&err), &err, rid.as_deref()),
     };
+    let admitted = operations::admit(
+        &gql.app.db,
+        gql.app.config.operation_allow_list,
+        &actor,
+        &mut request,
+    )
+    .await;
+    if let Err(err) = admitted {
+        return error_response(status_of(&err), &err, rid.as_deref());
+    }
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
     let operation_name = request.operation_name.clone();
     if let Ok(doc) = request.parsed_query() {
@@ -208,6 +235,7 @@ async fn execute(
             gql.app.config.loader_batch_window,
         ))
         .data(actor.clone())
+        .data(operations::Admitted)
         .data(reads.clone());
     let response = gql.schema.execute(request).await;
     // No personal data leaves without its audit row.

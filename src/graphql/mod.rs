@@ -66,7 +66,8 @@ pub fn build_schema(state: &AppState) -> AppSchema {
     .limit_depth(config.max_depth)
     .limit_complexity(config.max_complexity)
     .limit_recursive_depth(32)
-    .limit_directives(config.max_directives);
+    .limit_directives(config.max_directives)
+    .extension(crate::admin::operations::AllowList);
     if !config.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

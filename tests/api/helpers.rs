@@ -450,3 +450,13 @@ pub async fn next_event(socket: &mut Socket) -> Value {
     };
     serde_json::from_str(text.as_str()).expect("json")
 }
+
+/// Percent-encodes a query-string value.
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -10,6 +10,7 @@ mod checkpoints;
 mod cli;
 mod districts;
 mod helpers;
+mod operations;
 mod reports;
 mod schema;
 mod security;

@@ -8,7 +8,7 @@ use axum::http::Request;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code};
+use crate::helpers::{TestApp, error_code, urlencode};
 
 fn post(token: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
     Request::post("/graphql")
@@ -82,15 +82,6 @@ async fn batches_text_plain_and_get_mutations_are_refused() {
     assert_eq!(status, 200);
     assert_eq!(json_of(&body)["data"]["me"]["subject"], "demo-health");
     assert!(headers.contains_key("x-request-id"));
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test]
