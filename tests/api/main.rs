@@ -11,6 +11,7 @@ mod cli;
 mod districts;
 mod helpers;
 mod operations;
+mod outage;
 mod reports;
 mod schema;
 mod security;

@@ -1,0 +1,148 @@
+//! A database server that goes away: requests fail fast with UNAVAILABLE, `/readyz` says so, and service
+//! resumes by itself when the database returns. The outage is made by a TCP proxy between the server and
+//! PostgreSQL that drops every connection and refuses new ones; SQLite is embedded and cannot go away.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::Request;
+use serde_json::json;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+use crate::helpers::{TestApp, error_code};
+
+/// Forwards connections to the database while up; when cut, drops them all and refuses new ones.
+struct Proxy {
+    addr: SocketAddr,
+    up: Arc<AtomicBool>,
+    links: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    accept: JoinHandle<()>,
+}
+
+impl Proxy {
+    async fn start(upstream: String) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let up = Arc::new(AtomicBool::new(true));
+        let links: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let (up2, links2) = (up.clone(), links.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !up2.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection is refused
+                }
+                let upstream = upstream.clone();
+                let link = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                links2.lock().expect("links").push(link);
+            }
+        });
+        Proxy {
+            addr,
+            up,
+            links,
+            accept,
+        }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for link in self.links.lock().expect("links").drain(..) {
+            link.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.accept.abort();
+        self.cut();
+    }
+}
+
+async fn readyz(app: &TestApp) -> u16 {
+    let request = Request::get("/readyz").body(Body::empty()).expect("request");
+    app.send(request).await.0.as_u16()
+}
+
+#[tokio::test]
+async fn a_database_outage_fails_fast_and_service_resumes_by_itself() {
+    let Ok(server_url) = std::env::var("LIENTHONG_TEST_DATABASE_URL") else {
+        return; // SQLite: an embedded database has no server to lose
+    };
+    // host:port of postgres://user@host:port/db
+    let upstream = server_url
+        .rsplit_once('@')
+        .map_or(server_url.as_str(), |(_, rest)| rest)
+        .split('/')
+        .next()
+        .expect("host")
+        .to_owned();
+    let proxy = Proxy::start(upstream.clone()).await;
+    let through_proxy = proxy.addr.to_string();
+    let app = TestApp::spawn_with(|c| {
+        c.database_url = c.database_url.replacen(&upstream, &through_proxy, 1);
+        c.db_acquire_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let token = app.token("health");
+    let me = "{ me { subject } }";
+    assert_eq!(app.gql(Some(&token), me, json!({})).await.0, 200);
+    assert_eq!(readyz(&app).await, 200);
+
+    proxy.cut();
+    let cut_at = Instant::now();
+    let (status, body) = app.gql(Some(&token), me, json!({})).await;
+    let first_failure = cut_at.elapsed();
+    assert_eq!(
+        (status.as_u16(), error_code(&body)),
+        (503, "UNAVAILABLE"),
+        "{body}"
+    );
+    // Every request during the outage fails fast, writes too; none hangs for the 30 s request timeout.
+    let write = "mutation { updateDistrict(input: { code: \"380\", treatmentBeds: 1 }) { district { treatmentBeds } } }";
+    for query in [me, write, me] {
+        let started = Instant::now();
+        let (status, body) = app.gql(Some(&app.token("admin")), query, json!({})).await;
+        assert_eq!(status.as_u16(), 503, "{body}");
+        assert_eq!(error_code(&body), "UNAVAILABLE");
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    }
+    assert_eq!(readyz(&app).await, 503);
+
+    proxy.restore();
+    let restored_at = Instant::now();
+    loop {
+        if app.gql(Some(&token), me, json!({})).await.0 == 200 {
+            break;
+        }
+        assert!(
+            restored_at.elapsed() < Duration::from_secs(15),
+            "no recovery within 15 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let recovery = restored_at.elapsed();
+    assert_eq!(readyz(&app).await, 200);
+    // The write refused during the outage changed nothing.
+    let beds = app
+        .scalar("SELECT COALESCE(treatment_beds, -1) FROM district WHERE code = '380'")
+        .await;
+    assert_ne!(beds, 1);
+    println!(
+        "database outage: first failure {:.0} ms after the cut, service back {:.0} ms after the database",
+        first_failure.as_secs_f64() * 1000.0,
+        recovery.as_secs_f64() * 1000.0
+    );
+}
