@@ -15,6 +15,7 @@ mod outage;
 mod reports;
 mod schema;
 mod security;
+mod slow_clients;
 mod statements;
 mod stock;
 mod transfers;
