@@ -5,7 +5,9 @@
 use std::any::TypeId;
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
 use async_graphql::{Pos, ServerResult, Value};
 use chrono::Utc;
 use entity::{Role, persisted_operation};
@@ -275,7 +277,8 @@ impl Extension for AllowList {
                 }
                 None => Err(AppError::Unauthenticated),
             };
-            result.map_err(|err| async_graphql::Error::from(err).into_server_error(Pos::default()))?;
+            result
+                .map_err(|err| async_graphql::Error::from(err).into_server_error(Pos::default()))?;
         }
         next.run(ctx, request).await
     }

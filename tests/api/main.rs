@@ -12,6 +12,7 @@ mod districts;
 mod helpers;
 mod operations;
 mod outage;
+mod privacy;
 mod reports;
 mod schema;
 mod security;

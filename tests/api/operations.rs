@@ -50,7 +50,9 @@ fn by_hash(hash: &str) -> Value {
 async fn unregistered_operations_are_refused_for_non_admin_tokens() {
     let app = allow_list_app().await;
     let vars = json!({ "code": "380" });
-    let (status, body) = app.gql(Some(&app.token("health")), DISTRICT, vars.clone()).await;
+    let (status, body) = app
+        .gql(Some(&app.token("health")), DISTRICT, vars.clone())
+        .await;
     assert_eq!(status, 403, "{body}");
     assert_eq!(error_code(&body), "OPERATION_NOT_ALLOWED");
     assert!(body.get("data").is_none_or(Value::is_null), "{body}");
@@ -88,7 +90,9 @@ async fn registered_operations_run_in_full_or_by_hash_until_removed() {
     assert_eq!(app.audit_count("operation.register").await, 1);
 
     let vars = json!({ "code": "380" });
-    let (status, body) = app.gql(Some(&app.token("health")), DISTRICT, vars.clone()).await;
+    let (status, body) = app
+        .gql(Some(&app.token("health")), DISTRICT, vars.clone())
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["district"]["code"], "380");
 
@@ -107,7 +111,10 @@ async fn registered_operations_run_in_full_or_by_hash_until_removed() {
         urlencode(&by_hash(&hash).to_string())
     );
     let request = Request::get(uri)
-        .header("authorization", format!("Bearer {}", app.token("transport")))
+        .header(
+            "authorization",
+            format!("Bearer {}", app.token("transport")),
+        )
         .body(Body::empty())
         .expect("request");
     let (status, _, bytes) = app.send(request).await;
@@ -136,7 +143,10 @@ async fn registered_operations_run_in_full_or_by_hash_until_removed() {
     );
     assert_eq!(app.audit_count("operation.remove").await, 1);
     let (status, body) = app.gql(Some(&app.token("health")), DISTRICT, vars).await;
-    assert_eq!((status.as_u16(), error_code(&body)), (403, "OPERATION_NOT_ALLOWED"));
+    assert_eq!(
+        (status.as_u16(), error_code(&body)),
+        (403, "OPERATION_NOT_ALLOWED")
+    );
 }
 
 #[tokio::test]
@@ -150,7 +160,10 @@ async fn only_province_administrators_manage_the_list() {
             json!({ "name": "x", "query": DISTRICT }),
         )
         .await;
-    assert_eq!((status.as_u16(), error_code(&body)), (403, "OPERATION_NOT_ALLOWED"));
+    assert_eq!(
+        (status.as_u16(), error_code(&body)),
+        (403, "OPERATION_NOT_ALLOWED")
+    );
 
     // With the list off, the permission table still keeps non-admins out.
     let open = TestApp::spawn().await;

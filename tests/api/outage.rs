@@ -72,7 +72,9 @@ impl Drop for Proxy {
 }
 
 async fn readyz(app: &TestApp) -> u16 {
-    let request = Request::get("/readyz").body(Body::empty()).expect("request");
+    let request = Request::get("/readyz")
+        .body(Body::empty())
+        .expect("request");
     app.send(request).await.0.as_u16()
 }
 
@@ -117,7 +119,11 @@ async fn a_database_outage_fails_fast_and_service_resumes_by_itself() {
         let (status, body) = app.gql(Some(&app.token("admin")), query, json!({})).await;
         assert_eq!(status.as_u16(), 503, "{body}");
         assert_eq!(error_code(&body), "UNAVAILABLE");
-        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
     }
     assert_eq!(readyz(&app).await, 503);
 

@@ -20,7 +20,10 @@ async fn until_closed(stream: &mut TcpStream, since: Instant) -> (String, Durati
             Err(_) => panic!("the connection was still open after 10 s"),
         }
     }
-    (String::from_utf8_lossy(&answer).into_owned(), since.elapsed())
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        since.elapsed(),
+    )
 }
 
 #[tokio::test]
