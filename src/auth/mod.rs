@@ -119,6 +119,8 @@ struct TokenRow {
     district_code: Option<String>,
     role: Role,
     subject: String,
+    issued_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
 }
 
 /// Verifies a bearer token and loads its actor in one indexed query (token, agency and district
@@ -142,6 +144,8 @@ pub async fn authenticate(
         .column_as(district::Column::Code, "district_code")
         .column(api_token::Column::Role)
         .column(api_token::Column::Subject)
+        .column(api_token::Column::IssuedAt)
+        .column(api_token::Column::ExpiresAt)
         .join(JoinType::InnerJoin, api_token::Relation::Agency.def())
         .join(JoinType::LeftJoin, agency::Relation::District.def())
         .filter(api_token::Column::Jti.eq(claims.jti.as_str()))
@@ -151,10 +155,14 @@ pub async fn authenticate(
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    // The stored row is authoritative; a token whose claims disagree with it was not issued by us.
+    // The stored row is authoritative; a token whose claims disagree with it was not issued by us. That
+    // includes its times: a re-signed copy with a later `exp` or an odd `iat` is refused.
     if row.agency_code != claims.agency
         || row.role.as_str() != claims.role
         || row.subject != claims.sub
+        || row.issued_at.timestamp() != claims.iat
+        || row.issued_at.timestamp() != claims.nbf
+        || row.expires_at.timestamp() != claims.exp
     {
         return Err(AppError::Unauthenticated);
     }

@@ -63,7 +63,10 @@ impl Keys {
         }
         let header = decode_header(token).map_err(|_| AppError::Unauthenticated)?;
         // Keys are never fetched from `jku`/`x5u`; a token naming a key we do not hold is refused.
-        if header.kid.as_deref() != Some(self.kid.as_str()) || header.alg != self.algorithm {
+        if header.kid.as_deref() != Some(self.kid.as_str())
+            || header.alg != self.algorithm
+            || !is_plain(&header)
+        {
             return Err(AppError::Unauthenticated);
         }
         let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
@@ -72,6 +75,25 @@ impl Keys {
         })?;
         Ok(data.claims)
     }
+}
+
+/// Our tokens carry only `alg`, `kid` and `typ: JWT`. A header naming key URLs, embedding a key or
+/// declaring extensions was not made here, whatever its signature.
+fn is_plain(header: &Header) -> bool {
+    matches!(header.typ.as_deref(), None | Some("JWT"))
+        && header.cty.is_none()
+        && header.jku.is_none()
+        && header.jwk.is_none()
+        && header.x5u.is_none()
+        && header.x5c.is_none()
+        && header.x5t.is_none()
+        && header.x5t_s256.is_none()
+        && header.crit.is_none()
+        && header.enc.is_none()
+        && header.zip.is_none()
+        && header.url.is_none()
+        && header.nonce.is_none()
+        && header.extras.is_empty()
 }
 
 #[cfg(test)]
@@ -174,6 +196,35 @@ mod tests {
             "jti": "j", "iat": 0, "nbf": "0", "exp": "99999999999"
         });
         let token = encode(&header, &claims, &keys.encoding).expect("encode");
+        assert!(keys.verify(&token).is_err());
+    }
+
+    #[test]
+    fn headers_naming_key_urls_are_refused_even_when_signed() {
+        let keys = keys();
+        let now = Utc::now();
+        let claims = Claims {
+            iss: "lienthong".into(),
+            aud: "lienthong-api".into(),
+            sub: "x".into(),
+            agency: "admin".into(),
+            role: "ADMIN".into(),
+            jti: "j".into(),
+            iat: now.timestamp(),
+            nbf: now.timestamp(),
+            exp: (now + Duration::hours(1)).timestamp(),
+        };
+        let plain = Header {
+            kid: Some(keys.kid.clone()),
+            ..Header::new(jsonwebtoken::Algorithm::HS256)
+        };
+        let token = encode(&plain, &claims, &keys.encoding).expect("encode");
+        assert!(keys.verify(&token).is_ok());
+        let with_url = Header {
+            jku: Some("http://127.0.0.1:1/jwks.json".into()),
+            ..plain.clone()
+        };
+        let token = encode(&with_url, &claims, &keys.encoding).expect("encode");
         assert!(keys.verify(&token).is_err());
     }
 }

@@ -19,5 +19,6 @@ mod security;
 mod slow_clients;
 mod statements;
 mod stock;
+mod token_battery;
 mod transfers;
 mod ws;
