@@ -599,6 +599,17 @@ pub struct ReportFilter {
     pub source_agency_code: Option<String>,
 }
 
+/// Transport reads epidemic figures only (DESIGN.md §3): figures drawn from other kinds of report are
+/// refused, as a denied field is.
+fn require_figures_of(scope: &Scope, kind: ReportKind) -> AppResult<()> {
+    if matches!(scope, Scope::EpidemicFigures { .. }) && kind != ReportKind::WeeklyEpidemic {
+        return Err(AppError::forbidden(format!(
+            "{kind:?} figures are not epidemic figures"
+        )));
+    }
+    Ok(())
+}
+
 fn report_scope(scope: Scope) -> Condition {
     let cond = Condition::all().add(scope.district_filter(report::Column::DistrictId));
     match scope {
@@ -819,6 +830,7 @@ pub async fn discrepancies(
         ));
     }
     let scope = policy::require(actor, Resource::Report, Action::Read)?;
+    require_figures_of(&scope, kind)?;
     let districts = districts_in_reach(db, &scope, actor.province_id).await?;
     let reports = report::Entity::find()
         .filter(report::Column::Kind.eq(kind))
@@ -937,6 +949,8 @@ pub async fn province_summary(
     date: NaiveDate,
 ) -> AppResult<Vec<SummaryLine>> {
     let scope = policy::require(actor, Resource::Report, Action::Read)?;
+    // Coverage comes from daily vaccination reports.
+    require_figures_of(&scope, ReportKind::DailyVaccination)?;
     let districts = districts_in_reach(db, &scope, actor.province_id).await?;
     let ids: Vec<i32> = districts.iter().map(|d| d.id).collect();
     let (reports, agencies) = submitted_reports(

@@ -6,6 +6,7 @@
 
 mod admin;
 mod auth;
+mod authz_walk;
 mod checkpoints;
 mod cli;
 mod districts;

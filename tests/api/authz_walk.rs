@@ -1,0 +1,1220 @@
+//! A generated walk of every root operation (queries, mutations, subscriptions) under every agency kind,
+//! every role, and for district-level agencies both their own district and another one, checked against
+//! DESIGN.md §3 transcribed here (not read from the server's policy, so a wrong grant there is caught).
+//! The operation list comes from `schema.graphql`: an operation missing from the walk fails the test.
+//! Personal screening fields are then checked on every path that can carry them.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+use chrono::{Datelike, Utc};
+use entity::Role;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::helpers::{TestApp, error_code, next_event, subscribe};
+
+/// Agency kinds, in the column order of DESIGN.md §3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Health,
+    Police,
+    Transport,
+    BorderGuard,
+    Committee,
+    Steering,
+    Administration,
+}
+
+/// Rows of DESIGN.md §3, plus what the design leaves to the operations' own documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Res {
+    District,
+    Checkpoint,
+    Screening,
+    Stock,
+    Transfer,
+    Report,
+    /// Planning moves of doses: the transfer row without transport, whose "R (to escort)" covers
+    /// transfers on the road, not suggestions (the design is silent; this follows the operation).
+    TransferPlanning,
+    /// Vaccination figures of reports: the report row, without transport ("R (epidemic figures)").
+    VaccinationFigures,
+    Audit,
+    Admin,
+    /// Alerts for health to follow up (the schema: "Alerts for health"); not a row of the design table,
+    /// so this follows the operations' documentation: health reads and acknowledges, overseers read.
+    Alert,
+    /// Open to every authenticated caller (`me`, the vaccine catalogue).
+    Anyone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    R,
+    W,
+    A,
+}
+
+/// DESIGN.md §3, cell by cell. Columns: HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE,
+/// STEERING, ADMINISTRATION. `W*`/`A*`: province-level agencies only.
+fn design_cell(res: Res) -> [&'static str; 7] {
+    match res {
+        Res::District => ["R W*", "R", "R", "R", "R W", "R", "R W"],
+        Res::Checkpoint => ["R", "R W", "R W", "R W", "R W", "R", "R W"],
+        Res::Screening => ["R W", "R W", "R W", "R W", "R", "R", "R"],
+        Res::Stock => ["R W", "", "", "", "R", "R", "R"],
+        Res::Transfer => ["R W A*", "", "R", "", "R", "R", "R"],
+        Res::Report => ["R W A*", "R", "R", "R", "R W", "R", "R"],
+        Res::TransferPlanning => ["R", "", "", "", "R", "R", "R"],
+        Res::VaccinationFigures => ["R", "R", "", "R", "R", "R", "R"],
+        Res::Audit => ["", "", "", "", "", "R", "R"],
+        Res::Admin => ["", "", "", "", "", "", "R W"],
+        Res::Alert => ["R W", "", "", "", "", "R", "R"],
+        Res::Anyone => ["R", "R", "R", "R", "R", "R", "R"],
+    }
+}
+
+fn design_allows(res: Res, act: Act, kind: Kind, role: Role, district_level: bool) -> bool {
+    let column = kind as usize;
+    let letter = match act {
+        Act::R => 'R',
+        Act::W => 'W',
+        Act::A => 'A',
+    };
+    let Some(cell) = design_cell(res)[column]
+        .split_whitespace()
+        .find(|t| t.starts_with(letter))
+    else {
+        return false;
+    };
+    let least = match (res, act) {
+        (Res::Admin, _) => Role::Admin,
+        (_, Act::R) => Role::Viewer,
+        (_, Act::W) => Role::Editor,
+        (_, Act::A) => Role::Approver,
+    };
+    role >= least && !(cell.ends_with('*') && district_level)
+}
+
+/// How an operation answers a caller it refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// A FORBIDDEN error.
+    Refused,
+    /// A list: the caller sees no rows (and a district-level caller no rows of other districts).
+    List(&'static str),
+    /// NOT_FOUND for a row out of sight (as if it did not exist), FORBIDDEN for a resource denied.
+    Hidden,
+    /// A mutation: FORBIDDEN; an allowed caller may still meet NOT_FOUND, CONFLICT and the like.
+    Write,
+    /// A mutation on a row the caller cannot see: NOT_FOUND (alerts out of scope) or FORBIDDEN. An
+    /// allowed caller acts on a row that exists, so NOT_FOUND cannot hide a wrong grant.
+    WriteHidden,
+}
+
+struct Op {
+    name: &'static str,
+    res: Res,
+    act: Act,
+    shape: Shape,
+    /// Whether the request names a district (so a district-level caller is also tried on another one).
+    scoped: bool,
+}
+
+const fn op(name: &'static str, res: Res, act: Act, shape: Shape, scoped: bool) -> Op {
+    Op {
+        name,
+        res,
+        act,
+        shape,
+        scoped,
+    }
+}
+
+/// The walk: every root field of Query and Mutation, with what it needs.
+const OPS: &[Op] = &[
+    op(
+        "agencies",
+        Res::Admin,
+        Act::R,
+        Shape::List("/agencies/nodes"),
+        false,
+    ),
+    op(
+        "alerts",
+        Res::Alert,
+        Act::R,
+        Shape::List("/alerts/nodes"),
+        false,
+    ),
+    op(
+        "apiTokens",
+        Res::Admin,
+        Act::R,
+        Shape::List("/apiTokens/nodes"),
+        false,
+    ),
+    op(
+        "auditEvents",
+        Res::Audit,
+        Act::R,
+        Shape::List("/auditEvents/nodes"),
+        false,
+    ),
+    op("checkpoint", Res::Checkpoint, Act::R, Shape::Refused, true),
+    op(
+        "checkpointStats",
+        Res::Screening,
+        Act::R,
+        Shape::List("/checkpointStats"),
+        false,
+    ),
+    op(
+        "checkpoints",
+        Res::Checkpoint,
+        Act::R,
+        Shape::List("/checkpoints/nodes"),
+        false,
+    ),
+    op("district", Res::District, Act::R, Shape::Refused, true),
+    op(
+        "districts",
+        Res::District,
+        Act::R,
+        Shape::List("/districts/nodes"),
+        false,
+    ),
+    op(
+        "epidemicLevelCounts",
+        Res::Report,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op("epidemicLevels", Res::Report, Act::R, Shape::Refused, false),
+    op(
+        "expiringLots",
+        Res::Stock,
+        Act::R,
+        Shape::List("/expiringLots"),
+        false,
+    ),
+    op("me", Res::Anyone, Act::R, Shape::Refused, false),
+    op(
+        "provinceSummary",
+        Res::VaccinationFigures,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op(
+        "rebalancingSuggestions",
+        Res::TransferPlanning,
+        Act::R,
+        Shape::List("/rebalancingSuggestions"),
+        false,
+    ),
+    op(
+        "reportCalls",
+        Res::Report,
+        Act::R,
+        Shape::List("/reportCalls/nodes"),
+        false,
+    ),
+    op(
+        "reportDiscrepancies",
+        Res::VaccinationFigures,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op(
+        "reportingStatus",
+        Res::Report,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op(
+        "reports",
+        Res::Report,
+        Act::R,
+        Shape::List("/reports/nodes"),
+        false,
+    ),
+    op(
+        "screenings",
+        Res::Screening,
+        Act::R,
+        Shape::List("/screenings/nodes"),
+        false,
+    ),
+    op(
+        "stockEvents",
+        Res::Stock,
+        Act::R,
+        Shape::List("/stockEvents/nodes"),
+        false,
+    ),
+    op(
+        "stockSummary",
+        Res::Stock,
+        Act::R,
+        Shape::List("/stockSummary"),
+        false,
+    ),
+    op("transfer", Res::Transfer, Act::R, Shape::Hidden, true),
+    op(
+        "transfers",
+        Res::Transfer,
+        Act::R,
+        Shape::List("/transfers/nodes"),
+        false,
+    ),
+    op(
+        "vaccineLots",
+        Res::Stock,
+        Act::R,
+        Shape::List("/vaccineLots/nodes"),
+        false,
+    ),
+    op(
+        "vaccines",
+        Res::Anyone,
+        Act::R,
+        Shape::List("/vaccines"),
+        false,
+    ),
+    op("acceptReport", Res::Report, Act::A, Shape::Write, true),
+    op(
+        "acknowledgeAlert",
+        Res::Alert,
+        Act::W,
+        Shape::WriteHidden,
+        true,
+    ),
+    op("adjustStock", Res::Stock, Act::W, Shape::Write, true),
+    op("approveTransfer", Res::Transfer, Act::A, Shape::Write, true),
+    op("cancelTransfer", Res::Transfer, Act::W, Shape::Write, true),
+    op("createAgency", Res::Admin, Act::W, Shape::Write, false),
+    op(
+        "createCheckpoint",
+        Res::Checkpoint,
+        Act::W,
+        Shape::Write,
+        true,
+    ),
+    op("createReportCall", Res::Report, Act::A, Shape::Write, false),
+    op(
+        "dispatchTransfer",
+        Res::Transfer,
+        Act::W,
+        Shape::Write,
+        true,
+    ),
+    op("issueToken", Res::Admin, Act::W, Shape::Write, false),
+    op("receiveLot", Res::Stock, Act::W, Shape::Write, true),
+    op("receiveTransfer", Res::Transfer, Act::W, Shape::Write, true),
+    op(
+        "recordAdministration",
+        Res::Stock,
+        Act::W,
+        Shape::Write,
+        true,
+    ),
+    op(
+        "recordScreening",
+        Res::Screening,
+        Act::W,
+        Shape::Write,
+        true,
+    ),
+    op("recordWastage", Res::Stock, Act::W, Shape::Write, true),
+    op("rejectTransfer", Res::Transfer, Act::A, Shape::Write, true),
+    // The suggestion id is checked after the permission; a made-up one reaches NOT_FOUND/BAD_USER_INPUT.
+    op(
+        "requestSuggestedTransfer",
+        Res::Transfer,
+        Act::W,
+        Shape::Write,
+        false,
+    ),
+    op("requestTransfer", Res::Transfer, Act::W, Shape::Write, true),
+    op("returnReport", Res::Report, Act::A, Shape::Write, true),
+    op("revokeToken", Res::Admin, Act::W, Shape::Write, false),
+    op("saveReport", Res::Report, Act::W, Shape::Write, true),
+    op(
+        "setCheckpointStatus",
+        Res::Checkpoint,
+        Act::W,
+        Shape::Write,
+        true,
+    ),
+    op("submitReport", Res::Report, Act::W, Shape::Write, true),
+    op(
+        "updateCheckpoint",
+        Res::Checkpoint,
+        Act::W,
+        Shape::Write,
+        true,
+    ),
+    op("updateDistrict", Res::District, Act::W, Shape::Write, true),
+];
+
+/// Subscriptions: name, what starting one needs, and the query.
+const SUBSCRIPTIONS: &[(&str, Res, &str)] = &[
+    (
+        "reportEvents",
+        Res::Report,
+        "subscription { reportEvents(districtCode: \"380\") { id } }",
+    ),
+    (
+        "screeningAlerts",
+        Res::Alert,
+        "subscription { screeningAlerts { id } }",
+    ),
+    (
+        "transferEvents",
+        Res::Transfer,
+        "subscription { transferEvents(districtCode: \"380\") { id } }",
+    ),
+];
+
+/// Root fields of a type in the served schema file.
+fn schema_fields(type_name: &str) -> BTreeSet<String> {
+    let sdl = include_str!("../../schema.graphql");
+    let start = sdl
+        .find(&format!("type {type_name} {{"))
+        .unwrap_or_else(|| panic!("type {type_name} in schema.graphql"));
+    let body = &sdl[start..];
+    let body = &body[..body.find("\n}").expect("end of type")];
+    let mut fields = BTreeSet::new();
+    let mut in_doc = false;
+    for line in body.lines().skip(1) {
+        let trimmed = line.trim();
+        if trimmed.starts_with("\"\"\"") {
+            // A one-line doc string opens and closes on the same line.
+            if !(trimmed.len() > 3 && trimmed.ends_with("\"\"\"")) {
+                in_doc = !in_doc;
+            }
+            continue;
+        }
+        // Root fields sit at one tab; argument lines are deeper.
+        if in_doc || !line.starts_with('\t') || line.starts_with("\t\t") {
+            continue;
+        }
+        let name: String = trimmed
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            fields.insert(name);
+        }
+    }
+    fields
+}
+
+#[test]
+fn every_operation_of_the_schema_is_in_the_walk() {
+    let walked: BTreeSet<String> = OPS
+        .iter()
+        .map(|o| o.name.to_owned())
+        .chain(SUBSCRIPTIONS.iter().map(|s| s.0.to_owned()))
+        .collect();
+    let mut served = BTreeSet::new();
+    for root in ["QueryRoot", "MutationRoot", "SubscriptionRoot"] {
+        let fields = schema_fields(root);
+        assert!(fields.len() >= 3, "{root}: {fields:?}");
+        served.extend(fields);
+    }
+    let missing: Vec<_> = served.difference(&walked).collect();
+    let stale: Vec<_> = walked.difference(&served).collect();
+    assert!(
+        missing.is_empty(),
+        "operations not in the walk: {missing:?}"
+    );
+    assert!(stale.is_empty(), "walked operations not served: {stale:?}");
+}
+
+/// A caller of the walk.
+struct Caller {
+    agency: &'static str,
+    kind: Kind,
+    /// The own district of a district-level agency.
+    district: Option<&'static str>,
+    role: Role,
+    token: String,
+}
+
+const AGENCIES: [(&str, Kind, Option<&str>); 8] = [
+    ("health", Kind::Health, None),
+    ("health-380", Kind::Health, Some("380")),
+    ("police", Kind::Police, None),
+    ("transport", Kind::Transport, None),
+    ("border-guard", Kind::BorderGuard, None),
+    ("committee-380", Kind::Committee, Some("380")),
+    ("steering", Kind::Steering, None),
+    ("admin", Kind::Administration, None),
+];
+
+const ROLES: [Role; 4] = [Role::Viewer, Role::Editor, Role::Approver, Role::Admin];
+
+/// Rows the walk acts on, per district: a checkpoint, a lot, a report, an alert, transfers.
+struct Fixture {
+    checkpoint: HashMap<&'static str, &'static str>,
+    lot: HashMap<&'static str, i64>,
+    report: HashMap<&'static str, i64>,
+    alert: HashMap<&'static str, i64>,
+    transfer_from: HashMap<&'static str, i64>,
+    transfer_to: HashMap<&'static str, i64>,
+    /// A transfer with `d` on one side; the one for 381 does not touch 380.
+    transfer_touching: HashMap<&'static str, i64>,
+    monday: String,
+    yesterday: String,
+}
+
+fn other(d: &str) -> &'static str {
+    if d == "380" { "381" } else { "380" }
+}
+
+async fn ok(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
+    let (_, body) = app.gql(Some(token), query, variables).await;
+    assert!(body.get("errors").is_none(), "{query}: {body}");
+    body["data"].clone()
+}
+
+/// A screening that raises an alert for the health of `destination`.
+fn screening_input(checkpoint: &str, name: &str, destination: &str) -> Value {
+    json!({
+        "checkpointCode": checkpoint, "recordedAt": Utc::now().to_rfc3339(), "direction": "INBOUND",
+        "vehicleKind": "CAR", "peopleCount": 1, "symptoms": true, "decision": "REFERRED_TO_HEALTH",
+        "fullName": name, "idNumber": personal_values(name)[1], "phone": personal_values(name)[2],
+        "destinationAddress": personal_values(name)[3], "destinationDistrictCode": destination
+    })
+}
+
+const RECORD: &str = "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { screening { id fullName idNumber phone destinationAddress } alert { id } } }";
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let health = app.token("health");
+    let today = Utc::now().date_naive();
+    let monday =
+        today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()) + 7);
+    let mut f = Fixture {
+        checkpoint: HashMap::from([("380", "TH-GA-THANHHOA"), ("381", "TH-QL1-BIMSON")]),
+        lot: HashMap::new(),
+        report: HashMap::new(),
+        alert: HashMap::new(),
+        transfer_from: HashMap::new(),
+        transfer_to: HashMap::new(),
+        transfer_touching: HashMap::new(),
+        monday: monday.to_string(),
+        yesterday: (today - chrono::Duration::days(1)).to_string(),
+    };
+    for d in ["380", "381"] {
+        let lot = app
+            .scalar(&format!(
+                "SELECT CAST(MIN(l.id) AS BIGINT) AS n FROM vaccine_lot l JOIN district d ON d.id = l.district_id \
+                 WHERE d.code = '{d}' AND l.doses_on_hand - l.doses_reserved > 200 AND l.expires_on > CURRENT_DATE"
+            ))
+            .await;
+        assert!(lot > 0, "a usable lot in {d}");
+        f.lot.insert(d, lot);
+        let report = app
+            .scalar(&format!(
+                "SELECT CAST(MIN(r.id) AS BIGINT) AS n FROM report r JOIN district d ON d.id = r.district_id WHERE d.code = '{d}'"
+            ))
+            .await;
+        assert!(report > 0, "a report in {d}");
+        f.report.insert(d, report);
+        let data = ok(
+            app,
+            &health,
+            RECORD,
+            json!({ "i": screening_input(f.checkpoint[d], "Setup", d) }),
+        )
+        .await;
+        let alert = data["recordScreening"]["alert"]["id"]
+            .as_i64()
+            .expect("alert raised");
+        f.alert.insert(d, alert);
+    }
+    // One dispatched transfer each way between 380 and 381, and one from 381 to 382.
+    for (from, to) in [("380", "381"), ("381", "380"), ("381", "382")] {
+        let data = ok(
+            app,
+            &health,
+            "mutation($i: RequestTransferInput!) { requestTransfer(input: $i) { transfer { id } } }",
+            json!({ "i": { "lotId": f.lot[from], "toDistrictCode": to, "doses": 5 } }),
+        )
+        .await;
+        let id = data["requestTransfer"]["transfer"]["id"]
+            .as_i64()
+            .expect("id");
+        for step in ["approveTransfer", "dispatchTransfer"] {
+            ok(
+                app,
+                &health,
+                &format!(
+                    "mutation($id: Int!) {{ {step}(input: {{ id: $id }}) {{ transfer {{ id }} }} }}"
+                ),
+                json!({ "id": id }),
+            )
+            .await;
+        }
+        if to == "382" {
+            f.transfer_touching.insert(from, id);
+        } else {
+            f.transfer_from.insert(from, id);
+            f.transfer_to.insert(to, id);
+            f.transfer_touching.entry(from).or_insert(id);
+        }
+    }
+    // A report call, so that allowed readers of `reportCalls` see a row.
+    ok(
+        app,
+        &health,
+        "mutation($i: CreateReportCallInput!) { createReportCall(input: $i) { reportCall { id } } }",
+        json!({ "i": { "kind": "WEEKLY_EPIDEMIC", "period": f.monday, "deadline": (Utc::now() + chrono::Duration::days(3)).to_rfc3339() } }),
+    )
+    .await;
+    f
+}
+
+/// The request an operation is walked with, aimed at district `d`; `n` makes created codes unique.
+fn request(
+    app_lot_doses: i64,
+    f: &Fixture,
+    name: &str,
+    d: &'static str,
+    n: usize,
+) -> (String, Value) {
+    let dc = "district { dc: code }";
+    let q = |s: &str| s.to_owned();
+    let m = |input_type: &str, fields: &str, input: Value| {
+        (
+            format!("mutation($i: {input_type}!) {{ {name}(input: $i) {{ {fields} }} }}"),
+            json!({ "i": input }),
+        )
+    };
+    let none = json!({});
+    match name {
+        "agencies" => (q("{ agencies(first: 5) { nodes { code } } }"), none),
+        "alerts" => (
+            format!("{{ alerts(first: 100) {{ nodes {{ id {dc} }} }} }}"),
+            none,
+        ),
+        "apiTokens" => (q("{ apiTokens(first: 5) { nodes { jti } } }"), none),
+        "auditEvents" => (q("{ auditEvents(first: 5) { nodes { id } } }"), none),
+        "checkpoint" => (
+            q("query($c: String!) { checkpoint(code: $c) { code } }"),
+            json!({ "c": f.checkpoint[d] }),
+        ),
+        "checkpointStats" => (
+            format!(
+                "query($f: DateTime!, $t: DateTime!) {{ checkpointStats(from: $f, to: $t, groupBy: DISTRICT) {{ people {dc} }} }}"
+            ),
+            json!({ "f": (Utc::now() - chrono::Duration::days(300)).to_rfc3339(), "t": (Utc::now() + chrono::Duration::hours(1)).to_rfc3339() }),
+        ),
+        "checkpoints" => (
+            format!("{{ checkpoints(first: 100) {{ nodes {{ code {dc} }} }} }}"),
+            none,
+        ),
+        "district" => (
+            q("query($c: String!) { district(code: $c) { code } }"),
+            json!({ "c": d }),
+        ),
+        "districts" => (q("{ districts(first: 100) { nodes { dc: code } } }"), none),
+        "epidemicLevelCounts" => (
+            q("query($w: Date!) { epidemicLevelCounts(week: $w) { level districts } }"),
+            json!({ "w": f.monday }),
+        ),
+        "epidemicLevels" => (
+            format!("query($w: Date!) {{ epidemicLevels(week: $w) {{ level {dc} }} }}"),
+            json!({ "w": f.monday }),
+        ),
+        "expiringLots" => (
+            format!("{{ expiringLots(withinDays: 3650) {{ id {dc} }} }}"),
+            none,
+        ),
+        "me" => (q("{ me { role agency { code } } }"), none),
+        "provinceSummary" => (
+            q("query($d: Date!) { provinceSummary(date: $d) { adultsDose1 dosesOnHand } }"),
+            json!({ "d": f.yesterday }),
+        ),
+        "rebalancingSuggestions" => (
+            q(
+                "{ rebalancingSuggestions(vaccineCode: \"ASTRAZENECA\", horizonDays: 60, basis: DAYS_OF_STOCK) { id fromDistrict { dc: code } toDistrict { dc: code } } }",
+            ),
+            none,
+        ),
+        "reportCalls" => (q("{ reportCalls(first: 5) { nodes { id } } }"), none),
+        "reportDiscrepancies" => (
+            q(
+                "query($p: Date!) { reportDiscrepancies(kind: DAILY_VACCINATION, period: $p) { figure } }",
+            ),
+            json!({ "p": f.yesterday }),
+        ),
+        "reportingStatus" => (
+            q(
+                "query($p: Date!) { reportingStatus(kind: DAILY_VACCINATION, period: $p) { expected } }",
+            ),
+            json!({ "p": f.yesterday }),
+        ),
+        "reports" => (
+            format!("{{ reports(first: 100) {{ nodes {{ id kind {dc} }} }} }}"),
+            none,
+        ),
+        "screenings" => (
+            q("{ screenings(first: 100) { nodes { id checkpoint { district { dc: code } } } } }"),
+            none,
+        ),
+        "stockEvents" => (
+            format!("{{ stockEvents(first: 100) {{ nodes {{ id lot {{ {dc} }} }} }} }}"),
+            none,
+        ),
+        "stockSummary" => (format!("{{ stockSummary {{ lots {dc} }} }}"), none),
+        "transfer" => (
+            q("query($id: Int!) { transfer(id: $id) { id } }"),
+            json!({ "id": f.transfer_touching[d] }),
+        ),
+        "transfers" => (
+            q(
+                "{ transfers(first: 100) { nodes { id fromDistrict { dc: code } toDistrict { dc: code } } } }",
+            ),
+            none,
+        ),
+        "vaccineLots" => (
+            format!("{{ vaccineLots(first: 100) {{ nodes {{ id {dc} }} }} }}"),
+            none,
+        ),
+        "vaccines" => (q("{ vaccines { code } }"), none),
+        "acceptReport" => m(
+            "ReportIdInput",
+            "report { id }",
+            json!({ "id": f.report[d] }),
+        ),
+        "returnReport" => m(
+            "ReturnReportInput",
+            "report { id }",
+            json!({ "id": f.report[d], "reason": "figures to check" }),
+        ),
+        "submitReport" => m(
+            "ReportIdInput",
+            "report { id }",
+            json!({ "id": f.report[d] }),
+        ),
+        "saveReport" => m(
+            "SaveReportInput",
+            "report { id }",
+            json!({ "districtCode": d, "kind": "WEEKLY_EPIDEMIC", "period": f.monday, "figures": { "newCasesCommunity": 1 } }),
+        ),
+        "acknowledgeAlert" => m(
+            "AcknowledgeAlertInput",
+            "alert { id }",
+            json!({ "id": f.alert[d] }),
+        ),
+        "adjustStock" => m(
+            "AdjustStockInput",
+            "lot { id }",
+            json!({ "lotId": f.lot[d], "countedDoses": app_lot_doses, "reason": "stock count" }),
+        ),
+        "recordAdministration" => m(
+            "RecordAdministrationInput",
+            "lot { id }",
+            json!({ "lotId": f.lot[d], "doses": 1, "doseNumber": 1 }),
+        ),
+        "recordWastage" => m(
+            "RecordWastageInput",
+            "lot { id }",
+            json!({ "lotId": f.lot[d], "doses": 1, "reason": "broken vial" }),
+        ),
+        "receiveLot" => m(
+            "ReceiveLotInput",
+            "lot { id }",
+            json!({ "districtCode": d, "vaccineCode": "PFIZER", "lotNumber": format!("WALK-{n}"), "doses": 10,
+                    "expiresOn": (Utc::now().date_naive() + chrono::Duration::days(200)).to_string() }),
+        ),
+        "approveTransfer" | "dispatchTransfer" => m(
+            "TransferIdInput",
+            "transfer { id }",
+            json!({ "id": f.transfer_from[d] }),
+        ),
+        "rejectTransfer" => m(
+            "CloseTransferInput",
+            "transfer { id }",
+            json!({ "id": f.transfer_from[d], "reason": "not needed" }),
+        ),
+        // Either side may cancel: the transfer for 381 must not touch 380.
+        "cancelTransfer" => m(
+            "CloseTransferInput",
+            "transfer { id }",
+            json!({ "id": f.transfer_touching[d], "reason": "not needed" }),
+        ),
+        "receiveTransfer" => m(
+            "ReceiveTransferInput",
+            "transfer { id }",
+            json!({ "id": f.transfer_to[d], "dosesReceived": 5 }),
+        ),
+        "requestTransfer" => m(
+            "RequestTransferInput",
+            "transfer { id }",
+            json!({ "lotId": f.lot[other(d)], "toDistrictCode": d, "doses": 1 }),
+        ),
+        "requestSuggestedTransfer" => m(
+            "RequestSuggestedTransferInput",
+            "transfer { id }",
+            json!({ "suggestionId": "no-such-suggestion" }),
+        ),
+        "createAgency" => m(
+            "CreateAgencyInput",
+            "agency { code }",
+            json!({ "code": format!("walk-{n}"), "name": "Walk", "kind": "POLICE", "districtCode": d }),
+        ),
+        "issueToken" => m(
+            "IssueTokenInput",
+            "apiToken { jti }",
+            json!({ "agencyCode": "police", "role": "VIEWER", "subject": format!("walk-{n}") }),
+        ),
+        "revokeToken" => m(
+            "RevokeTokenInput",
+            "apiToken { jti }",
+            json!({ "jti": "no-such-token" }),
+        ),
+        "createReportCall" => m(
+            "CreateReportCallInput",
+            "reportCall { id }",
+            json!({ "kind": "DAILY_VACCINATION", "period": f.yesterday, "deadline": (Utc::now() + chrono::Duration::days(2)).to_rfc3339() }),
+        ),
+        "createCheckpoint" => m(
+            "CreateCheckpointInput",
+            "checkpoint { code }",
+            json!({ "code": format!("WALK-{n}"), "name": "Walk post", "districtCode": d, "kind": "ROAD" }),
+        ),
+        "updateCheckpoint" => m(
+            "UpdateCheckpointInput",
+            "checkpoint { code }",
+            json!({ "code": f.checkpoint[d], "routeMarker": format!("Km{n}") }),
+        ),
+        "setCheckpointStatus" => m(
+            "SetCheckpointStatusInput",
+            "checkpoint { code }",
+            json!({ "code": f.checkpoint[d], "status": "OPEN", "reason": "walk" }),
+        ),
+        "recordScreening" => m(
+            "RecordScreeningInput",
+            "screening { id }",
+            json!({ "checkpointCode": f.checkpoint[d], "recordedAt": Utc::now().to_rfc3339(), "direction": "INBOUND",
+                    "vehicleKind": "CAR", "peopleCount": 1, "decision": "ALLOWED" }),
+        ),
+        "updateDistrict" => m(
+            "UpdateDistrictInput",
+            "district { code }",
+            json!({ "code": d, "treatmentBeds": 100 + n }),
+        ),
+        other => panic!("no request for {other}"),
+    }
+}
+
+/// Codes an allowed caller may meet for reasons of state or input, after the permission check.
+const PAST_THE_CHECK: [&str; 6] = [
+    "NOT_FOUND",
+    "CONFLICT",
+    "BAD_USER_INPUT",
+    "INVALID_STATE",
+    "INSUFFICIENT_STOCK",
+    "",
+];
+
+/// Every string under a `dc` key.
+fn district_codes(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("dc", Value::String(s)) => out.push(s.clone()),
+                    _ => district_codes(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| district_codes(i, out)),
+        _ => {}
+    }
+}
+
+/// Judges one answer: `Ok(true)` allowed, `Ok(false)` refused, `Err` an answer fitting neither.
+fn judge(op: &Op, caller: &Caller, body: &Value) -> Result<bool, String> {
+    let code = error_code(body);
+    let has_errors = body.get("errors").is_some();
+    if code == "UNAUTHENTICATED" || (has_errors && code.is_empty()) {
+        return Err(format!("unexpected answer {body}"));
+    }
+    match op.shape {
+        Shape::Write | Shape::WriteHidden => {
+            if code == "FORBIDDEN" || (op.shape == Shape::WriteHidden && code == "NOT_FOUND") {
+                Ok(false)
+            } else if !has_errors || PAST_THE_CHECK.contains(&code) {
+                Ok(true)
+            } else {
+                Err(format!("unexpected code {code}: {body}"))
+            }
+        }
+        Shape::Refused | Shape::Hidden => {
+            let refusal = if op.shape == Shape::Refused {
+                "FORBIDDEN"
+            } else {
+                "NOT_FOUND or FORBIDDEN"
+            };
+            if code == "FORBIDDEN" || (op.shape == Shape::Hidden && code == "NOT_FOUND") {
+                Ok(false)
+            } else if !has_errors && !body["data"][op.name].is_null() {
+                Ok(true)
+            } else {
+                Err(format!("neither data nor {refusal}: {body}"))
+            }
+        }
+        Shape::List(pointer) => {
+            if has_errors {
+                return Err(format!("a list answered with an error: {body}"));
+            }
+            let rows = body["data"]
+                .pointer(pointer)
+                .and_then(Value::as_array)
+                .ok_or_else(|| format!("no rows at {pointer}: {body}"))?;
+            if let Some(own) = caller.district {
+                for row in rows {
+                    let mut codes = Vec::new();
+                    district_codes(row, &mut codes);
+                    if !codes.is_empty() && !codes.iter().any(|c| c == own) {
+                        return Err(format!("a row of another district reached {own}: {row}"));
+                    }
+                }
+            }
+            Ok(!rows.is_empty())
+        }
+    }
+}
+
+/// Whether a subscription start is refused: an error message arrives at once, or nothing (it is live).
+async fn subscription_refused(
+    addr: std::net::SocketAddr,
+    token: String,
+    query: &str,
+) -> Result<bool, String> {
+    let mut request = format!("ws://{addr}/graphql/ws")
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+    socket
+        .send(Message::Text(init.to_string().into()))
+        .await
+        .expect("init");
+    let ack = socket.next().await.expect("ack").expect("ok");
+    assert!(
+        matches!(&ack, Message::Text(t) if t.as_str().contains("connection_ack")),
+        "{ack:?}"
+    );
+    let start = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
+    socket
+        .send(Message::Text(start.to_string().into()))
+        .await
+        .expect("subscribe");
+    match tokio::time::timeout(Duration::from_millis(1500), socket.next()).await {
+        Err(_) => Ok(false),
+        Ok(Some(Ok(Message::Text(text)))) => {
+            let v: Value = serde_json::from_str(text.as_str()).expect("json");
+            let errors = match v["type"].as_str() {
+                Some("error") => v["payload"].clone(),
+                Some("next") => v["payload"]["errors"].clone(),
+                _ => return Err(format!("unexpected {v}")),
+            };
+            let code = errors[0]["extensions"]["code"].as_str().unwrap_or("");
+            if code == "FORBIDDEN" {
+                Ok(true)
+            } else {
+                Err(format!("unexpected {v}"))
+            }
+        }
+        Ok(other) => Err(format!("unexpected {other:?}")),
+    }
+}
+
+#[tokio::test]
+async fn every_operation_answers_each_agency_kind_role_and_district_as_the_design_says() {
+    let app = TestApp::spawn_with(|c| c.rate_limit_per_minute = 100_000).await;
+    let f = fixture(&app).await;
+    let mut callers = Vec::new();
+    for (agency, kind, district) in AGENCIES {
+        // ADMIN tokens exist only for administration agencies.
+        for role in ROLES
+            .into_iter()
+            .filter(|r| *r != Role::Admin || kind == Kind::Administration)
+        {
+            callers.push(Caller {
+                agency,
+                kind,
+                district,
+                role,
+                token: app.issue(agency, role).await,
+            });
+        }
+    }
+    let (mut allowed, mut refused, mut n) = (0, 0, 0);
+    let mut mismatches = Vec::new();
+    // Reads first, so that the writes' changes of state cannot hide rows from them.
+    for op in OPS {
+        for caller in &callers {
+            let targets: &[&'static str] = match (op.scoped, caller.district) {
+                (true, Some(_)) => &["380", "381"],
+                _ => &["380"],
+            };
+            for &target in targets {
+                n += 1;
+                let lot_doses = app
+                    .scalar(&format!(
+                        "SELECT CAST(doses_on_hand AS BIGINT) AS n FROM vaccine_lot WHERE id = {}",
+                        f.lot[target]
+                    ))
+                    .await;
+                let (query, variables) = request(lot_doses, &f, op.name, target, n);
+                let (_, body) = app.gql(Some(&caller.token), &query, variables).await;
+                let in_scope = caller
+                    .district
+                    .is_none_or(|own| !op.scoped || own == target);
+                let expected = in_scope
+                    && design_allows(
+                        op.res,
+                        op.act,
+                        caller.kind,
+                        caller.role,
+                        caller.district.is_some(),
+                    );
+                let who = format!(
+                    "{} as {} {} on {target}",
+                    op.name,
+                    caller.agency,
+                    caller.role.as_str()
+                );
+                match judge(op, caller, &body) {
+                    Ok(got) if got == expected => {
+                        if got {
+                            allowed += 1;
+                        } else {
+                            refused += 1;
+                        }
+                    }
+                    Ok(got) => mismatches.push(format!(
+                        "{who}: expected {}, got {} ({body})",
+                        if expected { "allowed" } else { "refused" },
+                        if got { "allowed" } else { "refused" }
+                    )),
+                    Err(e) => mismatches.push(format!("{who}: {e}")),
+                }
+            }
+        }
+    }
+    // Subscriptions are authorised when they start (the resolver asks the policy before returning its
+    // stream): a refused caller gets FORBIDDEN at once, an allowed one a live subscription.
+    let server = app.serve().await;
+    let checks = callers.iter().flat_map(|caller| {
+        SUBSCRIPTIONS.iter().map(move |(name, res, query)| {
+            let expected = design_allows(
+                *res,
+                Act::R,
+                caller.kind,
+                caller.role,
+                caller.district.is_some(),
+            );
+            let who = format!("{name} as {} {}", caller.agency, caller.role.as_str());
+            let token = caller.token.clone();
+            let addr = server.addr;
+            async move {
+                (
+                    who,
+                    expected,
+                    subscription_refused(addr, token, query).await,
+                )
+            }
+        })
+    });
+    for (who, expected, got) in futures_util::future::join_all(checks).await {
+        n += 1;
+        match got {
+            Ok(refused_now) if refused_now != expected => {
+                if refused_now {
+                    refused += 1;
+                } else {
+                    allowed += 1;
+                }
+            }
+            Ok(refused_now) => mismatches.push(format!(
+                "{who}: expected {}, got {}",
+                if expected { "allowed" } else { "refused" },
+                if refused_now { "refused" } else { "allowed" }
+            )),
+            Err(e) => mismatches.push(format!("{who}: {e}")),
+        }
+    }
+    println!("operations x roles walked: {n} (allowed {allowed}, forbidden {refused})");
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches with DESIGN.md §3:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    assert_eq!(allowed + refused, n);
+    assert!(allowed > 0 && refused > 0);
+}
+
+/// The four personal fields of the screening made by `personal_setup`.
+fn personal_values(name: &str) -> [String; 4] {
+    // Digits that tell the screenings apart, in the shapes the server validates.
+    let seed = name
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % 100_000;
+    [
+        name.to_owned(),
+        format!("0011900{seed:05}"),
+        format!("0912{seed:06}"),
+        format!("{seed} Lê Lợi, {name}"),
+    ]
+}
+
+fn contains_any(body: &Value, values: &[String]) -> bool {
+    let text = body.to_string();
+    values.iter().any(|v| text.contains(v.as_str()))
+}
+
+#[tokio::test]
+async fn personal_fields_reach_no_caller_without_the_grant_on_any_path() {
+    let app = TestApp::spawn().await;
+    let server = app.serve().await;
+    // Viewers suffice to read personal fields where allowed; what they may not read must not leak.
+    // (agency, may read the screening at TH-GA-THANHHOA, staffed by police, transport and health-380)
+    let readers = [
+        ("health", true),
+        ("health-380", true),
+        ("police", true),
+        ("transport", false),
+        ("border-guard", false),
+        ("committee-380", false),
+        ("steering", false),
+        ("admin", false),
+    ];
+    let mut sockets = Vec::new();
+    for (agency, _) in readers {
+        let token = app.issue(agency, Role::Viewer).await;
+        let socket = subscribe(
+            server.addr,
+            &token,
+            "subscription { screeningAlerts { id screening { fullName idNumber phone destinationAddress } } }",
+        )
+        .await;
+        sockets.push(socket);
+    }
+    // Recorded by transport, which staffs the post but may not read what it wrote.
+    let name = "Walk Personal";
+    let secret = personal_values(name);
+    let (_, body) = app
+        .gql(
+            Some(&app.token("transport")),
+            RECORD,
+            json!({ "i": screening_input("TH-GA-THANHHOA", name, "380") }),
+        )
+        .await;
+    assert!(
+        body["data"]["recordScreening"]["screening"]["id"].is_i64(),
+        "{body}"
+    );
+    assert!(
+        !contains_any(&body, &secret),
+        "the recorder got personal fields back: {body}"
+    );
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    let paths = [
+        "{ screenings(first: 500, filter: { checkpointCode: \"TH-GA-THANHHOA\" }) { nodes { fullName idNumber phone destinationAddress } } }",
+        "{ alerts(first: 500) { nodes { screening { fullName idNumber phone destinationAddress } } } }",
+    ];
+    for ((agency, may), socket) in readers.iter().zip(sockets.iter_mut()) {
+        let token = app.issue(agency, Role::Viewer).await;
+        // Alerts are read by health, steering and administration only.
+        let alert_reader = matches!(*agency, "health" | "health-380" | "steering" | "admin");
+        for path in paths {
+            let (_, body) = app.gql(Some(&token), path, json!({})).await;
+            let rows = body.to_string().matches("fullName").count();
+            if *may && (alert_reader || path.contains("screenings")) {
+                assert!(
+                    secret.iter().all(|v| body.to_string().contains(v.as_str())),
+                    "{agency} may read {path}: {body}"
+                );
+            } else {
+                assert!(
+                    !contains_any(&body, &secret),
+                    "{agency} read personal data via {path}: {body}"
+                );
+                // A denied personal field is null with FORBIDDEN where rows are served at all.
+                if rows > 0 {
+                    assert_eq!(error_code(&body), "FORBIDDEN", "{agency} {path}: {body}");
+                }
+            }
+        }
+        if alert_reader {
+            let event = next_event(socket).await;
+            let payload = &event["payload"];
+            assert_eq!(event["type"], "next", "{agency}: {event}");
+            assert_eq!(
+                contains_any(payload, &secret),
+                *may,
+                "{agency} over WebSocket: {event}"
+            );
+        }
+    }
+    // The one export endpoint carries reports only.
+    for (agency, _) in readers {
+        let token = app.issue(agency, Role::Viewer).await;
+        let request = axum::http::Request::get("/export/reports.csv")
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let (_, _, bytes) = app.send(request).await;
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            secret.iter().all(|v| !text.contains(v.as_str())),
+            "{agency} export"
+        );
+    }
+    // Border guard reads personal fields at the posts it staffs, and only there.
+    let bg = app.issue("border-guard", Role::Viewer).await;
+    let gate = "Walk Border";
+    ok(
+        &app,
+        &app.token("border-guard"),
+        RECORD,
+        json!({ "i": screening_input("TH-CK-NAMEO", gate, "387") }),
+    )
+    .await;
+    let (_, body) = app
+        .gql(
+            Some(&bg),
+            paths[0].replace("TH-GA-THANHHOA", "TH-CK-NAMEO").as_str(),
+            json!({}),
+        )
+        .await;
+    assert!(
+        personal_values(gate)
+            .iter()
+            .all(|v| body.to_string().contains(v.as_str())),
+        "border guard at its own gate: {body}"
+    );
+}
