@@ -8,6 +8,7 @@ mod admin;
 mod auth;
 mod checkpoints;
 mod cli;
+mod crash;
 mod districts;
 mod helpers;
 mod reports;
