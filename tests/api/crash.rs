@@ -2,7 +2,8 @@
 //! leaves no transfer half-done. Each cycle starts the real binary, writes from several clients for a
 //! random 100-600 ms (transfer requests and steps, lot receipts, stock counts; most idempotency-keyed),
 //! kills the process mid-write, then checks the database. The next start retries the keyed writes the
-//! kill cut off. Three cycles by default; `LIENTHONG_CRASH_CYCLES=20` for the long run.
+//! kill cut off. Three cycles by default; `LIENTHONG_CRASH_CYCLES=20` for the long run, and
+//! `LIENTHONG_CRASH_SEED` (printed by each run) repeats a run's timings and choices.
 
 use std::collections::{HashMap, HashSet};
 use std::process::{Child, Command, Stdio};
