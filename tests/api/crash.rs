@@ -3,7 +3,7 @@
 //! random 100-600 ms (transfer requests and steps, lot receipts, stock counts; most idempotency-keyed),
 //! kills the process mid-write, then checks the database. The next start retries the keyed writes the
 //! kill cut off. Three cycles by default; `LIENTHONG_CRASH_CYCLES=20` for the long run, and
-//! `LIENTHONG_CRASH_SEED` (printed by each run) repeats a run's timings and choices.
+//! `LIENTHONG_CRASH_SEED` (printed by each run) repeats a run's kill delays and client choices.
 
 use std::collections::{HashMap, HashSet};
 use std::process::{Child, Command, Stdio};
@@ -511,7 +511,7 @@ async fn a_writer_killed_with_sigkill_loses_no_acknowledged_write() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| rand::rng().random());
-    eprintln!("crash seed {seed} (LIENTHONG_CRASH_SEED repeats the timings)");
+    eprintln!("crash seed {seed} (LIENTHONG_CRASH_SEED repeats kill delays and client choices)");
     let mut rng = StdRng::seed_from_u64(seed);
     let app = TestApp::spawn().await;
     let token = app.token("health");
