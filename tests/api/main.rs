@@ -9,6 +9,7 @@ mod auth;
 mod authz_walk;
 mod checkpoints;
 mod cli;
+mod crash;
 mod districts;
 mod helpers;
 mod operations;
