@@ -158,6 +158,13 @@ const OPS: &[Op] = &[
         false,
     ),
     op(
+        "persistedOperations",
+        Res::Admin,
+        Act::R,
+        Shape::List("/persistedOperations/nodes"),
+        false,
+    ),
+    op(
         "auditEvents",
         Res::Audit,
         Act::R,
@@ -316,6 +323,8 @@ const OPS: &[Op] = &[
         true,
     ),
     op("issueToken", Res::Admin, Act::W, Shape::Write, false),
+    op("registerOperation", Res::Admin, Act::W, Shape::Write, false),
+    op("removeOperation", Res::Admin, Act::W, Shape::Write, false),
     op("receiveLot", Res::Stock, Act::W, Shape::Write, true),
     op("receiveTransfer", Res::Transfer, Act::W, Shape::Write, true),
     op(
@@ -500,6 +509,12 @@ const RECORD: &str = "mutation($i: RecordScreeningInput!) { recordScreening(inpu
 
 async fn fixture(app: &TestApp) -> Fixture {
     let health = app.token("health");
+    // One registered operation, so an allowed reader of the allow-list sees a row.
+    let register = "mutation { registerOperation(input: { name: \"walk\", query: \"{ me { role } }\" }) { operation { hash } } }";
+    let (_, body) = app
+        .gql(Some(&app.token("admin")), register, json!({}))
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
     let today = Utc::now().date_naive();
     let monday =
         today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()) + 7);
@@ -608,6 +623,10 @@ fn request(
             none,
         ),
         "apiTokens" => (q("{ apiTokens(first: 5) { nodes { jti } } }"), none),
+        "persistedOperations" => (
+            q("{ persistedOperations(first: 5) { nodes { hash } } }"),
+            none,
+        ),
         "auditEvents" => (q("{ auditEvents(first: 5) { nodes { id } } }"), none),
         "checkpoint" => (
             q("query($c: String!) { checkpoint(code: $c) { code } }"),
@@ -778,6 +797,16 @@ fn request(
             "IssueTokenInput",
             "apiToken { jti }",
             json!({ "agencyCode": "police", "role": "VIEWER", "subject": format!("walk-{n}") }),
+        ),
+        "registerOperation" => m(
+            "RegisterOperationInput",
+            "operation { hash }",
+            json!({ "name": format!("walk-{n}"), "query": "{ me { subject } }" }),
+        ),
+        "removeOperation" => m(
+            "RemoveOperationInput",
+            "operation { hash }",
+            json!({ "hash": "0".repeat(64) }),
         ),
         "revokeToken" => m(
             "RevokeTokenInput",
