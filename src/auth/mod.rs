@@ -108,6 +108,9 @@ impl Actor {
     }
 }
 
+/// Width of the `api_token.jti` column.
+const MAX_JTI_BYTES: usize = 64;
+
 #[derive(Debug, FromQueryResult)]
 struct TokenRow {
     agency_id: i32,
@@ -133,6 +136,14 @@ pub async fn authenticate(
     token: &str,
 ) -> AppResult<Actor> {
     let claims = keys.verify(token)?;
+    // Only ids we could have issued reach the database: PostgreSQL refuses text holding NUL with an
+    // error, which must not turn a bad token into a 500.
+    if claims.jti.is_empty()
+        || claims.jti.len() > MAX_JTI_BYTES
+        || claims.jti.chars().any(char::is_control)
+    {
+        return Err(AppError::Unauthenticated);
+    }
     let row = api_token::Entity::find()
         .select_only()
         .column_as(agency::Column::Id, "agency_id")
