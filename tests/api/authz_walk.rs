@@ -9,12 +9,11 @@ use std::time::Duration;
 
 use chrono::{Datelike, Utc};
 use entity::Role;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::helpers::{TestApp, error_code, next_event, subscribe};
+use crate::helpers::{TestApp, error_code, next_event, open_subscription, subscribe};
 
 /// Agency kinds, in the column order of DESIGN.md §3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -933,31 +932,7 @@ async fn subscription_refused(
     token: String,
     query: &str,
 ) -> Result<bool, String> {
-    let mut request = format!("ws://{addr}/graphql/ws")
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
-    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
-    socket
-        .send(Message::Text(init.to_string().into()))
-        .await
-        .expect("init");
-    let ack = socket.next().await.expect("ack").expect("ok");
-    assert!(
-        matches!(&ack, Message::Text(t) if t.as_str().contains("connection_ack")),
-        "{ack:?}"
-    );
-    let start = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
-    socket
-        .send(Message::Text(start.to_string().into()))
-        .await
-        .expect("subscribe");
+    let mut socket = open_subscription(addr, &token, query).await;
     match tokio::time::timeout(Duration::from_millis(1500), socket.next()).await {
         Err(_) => Ok(false),
         Ok(Some(Ok(Message::Text(text)))) => {

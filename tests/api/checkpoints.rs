@@ -1,13 +1,14 @@
 //! Checkpoints and screenings: personal data only for those allowed (and every read audited), the rules
 //! for recording, alerts to health over WebSocket, across two server processes on PostgreSQL.
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use entity::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{HttpClient, SECRET, TestApp, error_code, error_field, next_event, subscribe};
+use crate::helpers::{
+    HttpClient, ServerProcess, TestApp, error_code, error_field, next_event, subscribe,
+};
 
 const RECORD: &str = "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { screening { id decision fullName } alert { id reasons district { code } } } }";
 const PERSONAL: &str = "query($c: String) { screenings(first: 5, filter: { checkpointCode: $c }) { edges { node { id peopleCount fullName idNumber phone destinationAddress } } } }";
@@ -430,55 +431,6 @@ async fn alerts_go_to_health_and_are_acknowledged_once() {
     );
 }
 
-/// A running `lienthong serve` process, killed when dropped.
-struct ServerProcess {
-    child: Child,
-    addr: std::net::SocketAddr,
-}
-
-impl ServerProcess {
-    fn start(database_url: &str) -> ServerProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lienthong"))
-            .args([
-                "--database-url",
-                database_url,
-                "--jwt-secret",
-                SECRET,
-                "--log",
-                "warn",
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start server");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
-        let addr = lines
-            .find_map(|l| {
-                l.ok()?
-                    .split("listening on http://")
-                    .nth(1)?
-                    .split_whitespace()
-                    .next()?
-                    .parse()
-                    .ok()
-            })
-            .expect("the server announces its address");
-        std::thread::spawn(move || lines.for_each(drop));
-        ServerProcess { child, addr }
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Health subscribes on one server; police record on another (on PostgreSQL, two processes; on SQLite,
 /// the one process that owns the file). The alert arrives within a second.
 #[tokio::test]
@@ -489,8 +441,8 @@ async fn a_websocket_subscriber_gets_the_alert_within_a_second_across_processes(
     let (processes, in_process) = if postgres {
         (
             vec![
-                ServerProcess::start(&app.db.url),
-                ServerProcess::start(&app.db.url),
+                ServerProcess::start(&app.db.url, &[]),
+                ServerProcess::start(&app.db.url, &[]),
             ],
             None,
         )

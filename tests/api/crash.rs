@@ -6,7 +6,6 @@
 //! `LIENTHONG_CRASH_SEED` (printed by each run) repeats a run's kill delays and client choices.
 
 use std::collections::{HashMap, HashSet};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +16,7 @@ use rand::{Rng, SeedableRng};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
-use crate::helpers::{SECRET, TestApp};
+use crate::helpers::{ServerProcess, TestApp};
 
 const REQUEST: &str =
     "mutation($i: RequestTransferInput!) { requestTransfer(input: $i) { transfer { id status } } }";
@@ -59,68 +58,6 @@ enum Ack {
 struct Pending {
     query: &'static str,
     variables: Value,
-}
-
-/// The `lienthong serve` child, killed when dropped.
-struct Server {
-    child: Child,
-    addr: std::net::SocketAddr,
-}
-
-impl Server {
-    fn start(database_url: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lienthong"))
-            .args([
-                "--database-url",
-                database_url,
-                "--jwt-secret",
-                SECRET,
-                "--log",
-                "warn",
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-                // The workload, not the limiter, is under test.
-                "--rate-limit-per-minute",
-                "1000000",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start server");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
-        let addr = lines
-            .find_map(|l| {
-                l.ok()?
-                    .split("listening on http://")
-                    .nth(1)?
-                    .split_whitespace()
-                    .next()?
-                    .parse()
-                    .ok()
-            })
-            .expect("the server announces its address");
-        // Kept draining so the child never blocks on a full pipe; errors it logs reach the test output.
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                eprintln!("server: {line}");
-            }
-        });
-        Server { child, addr }
-    }
-
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reaped");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 type Client = hyper_util::client::legacy::Client<
@@ -535,7 +472,11 @@ async fn a_writer_killed_with_sigkill_loses_no_acknowledged_write() {
     let mut lost: Vec<String> = Vec::new();
     let mut cut_off = 0;
     for cycle in 0..=cycles {
-        let server = Server::start(&app.db.url);
+        let server = ServerProcess::start(
+            &app.db.url,
+            // The workload, not the limiter, is under test.
+            &["--rate-limit-per-minute", "1000000"],
+        );
         let http = Http::new(server.addr, &token);
         http.wait_ready().await;
         let (retried, retry_problems) = retry_pending(&http, &pending).await;

@@ -402,6 +402,14 @@ pub type Socket =
 /// Connects to `/graphql/ws` (graphql-transport-ws), authenticates with `token`, starts `query`, and
 /// returns once the subscription is in place.
 pub async fn subscribe(addr: std::net::SocketAddr, token: &str, query: &str) -> Socket {
+    let socket = open_subscription(addr, token, query).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    socket
+}
+
+/// Like [`subscribe`], but returns as soon as the subscription is sent (for tests that read its first
+/// answer themselves).
+pub async fn open_subscription(addr: std::net::SocketAddr, token: &str, query: &str) -> Socket {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -431,7 +439,6 @@ pub async fn subscribe(addr: std::net::SocketAddr, token: &str, query: &str) -> 
         .send(Message::Text(start.to_string().into()))
         .await
         .expect("subscribe");
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     socket
 }
 
@@ -459,4 +466,69 @@ pub fn urlencode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A running `lienthong serve` process on a free port, killed when dropped. Its log goes to the test
+/// output, so a failing test shows what the server said.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub addr: std::net::SocketAddr,
+}
+
+impl ServerProcess {
+    /// Starts the real binary on `database_url` with the test secret; `serve_args` are added after
+    /// `serve`.
+    pub fn start(database_url: &str, serve_args: &[&str]) -> ServerProcess {
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lienthong"))
+            .args([
+                "--database-url",
+                database_url,
+                "--jwt-secret",
+                SECRET,
+                "--log",
+                "warn",
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+            ])
+            .args(serve_args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start server");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+        let addr = lines
+            .find_map(|l| {
+                l.ok()?
+                    .split("listening on http://")
+                    .nth(1)?
+                    .split_whitespace()
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .expect("the server announces its address");
+        // Kept draining so the child never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                eprintln!("server: {line}");
+            }
+        });
+        ServerProcess { child, addr }
+    }
+
+    /// SIGKILL, then reap.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
