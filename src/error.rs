@@ -30,6 +30,9 @@ pub enum AppError {
     BadUserInput { field: String, message: String },
     #[error("{0}")]
     Conflict(String),
+    /// A unique index refused a row a concurrent transaction made first (the cause is logged).
+    #[error("a record with the same identity was made at the same moment; retry")]
+    Duplicate(String),
     #[error("{0}")]
     InsufficientStock(String),
     #[error("{0}")]
@@ -55,7 +58,7 @@ impl AppError {
             AppError::Forbidden(_) => code::FORBIDDEN,
             AppError::NotFound { .. } => code::NOT_FOUND,
             AppError::BadUserInput { .. } => code::BAD_USER_INPUT,
-            AppError::Conflict(_) => code::CONFLICT,
+            AppError::Conflict(_) | AppError::Duplicate(_) => code::CONFLICT,
             AppError::InsufficientStock(_) => code::INSUFFICIENT_STOCK,
             AppError::InvalidState(_) => code::INVALID_STATE,
             AppError::RateLimited => code::RATE_LIMITED,
@@ -89,6 +92,10 @@ impl From<DbErr> for AppError {
         if is_unavailable(&err) {
             tracing::warn!(error = %err, "database unavailable");
             return AppError::Unavailable;
+        }
+        if crate::db::is_unique_violation(&err) {
+            tracing::debug!(error = %err, "unique index refused a concurrent row");
+            return AppError::Duplicate(err.to_string());
         }
         AppError::Internal(format!("database: {err}"))
     }
@@ -147,6 +154,7 @@ mod tests {
             (AppError::not_found("district", "999"), "NOT_FOUND"),
             (AppError::bad_input("population", "x"), "BAD_USER_INPUT"),
             (AppError::Conflict("x".into()), "CONFLICT"),
+            (AppError::Duplicate("ux_checkpoint_code".into()), "CONFLICT"),
             (
                 AppError::InsufficientStock("x".into()),
                 "INSUFFICIENT_STOCK",

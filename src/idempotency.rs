@@ -73,7 +73,15 @@ pub async fn once<T: Send>(
             write.commit().await?;
             return Ok((result, false));
         }
-        let (result, id) = work(txn).await?;
+        let (result, id) = match work(txn).await {
+            // A concurrent copy made the same record first; on the second attempt its key is found
+            // (or, when the request is not a copy, the work's own checks explain the refusal).
+            Err(AppError::Duplicate(_)) if attempt == 0 => {
+                write.rollback().await?;
+                continue;
+            }
+            other => other?,
+        };
         if let Some(key) = key {
             let row = idempotency_key::ActiveModel {
                 id: NotSet,

@@ -1,6 +1,7 @@
 //! The HTTP server: routes, middleware, the accept loop with header-read timeout, graceful shutdown.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -21,6 +22,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::config::Config;
+use crate::error::AppError;
 use crate::graphql::handler::{self, GraphqlState};
 use crate::graphql::{build_schema, ws};
 use crate::state::AppState;
@@ -55,6 +58,7 @@ pub fn build_app(state: AppState) -> Router {
             }))
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(middleware::from_fn(track))
+            .layer(middleware::map_response_with_state(config.clone(), refusals_as_json))
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
             .layer(cors(&config.cors_origins)),
     )
@@ -70,6 +74,35 @@ fn cors(origins: &[String]) -> CorsLayer {
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .max_age(Duration::from_secs(600))
+}
+
+/// The body limit and the timeout answer with bare statuses; give those the JSON error shape and code
+/// every other refusal has.
+async fn refusals_as_json(State(config): State<Arc<Config>>, response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let err = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE if !is_json => AppError::bad_input(
+            "body",
+            format!("larger than {} bytes", config.body_limit_bytes),
+        ),
+        StatusCode::REQUEST_TIMEOUT if !is_json => AppError::bad_input(
+            "request",
+            format!(
+                "not completed within {} s",
+                config.request_timeout.as_secs_f64()
+            ),
+        ),
+        _ => return response,
+    };
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    handler::error_response(response.status(), &err, id.as_deref())
 }
 
 /// Request count and latency by route and status.

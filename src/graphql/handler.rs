@@ -1,8 +1,10 @@
 //! The `/graphql` handler. Ours rather than the library's, to enforce DESIGN.md §8: JSON-only POSTs, no
-//! batches, no mutations over GET, an alias limit, authentication before execution, masked internal
+//! batches, no mutations over GET, an alias limit, introspection refused when off, authentication before execution, masked internal
 //! errors carrying the request id, and error codes counted in the metrics.
 
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    ExecutableDocument, Field, OperationType, Selection, SelectionSet,
+};
 use async_graphql::{Positioned, Request, Response, ServerError};
 use axum::Json;
 use axum::body::Bytes;
@@ -212,15 +214,7 @@ async fn execute(
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
     let operation_name = request.operation_name.clone();
     if let Ok(doc) = request.parsed_query() {
-        let aliases = count_aliases(doc);
-        if aliases > gql.app.config.max_aliases {
-            let err = AppError::bad_input(
-                "query",
-                format!(
-                    "{aliases} aliases; at most {} per operation",
-                    gql.app.config.max_aliases
-                ),
-            );
+        if let Some(err) = refusal(doc, &gql.app.config) {
             return error_response(StatusCode::BAD_REQUEST, &err, rid.as_deref());
         }
         if !is_post && selected_kind(doc, operation_name.as_deref()) != Some(OperationType::Query) {
@@ -316,30 +310,44 @@ fn selected_kind(doc: &ExecutableDocument, name: Option<&str>) -> Option<Operati
     }
 }
 
-/// Aliases in the whole document, operations and fragments alike.
-fn count_aliases(doc: &ExecutableDocument) -> usize {
-    fn in_set(set: &Positioned<SelectionSet>) -> usize {
-        set.node
-            .items
-            .iter()
-            .map(|item| match &item.node {
+/// Calls `visit` on every field of the document, operations and fragments alike.
+fn for_each_field(doc: &ExecutableDocument, visit: &mut impl FnMut(&Field)) {
+    fn in_set(set: &Positioned<SelectionSet>, visit: &mut impl FnMut(&Field)) {
+        for item in &set.node.items {
+            match &item.node {
                 Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + in_set(&f.node.selection_set)
+                    visit(&f.node);
+                    in_set(&f.node.selection_set, visit);
                 }
-                Selection::InlineFragment(f) => in_set(&f.node.selection_set),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
+                Selection::InlineFragment(f) => in_set(&f.node.selection_set, visit),
+                Selection::FragmentSpread(_) => {}
+            }
+        }
     }
-    let ops: usize = doc
-        .operations
-        .iter()
-        .map(|(_, op)| in_set(&op.node.selection_set))
-        .sum();
-    let fragments: usize = doc
-        .fragments
-        .values()
-        .map(|f| in_set(&f.node.selection_set))
-        .sum();
-    ops + fragments
+    for (_, op) in doc.operations.iter() {
+        in_set(&op.node.selection_set, visit);
+    }
+    for fragment in doc.fragments.values() {
+        in_set(&fragment.node.selection_set, visit);
+    }
+}
+
+/// Why the document is refused before validation (aliases over the limit, introspection when off).
+fn refusal(doc: &ExecutableDocument, config: &crate::config::Config) -> Option<AppError> {
+    let (mut aliases, mut introspects) = (0, false);
+    for_each_field(doc, &mut |field| {
+        aliases += usize::from(field.alias.is_some());
+        introspects |= matches!(field.name.node.as_str(), "__schema" | "__type");
+    });
+    if aliases > config.max_aliases {
+        return Some(AppError::bad_input(
+            "query",
+            format!(
+                "{aliases} aliases; at most {} per operation",
+                config.max_aliases
+            ),
+        ));
+    }
+    (introspects && !config.introspection)
+        .then(|| AppError::bad_input("query", "introspection is off on this server"))
 }

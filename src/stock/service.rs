@@ -302,37 +302,25 @@ pub async fn receive_lot(
                     )));
                 }
                 let vaccine = find_vaccine(txn, &input.vaccine_code).await?;
-                let existing = vaccine_lot::Entity::find()
-                    .filter(vaccine_lot::Column::LotNumber.eq(input.lot_number.as_str()))
-                    .filter(vaccine_lot::Column::DistrictId.eq(district.id))
-                    .one(txn)
-                    .await?;
-                let lot_id = match existing {
-                    Some(lot)
-                        if lot.vaccine_id != vaccine.id || lot.expires_on != input.expires_on =>
-                    {
-                        return Err(AppError::bad_input(
-                            "lotNumber",
-                            format!(
-                                "lot {} is already held here with another vaccine or expiry date",
-                                lot.lot_number
-                            ),
-                        ));
-                    }
-                    Some(lot) => lot.id,
-                    None => {
-                        create_lot(
-                            txn,
-                            &input.lot_number,
-                            vaccine.id,
-                            district.id,
-                            input.expires_on,
-                            input.allocation_ref.as_deref(),
-                        )
-                        .await?
-                        .id
-                    }
-                };
+                let lot = lot_for(
+                    txn,
+                    &input.lot_number,
+                    vaccine.id,
+                    district.id,
+                    input.expires_on,
+                    input.allocation_ref.as_deref(),
+                )
+                .await?;
+                if lot.vaccine_id != vaccine.id || lot.expires_on != input.expires_on {
+                    return Err(AppError::bad_input(
+                        "lotNumber",
+                        format!(
+                            "lot {} is already held here with another vaccine or expiry date",
+                            lot.lot_number
+                        ),
+                    ));
+                }
+                let lot_id = lot.id;
                 let movement = Movement {
                     kind: Some(StockEventKind::Received),
                     on_hand: input.doses,
@@ -350,7 +338,10 @@ pub async fn receive_lot(
 }
 
 /// Creates an empty lot; its balance comes only from ledger movements.
-pub async fn create_lot(
+/// The district's lot of that number, made empty (with the vaccine and expiry given) when it has none.
+/// Insert-or-nothing, then read: two transactions creating one lot at once both end with the same row
+/// instead of one failing on the unique index. The caller checks the vaccine and expiry of what it got.
+pub async fn lot_for(
     txn: &DatabaseTransaction,
     lot_number: &str,
     vaccine_id: i32,
@@ -358,8 +349,9 @@ pub async fn create_lot(
     expires_on: NaiveDate,
     allocation_ref: Option<&str>,
 ) -> AppResult<vaccine_lot::Model> {
+    use vaccine_lot::Column as C;
     let now = Utc::now();
-    Ok(vaccine_lot::ActiveModel {
+    let new = vaccine_lot::ActiveModel {
         id: NotSet,
         lot_number: Set(lot_number.to_owned()),
         vaccine_id: Set(vaccine_id),
@@ -371,9 +363,17 @@ pub async fn create_lot(
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
-    }
-    .insert(txn)
-    .await?)
+    };
+    vaccine_lot::Entity::insert(new)
+        .on_conflict_do_nothing_on([C::LotNumber, C::DistrictId])
+        .exec_without_returning(txn)
+        .await?;
+    vaccine_lot::Entity::find()
+        .filter(C::LotNumber.eq(lot_number))
+        .filter(C::DistrictId.eq(district_id))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("lot {lot_number} neither made nor found")))
 }
 
 /// The lot and ledger row an earlier run of an idempotent stock request produced.
@@ -570,14 +570,28 @@ pub async fn adjust_stock(
                     transfer_id: None,
                 };
                 // Conditional on the balance read: a concurrent movement makes the count stale.
-                let recorded =
-                    record_movement(txn, &actor, "stock.adjust", Some(&lot), lot.id, movement)
-                        .await?;
-                if recorded.0.0.doses_on_hand != input.counted_doses {
-                    return Err(AppError::Conflict(format!(
+                let changed = || {
+                    AppError::Conflict(format!(
                         "lot {} changed while it was being counted; count again",
                         lot.lot_number
-                    )));
+                    ))
+                };
+                let recorded = match record_movement(
+                    txn,
+                    &actor,
+                    "stock.adjust",
+                    Some(&lot),
+                    lot.id,
+                    movement,
+                )
+                .await
+                {
+                    // A decrease computed from a balance that has since fallen.
+                    Err(AppError::InsufficientStock(_)) => return Err(changed()),
+                    other => other?,
+                };
+                if recorded.0.0.doses_on_hand != input.counted_doses {
+                    return Err(changed());
                 }
                 Ok(recorded)
             })

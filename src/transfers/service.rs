@@ -550,31 +550,22 @@ async fn destination_lot(
     source: &vaccine_lot::Model,
     to_district_id: i32,
 ) -> AppResult<vaccine_lot::Model> {
-    let found = vaccine_lot::Entity::find()
-        .filter(vaccine_lot::Column::LotNumber.eq(source.lot_number.as_str()))
-        .filter(vaccine_lot::Column::DistrictId.eq(to_district_id))
-        .one(txn)
-        .await?;
-    match found {
-        Some(lot) if lot.vaccine_id == source.vaccine_id && lot.expires_on == source.expires_on => {
-            Ok(lot)
-        }
-        Some(lot) => Err(AppError::Conflict(format!(
+    let lot = stock::lot_for(
+        txn,
+        &source.lot_number,
+        source.vaccine_id,
+        to_district_id,
+        source.expires_on,
+        source.allocation_ref.as_deref(),
+    )
+    .await?;
+    if lot.vaccine_id != source.vaccine_id || lot.expires_on != source.expires_on {
+        return Err(AppError::Conflict(format!(
             "the destination holds lot {} with another vaccine or expiry; resolve it first",
             lot.lot_number
-        ))),
-        None => {
-            stock::create_lot(
-                txn,
-                &source.lot_number,
-                source.vaccine_id,
-                to_district_id,
-                source.expires_on,
-                source.allocation_ref.as_deref(),
-            )
-            .await
-        }
+        )));
     }
+    Ok(lot)
 }
 
 #[derive(Debug, Clone, Default)]

@@ -4,6 +4,7 @@
 // A test binary: a failed expectation should panic with its message.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod abuse;
 mod admin;
 mod auth;
 mod authz_walk;
@@ -15,6 +16,7 @@ mod helpers;
 mod operations;
 mod outage;
 mod privacy;
+mod races;
 mod reports;
 mod schema;
 mod security;

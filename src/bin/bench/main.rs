@@ -4,9 +4,12 @@
 //! - `scale`: the province-scale benchmark (cases A to E at each concurrency, case D again at the full
 //!   screening count).
 //! - `transfers`: transfer cycles on one lot from concurrent clients, per step.
+//! - `abuse`: ordinary traffic's latency alone and while abusive requests run.
 //! - `peer-token` / `peer-serve`: this server's side of `../shared/bench/peer-bench.sh` (see
 //!   `bench/peer.sh`).
 
+mod abuse;
+mod abuse_catalog;
 mod dataset;
 mod scale;
 mod transfers;
@@ -60,6 +63,20 @@ enum Case {
         clients: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+    },
+    /// Ordinary traffic's p50/p99 alone, then while attackers send abusive requests back to back.
+    Abuse {
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Seconds of each measured run.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Ordinary clients.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Attackers, each sending the abusive requests one after another.
+        #[arg(long, default_value_t = 4)]
+        attackers: usize,
     },
     /// Prints the bearer token `peer-serve` accepts (valid for 30 days from today's midnight UTC).
     PeerToken,
@@ -217,6 +234,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             clients,
             seconds,
         } => transfers::run(postgres, clients, seconds).await,
+        Case::Abuse {
+            postgres,
+            seconds,
+            clients,
+            attackers,
+        } => {
+            abuse::run(abuse::Options {
+                postgres,
+                seconds,
+                clients,
+                attackers,
+            })
+            .await
+        }
         Case::PeerToken => {
             println!(
                 "{}",

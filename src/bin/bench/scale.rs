@@ -102,6 +102,40 @@ impl Http {
         }
     }
 
+    /// Sends any request to `path` (e.g. `/graphql?query=...`) with the given bearer token (none when
+    /// `None`); returns the status and the body, whatever they are.
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        bearer: Option<&str>,
+        body: Bytes,
+    ) -> Result<(u16, Bytes), String> {
+        let url = format!("{}{path}", self.url.trim_end_matches("/graphql"));
+        let mut request = axum::http::Request::builder()
+            .method(method)
+            .uri(url.as_str())
+            .header("content-type", content_type);
+        if let Some(token) = bearer {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = request.body(Full::new(body)).map_err(|e| e.to_string())?;
+        let response = self
+            .client
+            .request(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        Ok((status, bytes))
+    }
+
     pub async fn query(&self, query: &str, variables: Value) -> Result<Value, String> {
         let body = json!({ "query": query, "variables": variables }).to_string();
         let bytes = self.send(Bytes::from(body)).await?;
@@ -204,7 +238,7 @@ impl Server {
             .map_or(0, |v| v as u64)
     }
 
-    fn stop(mut self) {
+    pub fn stop(mut self) {
         // SIGTERM, so the server drains and exits by itself.
         let _ = Command::new("kill")
             .arg(self.child.id().to_string())

@@ -1,0 +1,78 @@
+//! Every abusive request of the benchmark's catalog, one by one through the real router: refused with its
+//! status and code, at the cost of authentication at most (no statement beyond it), nothing written, and
+//! the server answering ordinary requests after. Under load: `lienthong-bench abuse` (README, Reliability).
+
+use axum::body::Body;
+use axum::http::Request;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_code};
+
+#[path = "../../src/bin/bench/abuse_catalog.rs"]
+mod abuse_catalog;
+
+use abuse_catalog::{Limits, catalog};
+
+/// Statements authentication runs for one request (the token lookup).
+const AUTHENTICATION_STATEMENTS: u64 = 1;
+
+#[tokio::test]
+async fn every_abusive_request_is_refused_with_a_code_at_bounded_cost() {
+    let app = TestApp::spawn_with(|c| {
+        c.introspection = false;
+        c.rate_limit_per_minute = 1_000_000;
+    })
+    .await;
+    let config = &app.state.config;
+    let limits = Limits {
+        body_bytes: config.body_limit_bytes,
+        depth: config.max_depth,
+        complexity: config.max_complexity,
+        aliases: config.max_aliases,
+        directives: config.max_directives,
+    };
+    let token = app.token("health");
+    let audits = app.scalar("SELECT COUNT(*) AS n FROM audit_event").await;
+    let mut wrong = Vec::new();
+    let abuses = catalog(&limits);
+    for abuse in &abuses {
+        let bearer = abuse.token.as_deref().unwrap_or(&token);
+        let request = Request::builder()
+            .method(abuse.method)
+            .uri(abuse.uri.as_str())
+            .header("content-type", abuse.content_type)
+            .header("authorization", format!("Bearer {bearer}"))
+            .body(Body::from(abuse.body.clone()))
+            .expect("request");
+        let before = app.state.statements_executed();
+        let (status, _, bytes) = app.send(request).await;
+        let statements = app.state.statements_executed() - before;
+        let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        let message = body["errors"][0]["message"].as_str().unwrap_or("");
+        let seen = (status.as_u16(), error_code(&body));
+        if seen != (abuse.status, abuse.code)
+            || statements > AUTHENTICATION_STATEMENTS
+            || !body["data"]
+                .as_object()
+                .is_none_or(|d| d.values().all(Value::is_null))
+            || message.contains("Did you mean")
+        {
+            wrong.push(format!(
+                "{}: {seen:?} after {statements} statements: {}",
+                abuse.name,
+                String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(abuses.len() >= 19, "the whole catalog ran");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM audit_event").await,
+        audits,
+        "nothing was written"
+    );
+    let after = app
+        .as_agency("health", "{ me { subject } }", json!({}))
+        .await;
+    assert_eq!(after["data"]["me"]["subject"], "demo-health", "{after}");
+}
