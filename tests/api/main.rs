@@ -20,6 +20,7 @@ mod races;
 mod reports;
 mod schema;
 mod security;
+mod shutdown;
 mod slow_clients;
 mod statements;
 mod stock;

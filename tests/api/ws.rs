@@ -90,17 +90,3 @@ async fn websocket_connections_are_authenticated_at_init() {
         Some(4403)
     );
 }
-
-#[tokio::test]
-async fn sigterm_style_shutdown_drains_and_returns() {
-    let app = TestApp::spawn().await;
-    let server = app.serve().await;
-    let addr = server.addr;
-    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    drop(stream);
-    assert!(server.stop().await.is_ok());
-    assert!(
-        tokio::net::TcpStream::connect(addr).await.is_err(),
-        "no longer accepting"
-    );
-}
