@@ -69,6 +69,7 @@ pub async fn register(
     if new.query.len() > MAX_QUERY_BYTES {
         return Err(AppError::bad_input("query", "at most 64 KiB"));
     }
+    crate::graphql::nesting::check(&new.query)?;
     if let Err(err) = async_graphql::parser::parse_query(&new.query) {
         return Err(AppError::bad_input(
             "query",

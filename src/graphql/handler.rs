@@ -211,6 +211,9 @@ async fn execute(
     if let Err(err) = admitted {
         return error_response(status_of(&err), &err, rid.as_deref());
     }
+    if let Err(err) = super::nesting::check(&request.query) {
+        return error_response(StatusCode::BAD_REQUEST, &err, rid.as_deref());
+    }
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
     let operation_name = request.operation_name.clone();
     if let Ok(doc) = request.parsed_query() {

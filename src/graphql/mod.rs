@@ -5,6 +5,7 @@ pub mod enums;
 pub mod handler;
 pub mod live;
 pub mod loaders;
+pub mod nesting;
 pub mod pagination;
 pub mod scalars;
 pub mod ws;
@@ -67,6 +68,7 @@ pub fn build_schema(state: &AppState) -> AppSchema {
     .limit_complexity(config.max_complexity)
     .limit_recursive_depth(32)
     .limit_directives(config.max_directives)
+    .extension(nesting::NestingLimit)
     .extension(crate::admin::operations::AllowList);
     if !config.introspection {
         builder = builder.disable_introspection().disable_suggestions();

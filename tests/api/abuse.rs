@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::Request;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code};
+use crate::helpers::{HttpClient, TestApp, error_code, next_event, open_subscription};
 
 #[path = "../../src/bin/bench/abuse_catalog.rs"]
 mod abuse_catalog;
@@ -74,5 +74,29 @@ async fn every_abusive_request_is_refused_with_a_code_at_bounded_cost() {
     let after = app
         .as_agency("health", "{ me { subject } }", json!({}))
         .await;
+    assert_eq!(after["data"]["me"]["subject"], "demo-health", "{after}");
+}
+
+/// The same bounds hold on the WebSocket path, where the library parses the subscription itself.
+#[tokio::test]
+async fn a_deeply_nested_subscription_is_refused_and_the_server_keeps_serving() {
+    let app = TestApp::spawn().await;
+    let server = app.serve().await;
+    let token = app.token("health");
+    let nested = format!(
+        "subscription {{ transferEvents(districtCode: {}\"380\"{}) {{ id }} }}",
+        "[".repeat(20_000),
+        "]".repeat(20_000)
+    );
+    let mut socket = open_subscription(server.addr, &token, &nested).await;
+    let answer = next_event(&mut socket).await;
+    // The library answers a request refused before parsing with one result carrying the error.
+    assert!(answer["payload"]["data"].is_null(), "{answer}");
+    assert_eq!(
+        answer["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{answer}"
+    );
+    let client = HttpClient::new(server.addr);
+    let after = client.gql(&token, "{ me { subject } }", json!({})).await;
     assert_eq!(after["data"]["me"]["subject"], "demo-health", "{after}");
 }

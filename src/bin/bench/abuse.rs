@@ -83,8 +83,8 @@ async fn ordinary(http: Arc<Http>, clients: usize, seconds: u64) -> (Vec<Duratio
     (all, errors)
 }
 
-/// Per kind of abuse: latencies and answers that were not the expected refusal.
-type Attack = BTreeMap<&'static str, (Vec<Duration>, usize)>;
+/// Per kind of abuse: latencies, how many answers were not the expected refusal, and the first such.
+type Attack = BTreeMap<&'static str, (Vec<Duration>, usize, Option<String>)>;
 
 /// Attackers send the catalog round and round until `stop` is set.
 async fn attack(
@@ -109,6 +109,7 @@ async fn attack(
                     entry.0.push(started.elapsed());
                     if answer != Ok((abuse.status, abuse.code.to_owned())) {
                         entry.1 += 1;
+                        entry.2.get_or_insert_with(|| format!("{answer:?}"));
                     }
                     k += 1;
                 }
@@ -119,10 +120,11 @@ async fn attack(
     let mut all = Attack::new();
     for worker in workers {
         if let Ok(seen) = worker.await {
-            for (name, (latencies, wrong)) in seen {
+            for (name, (latencies, wrong, first)) in seen {
                 let entry = all.entry(name).or_default();
                 entry.0.extend(latencies);
                 entry.1 += wrong;
+                entry.2 = entry.2.take().or(first);
             }
         }
     }
@@ -228,7 +230,9 @@ pub async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         "during the attack", "sent", "p99 ms", "max ms", "not refused"
     );
     let (mut sent, mut wrong) = (0, 0);
-    for (name, (mut latencies, not_refused)) in seen {
+    let mut firsts = Vec::new();
+    for (name, (mut latencies, not_refused, first)) in seen {
+        firsts.extend(first.map(|answer| format!("{name}: first answer not expected: {answer}")));
         latencies.sort();
         sent += latencies.len();
         wrong += not_refused;
@@ -244,6 +248,9 @@ pub async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         "{sent} abusive requests in {seconds} s ({:.0}/s), {wrong} not refused as expected",
         sent as f64 / seconds as f64
     );
+    for line in firsts {
+        println!("{line}");
+    }
 
     server.stop();
     scratch.drop_now().await;

@@ -60,7 +60,8 @@ fn with_variables(name: &'static str, query: &str, variables: serde_json::Value)
 }
 
 pub fn catalog(limits: &Limits) -> Vec<Abuse> {
-    let deep = limits.depth * 3;
+    // Past the depth limit, within the nesting bound checked before parsing.
+    let deep = limits.depth + 8;
     let depth = format!(
         "{{ district(code: \"380\") {{ {} code {} }} }}",
         "vaccineLots(first: 1) { district { ".repeat(deep),
@@ -93,6 +94,7 @@ pub fn catalog(limits: &Limits) -> Vec<Abuse> {
         "[".repeat(2_000),
         "]".repeat(2_000)
     );
+    let nested_selections = format!("{}{}", "{ me ".repeat(5_000), "}".repeat(5_000));
     let nested_json = format!(
         "{{\"query\":\"{{ me {{ subject }} }}\",\"variables\":{{\"v\":{}1{}}}}}",
         "[".repeat(5_000),
@@ -119,7 +121,14 @@ pub fn catalog(limits: &Limits) -> Vec<Abuse> {
         query("fragment cycle", cycle),
         query("fragment bomb", &bomb),
         query("directive flood", &directives),
-        query("nested list literal", &nested_list),
+        Abuse {
+            status: 400,
+            ..query("nested list literal", &nested_list)
+        },
+        Abuse {
+            status: 400,
+            ..query("nested selections", &nested_selections)
+        },
         Abuse {
             status: 400,
             ..query(

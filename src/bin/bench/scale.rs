@@ -143,24 +143,15 @@ impl Http {
     }
 
     async fn get(&self, path: &str) -> Result<String, String> {
-        let url = self.url.replace("/graphql", path);
-        let request = axum::http::Request::get(url.as_str())
-            .body(Full::new(Bytes::new()))
-            .map_err(|e| e.to_string())?;
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(|e| e.to_string())?;
-        let ok = response.status().is_success();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?
-            .to_bytes();
+        let (status, bytes) = self
+            .raw("GET", path, "text/plain", None, Bytes::new())
+            .await?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        if ok { Ok(text) } else { Err(text) }
+        if (200..300).contains(&status) {
+            Ok(text)
+        } else {
+            Err(text)
+        }
     }
 }
 
