@@ -102,7 +102,16 @@ async fn refusals_as_json(State(config): State<Arc<Config>>, response: Response)
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    handler::error_response(response.status(), &err, id.as_deref())
+    let status = response.status();
+    let mut refusal = handler::error_response(status, &err, id.as_deref());
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        // The rest of the body is never read, so the connection cannot carry another request; say so,
+        // or a client reusing it finds it closed under its next request.
+        refusal
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    refusal
 }
 
 /// Request count and latency by route and status.

@@ -217,7 +217,7 @@ async fn execute(
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
     let operation_name = request.operation_name.clone();
     if let Ok(doc) = request.parsed_query() {
-        if let Some(err) = refusal(doc, &gql.app.config) {
+        if let Some(err) = refusal(doc, operation_name.as_deref(), &gql.app.config) {
             return error_response(StatusCode::BAD_REQUEST, &err, rid.as_deref());
         }
         if !is_post && selected_kind(doc, operation_name.as_deref()) != Some(OperationType::Query) {
@@ -335,13 +335,46 @@ fn for_each_field(doc: &ExecutableDocument, visit: &mut impl FnMut(&Field)) {
     }
 }
 
-/// Why the document is refused before validation (aliases over the limit, introspection when off).
-fn refusal(doc: &ExecutableDocument, config: &crate::config::Config) -> Option<AppError> {
-    let (mut aliases, mut introspects) = (0, false);
+/// Operations one document may hold (a persisted document may hold several; a flood of them is only
+/// parse and validation work).
+const MAX_OPERATIONS: usize = 100;
+
+/// Why the document is refused before validation, which costs more than these counts: too many
+/// operations or none chosen, more fields than the complexity limit allows (each field costs at least 1),
+/// aliases over the limit, introspection when off.
+fn refusal(
+    doc: &ExecutableDocument,
+    operation_name: Option<&str>,
+    config: &crate::config::Config,
+) -> Option<AppError> {
+    let operations = doc.operations.iter().count();
+    if operations > MAX_OPERATIONS {
+        return Some(AppError::bad_input(
+            "query",
+            format!("{operations} operations; at most {MAX_OPERATIONS} per document"),
+        ));
+    }
+    if operations > 1 && operation_name.is_none() {
+        return Some(AppError::bad_input(
+            "operationName",
+            "required when the document holds several operations",
+        ));
+    }
+    let (mut fields, mut aliases, mut introspects) = (0, 0, false);
     for_each_field(doc, &mut |field| {
+        fields += 1;
         aliases += usize::from(field.alias.is_some());
         introspects |= matches!(field.name.node.as_str(), "__schema" | "__type");
     });
+    if fields > config.max_complexity {
+        return Some(AppError::bad_input(
+            "query",
+            format!(
+                "{fields} fields; the complexity limit is {}",
+                config.max_complexity
+            ),
+        ));
+    }
     if aliases > config.max_aliases {
         return Some(AppError::bad_input(
             "query",

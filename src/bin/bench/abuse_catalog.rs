@@ -113,7 +113,10 @@ pub fn catalog(limits: &Limits) -> Vec<Abuse> {
         .collect();
     vec![
         query("depth", &depth),
-        query("breadth", &breadth),
+        Abuse {
+            status: 400,
+            ..query("breadth", &breadth)
+        },
         Abuse {
             status: 400,
             ..query("alias flood", &format!("{{ {aliases} }}"))
@@ -154,7 +157,10 @@ pub fn catalog(limits: &Limits) -> Vec<Abuse> {
             413,
             "BAD_USER_INPUT",
         ),
-        query("operations without a name", &operations),
+        Abuse {
+            status: 400,
+            ..query("operations without a name", &operations)
+        },
         post(
             "batched array",
             serde_json::Value::Array(batch).to_string(),

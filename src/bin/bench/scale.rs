@@ -125,7 +125,7 @@ impl Http {
             .client
             .request(request)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| format!("{e:?}"))?;
         let status = response.status().as_u16();
         let bytes = response
             .into_body()
@@ -174,7 +174,11 @@ impl Server {
             .args(["--bind", &format!("127.0.0.1:{port}")])
             .env("LIENTHONG_JWT_SECRET", SECRET)
             .env("LIENTHONG_RATE_LIMIT_PER_MINUTE", "1000000000")
-            .env("LIENTHONG_LOG", "warn")
+            // The server's log level; `LIENTHONG_BENCH_SERVER_LOG=debug` to see what it did.
+            .env(
+                "LIENTHONG_LOG",
+                std::env::var("LIENTHONG_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::null())
             .spawn()
             .map_err(|e| {
