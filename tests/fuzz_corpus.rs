@@ -4,6 +4,8 @@
 
 // A test binary: a failed expectation should panic with its message.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+// Each target file declares the helper modules it uses (fuzz_targets/common), as a fuzz binary must.
+#![allow(clippy::duplicate_mod)]
 
 use std::path::PathBuf;
 
