@@ -7,6 +7,7 @@ pub mod auth;
 pub mod checkpoints;
 pub mod clock;
 pub mod config;
+mod csv_lines;
 pub mod db;
 pub mod demo;
 pub mod districts;

@@ -18,6 +18,7 @@ use serde::Serialize;
 use super::service::{MAX_BEDS, MAX_POPULATION, fold};
 use crate::audit::{self, Change};
 use crate::auth::Actor;
+use crate::csv_lines::{self, LineReader};
 use crate::error::{AppError, AppResult};
 use crate::policy::{self, Action, Resource};
 
@@ -52,10 +53,10 @@ pub struct ImportSummary {
 pub fn parse(input: impl Read) -> AppResult<Vec<DistrictRow>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| AppError::bad_input("line 1", format!("unreadable header: {e}")))?;
+        .from_reader(LineReader::new(input));
+    let (headers, header_line) = csv_lines::headers(&mut reader).map_err(|(line, e)| {
+        AppError::bad_input(format!("line {line}"), format!("unreadable header: {e}"))
+    })?;
     let index: HashMap<String, usize> = headers
         .iter()
         .enumerate()
@@ -69,15 +70,14 @@ pub fn parse(input: impl Read) -> AppResult<Vec<DistrictRow>> {
         .collect();
     if !missing.is_empty() {
         return Err(AppError::bad_input(
-            "line 1",
+            format!("line {header_line}"),
             format!("missing column(s): {}", missing.join(", ")),
         ));
     }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
+    for (line, record) in csv_lines::records(&mut reader) {
         if rows.len() + errors.len() >= MAX_ROWS {
             errors.push(format!("line {line}: more than {MAX_ROWS} rows"));
             break;
@@ -331,6 +331,18 @@ mod tests {
         assert!(text.contains("line 4: kind"), "{text}");
         assert!(
             text.contains("line 5: code: 380 already given on line 2"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn lines_are_counted_across_quoted_line_breaks_and_blank_lines() {
+        // fuzz/regressions/district_csv: the record index + 2 named line 3 for the error on line 4.
+        let csv = "code,name,kind,province_code,province_name\n380,\"Thanh\nHoa\",huyen,38,T\n\n\n381,B,village,38,T\n380,C,huyen,38,T\n";
+        let text = parse(csv.as_bytes()).expect_err("must fail").to_string();
+        assert!(text.contains("line 6: kind"), "{text}");
+        assert!(
+            text.contains("line 7: code: 380 already given on line 2"),
             "{text}"
         );
     }

@@ -135,13 +135,20 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Lowercase hex digits only, as [`hex`] writes them: a cursor has one spelling, so an edited one
+/// (`4E` for `4e`, or `+e` for `0e`, which `u8::from_str_radix` both accept) is refused.
 fn unhex(text: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
     if !text.len().is_multiple_of(2) {
         return None;
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+    text.as_bytes()
+        .chunks_exact(2)
+        .map(|pair| Some((digit(pair[0])? << 4) | digit(pair[1])?))
         .collect()
 }
 
@@ -287,5 +294,30 @@ mod tests {
         ] {
             assert!(seal.decode(&forged).is_err(), "{forged}");
         }
+    }
+
+    #[test]
+    fn a_cursor_has_one_spelling() {
+        // fuzz/regressions/cursor/uppercase-hex-tag.bin: the tag's hex was read case-insensitively and
+        // with an optional sign, so edited cursors opened.
+        let seal = CursorSeal::new(b"key", "transfers", &[]);
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let genuine = String::from_utf8(
+            b64.decode(seal.encode(Position::id(42)))
+                .unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        let (position, tag) = genuine.rsplit_once(':').unwrap_or_default();
+        assert!(seal.decode(&b64.encode(&genuine)).is_ok());
+        let upper = format!("{position}:{}", tag.to_uppercase());
+        let signed = format!("{position}:+{}", &tag[1..]);
+        for edited in [upper, signed] {
+            if edited != genuine {
+                assert!(seal.decode(&b64.encode(&edited)).is_err(), "{edited}");
+            }
+        }
+        assert_eq!(unhex("0a+a"), None);
+        assert_eq!(unhex("0A"), None);
+        assert_eq!(unhex("0aff"), Some(vec![10, 255]));
     }
 }

@@ -69,7 +69,9 @@ async fn serve(gql: GraphqlState, socket: WebSocket, protocol: GraphQLProtocol) 
         .await;
 }
 
-fn token_of(payload: &serde_json::Value) -> Option<String> {
+/// The token of a `connection_init` payload. Public for the fuzz targets only.
+#[doc(hidden)]
+pub fn token_of(payload: &serde_json::Value) -> Option<String> {
     let auth = ["Authorization", "authorization"]
         .iter()
         .find_map(|k| payload.get(*k))

@@ -18,6 +18,7 @@ use sea_orm::{
 use super::service::{Figures, ReportFilter, due_at, is_late, list};
 use crate::audit::{self, Change};
 use crate::auth::Actor;
+use crate::csv_lines::{self, LineReader};
 use crate::error::{AppError, AppResult};
 use crate::pagination::PageRequest;
 use crate::policy::{self, Action, Resource};
@@ -80,10 +81,10 @@ fn figures_from(values: &[Option<i64>; 16]) -> Figures {
 pub fn parse(input: impl Read) -> AppResult<Vec<ImportRow>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| AppError::bad_input("line 1", format!("unreadable header: {e}")))?;
+        .from_reader(LineReader::new(input));
+    let (headers, header_line) = csv_lines::headers(&mut reader).map_err(|(line, e)| {
+        AppError::bad_input(format!("line {line}"), format!("unreadable header: {e}"))
+    })?;
     let index: HashMap<String, usize> = headers
         .iter()
         .enumerate()
@@ -95,19 +96,18 @@ pub fn parse(input: impl Read) -> AppResult<Vec<ImportRow>> {
         .collect();
     if !missing.is_empty() {
         return Err(AppError::bad_input(
-            "line 1",
+            format!("line {header_line}"),
             format!("missing column(s): {}", missing.join(", ")),
         ));
     }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
+    for (i, (line, record)) in csv_lines::records(&mut reader).enumerate() {
         if i >= MAX_ROWS {
             errors.push(format!("line {line}: more than {MAX_ROWS} rows"));
             break;
         }
-        let parsed = record.map_err(|e| e.to_string()).and_then(|record| {
+        let parsed = record.and_then(|record| {
             let get = |name: &str| {
                 index
                     .get(name)
@@ -384,5 +384,20 @@ mod tests {
             assert!(text.contains(expected), "{expected} missing in {text}");
         }
         assert!(!text.contains("line 2"));
+    }
+
+    #[test]
+    fn lines_are_counted_across_quoted_line_breaks_blank_lines_and_crlf() {
+        // fuzz/regressions/report_csv: the record index + 2 named line 3 for the error on line 5.
+        let csv = "district_code,kind,period,source_agency\r\n\"380\r\n\",DAILY_VACCINATION,2021-12-10,health-380\r\n\r\n381,MONTHLY,2021-12-10,health-381\r\n382,DAILY_VACCINATION,2021-12-10\r\n";
+        let text = parse(csv.as_bytes()).expect_err("must fail").to_string();
+        assert!(text.contains("line 5: kind"), "{text}");
+        assert!(
+            text.contains("line 6: 3 field(s) where the header has 4"),
+            "{text}"
+        );
+        let ok = "district_code,kind,period,source_agency\n\n\"380\n\",DAILY_VACCINATION,2021-12-10,health-380\n381,DAILY_VACCINATION,2021-12-10,health-381\n";
+        let rows = parse(ok.as_bytes()).expect("parse");
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 5]);
     }
 }

@@ -22,9 +22,11 @@ use crate::policy::{self, Action, Resource, Scope};
 /// Largest figure accepted.
 pub const MAX_FIGURE: i64 = 20_000_000;
 
-/// An instant in province time (UTC+7).
-fn local(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    (date.and_time(time) - Duration::hours(7)).and_utc()
+/// An instant in province time (UTC+7); `None` at the very ends of the calendar.
+fn local(date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    date.and_time(time)
+        .checked_sub_signed(Duration::hours(7))
+        .map(|t| t.and_utc())
 }
 
 /// When a report is due: daily vaccination at 17:00 on its date; weekly epidemic reports before Wednesday
@@ -38,8 +40,8 @@ pub fn due_at(
         return Ok(call.deadline);
     }
     let five_pm = NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default();
-    match kind {
-        ReportKind::DailyVaccination | ReportKind::VaccinationCensus => Ok(local(period, five_pm)),
+    let due = match kind {
+        ReportKind::DailyVaccination | ReportKind::VaccinationCensus => local(period, five_pm),
         ReportKind::WeeklyEpidemic => {
             if period.weekday() != Weekday::Mon {
                 return Err(AppError::bad_input(
@@ -47,9 +49,12 @@ pub fn due_at(
                     "a weekly report's period is the Monday of its week",
                 ));
             }
-            Ok(local(period + Duration::days(9), NaiveTime::MIN))
+            period
+                .checked_add_signed(Duration::days(9))
+                .and_then(|day| local(day, NaiveTime::MIN))
         }
-    }
+    };
+    due.ok_or_else(|| AppError::bad_input("period", "outside the calendar"))
 }
 
 /// Late: submitted after the due time, or still not submitted once it has passed.
@@ -1103,6 +1108,18 @@ mod tests {
             due_at(ReportKind::WeeklyEpidemic, date(2021, 12, 7), None).is_err(),
             "a Tuesday is not a week"
         );
+    }
+
+    #[test]
+    fn periods_at_the_end_of_the_calendar_are_refused_not_a_panic() {
+        // A CSV import accepts any date chrono parses, such as +262142-12-27 (fuzz/regressions/report_csv).
+        let last_monday = (0..7)
+            .filter_map(|back| NaiveDate::MAX.checked_sub_signed(Duration::days(back)))
+            .find(|d| d.weekday() == Weekday::Mon)
+            .expect("a Monday in the last week");
+        assert!(due_at(ReportKind::WeeklyEpidemic, last_monday, None).is_err());
+        assert!(due_at(ReportKind::DailyVaccination, NaiveDate::MAX, None).is_ok());
+        assert!(due_at(ReportKind::DailyVaccination, NaiveDate::MIN, None).is_ok());
     }
 
     #[test]

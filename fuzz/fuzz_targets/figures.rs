@@ -1,0 +1,138 @@
+//! `figures`: report figures validation, `lienthong::reports::service::Figures::validate`.
+//!
+//! Each of the 16 figures is absent, small, near the limit or any 64-bit number, as the input says.
+//! Invariants: it never panics; it accepts exactly the figures meeting the documented rules (each figure
+//! within 0..=MAX_FIGURE; dose 1 within the adults; full within dose 1; the unvaccinated by reason adding
+//! up to the adults without dose 1 when adults, dose 1 and a reason are given); a refusal is
+//! BAD_USER_INPUT naming the first broken rule's `figures.<field>`.
+//!
+//! Also compiled into the root crate's `tests/fuzz_corpus.rs`, which replays the seeds and regressions.
+#![cfg_attr(fuzzing, no_main)]
+
+#[path = "common/input.rs"]
+mod input;
+
+use input::Input;
+use lienthong::error::AppError;
+use lienthong::reports::service::{Figures, MAX_FIGURE};
+
+#[cfg(fuzzing)]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| run(data));
+
+#[cfg(all(not(fuzzing), not(test)))]
+fn main() {}
+
+pub fn run(data: &[u8]) {
+    let mut input = Input::new(data);
+    let mut values = [None; 16];
+    for slot in &mut values {
+        *slot = figure(&mut input);
+    }
+    let [
+        adults_18_plus,
+        adults_dose1,
+        adults_full,
+        adolescents_15_17_dose1,
+        doses_administered_today,
+        unvaccinated_contraindicated,
+        unvaccinated_deferred,
+        unvaccinated_refused,
+        unvaccinated_absent,
+        unvaccinated_other,
+        new_cases_community,
+        new_cases_in_quarantine,
+        tests_performed,
+        patients_in_treatment,
+        deaths,
+        beds_available,
+    ] = values;
+    let figures = Figures {
+        adults_18_plus,
+        adults_dose1,
+        adults_full,
+        adolescents_15_17_dose1,
+        doses_administered_today,
+        unvaccinated_contraindicated,
+        unvaccinated_deferred,
+        unvaccinated_refused,
+        unvaccinated_absent,
+        unvaccinated_other,
+        new_cases_community,
+        new_cases_in_quarantine,
+        tests_performed,
+        patients_in_treatment,
+        deaths,
+        beds_available,
+    };
+    let found = match figures.validate() {
+        Ok(()) => None,
+        Err(AppError::BadUserInput { field, .. }) => Some(field),
+        Err(other) => panic!("refused with {other:?}: {figures:?}"),
+    };
+    assert_eq!(found, expected(&figures), "{figures:?}");
+}
+
+fn figure(input: &mut Input<'_>) -> Option<i64> {
+    match input.byte() % 5 {
+        0 => None,
+        1 => Some(i64::from(input.byte())),
+        2 => Some(MAX_FIGURE - 128 + i64::from(input.byte())),
+        3 => Some(i64::from(input.byte()) * 100_000),
+        _ => Some(input.i64()),
+    }
+}
+
+/// The field of the first rule broken, written from the documentation rather than the code.
+fn expected(f: &Figures) -> Option<String> {
+    let api_names = [
+        ("adults18Plus", f.adults_18_plus),
+        ("adultsDose1", f.adults_dose1),
+        ("adultsFull", f.adults_full),
+        ("adolescents1517Dose1", f.adolescents_15_17_dose1),
+        ("dosesAdministeredToday", f.doses_administered_today),
+        (
+            "unvaccinatedContraindicated",
+            f.unvaccinated_contraindicated,
+        ),
+        ("unvaccinatedDeferred", f.unvaccinated_deferred),
+        ("unvaccinatedRefused", f.unvaccinated_refused),
+        ("unvaccinatedAbsent", f.unvaccinated_absent),
+        ("unvaccinatedOther", f.unvaccinated_other),
+        ("newCasesCommunity", f.new_cases_community),
+        ("newCasesInQuarantine", f.new_cases_in_quarantine),
+        ("testsPerformed", f.tests_performed),
+        ("patientsInTreatment", f.patients_in_treatment),
+        ("deaths", f.deaths),
+        ("bedsAvailable", f.beds_available),
+    ];
+    if let Some((name, _)) = api_names
+        .iter()
+        .find(|(_, v)| v.is_some_and(|v| !(0..=MAX_FIGURE).contains(&v)))
+    {
+        return Some(format!("figures.{name}"));
+    }
+    if let (Some(adults), Some(dose1)) = (f.adults_18_plus, f.adults_dose1)
+        && dose1 > adults
+    {
+        return Some("figures.adultsDose1".into());
+    }
+    if let (Some(dose1), Some(full)) = (f.adults_dose1, f.adults_full)
+        && full > dose1
+    {
+        return Some("figures.adultsFull".into());
+    }
+    let reasons = [
+        f.unvaccinated_contraindicated,
+        f.unvaccinated_deferred,
+        f.unvaccinated_refused,
+        f.unvaccinated_absent,
+        f.unvaccinated_other,
+    ];
+    if let (Some(adults), Some(dose1)) = (f.adults_18_plus, f.adults_dose1)
+        && reasons.iter().any(Option::is_some)
+        && reasons.iter().flatten().sum::<i64>() != adults - dose1
+    {
+        return Some("figures.unvaccinated".into());
+    }
+    None
+}

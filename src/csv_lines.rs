@@ -1,0 +1,152 @@
+//! Line numbers for the CSV importers' messages: the line of the file where a record starts, as an editor
+//! shows it. The csv crate's own positions count only `\n` and point at the end of the previous record, so
+//! they are off after blank lines and CRLF line ends; the index of a record is off after a quoted field
+//! that spans lines.
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+
+use csv::{Reader, StringRecord};
+
+/// Passes the input through, noting where every non-blank line starts. `\n`, `\r\n` and a lone `\r` each
+/// end one line, inside quoted fields too.
+pub(crate) struct LineReader<R> {
+    inner: R,
+    offset: u64,
+    /// Line of the next byte.
+    line: u64,
+    at_line_start: bool,
+    after_cr: bool,
+    /// (byte offset, line) of the first byte of each non-blank line not yet passed by a record.
+    starts: VecDeque<(u64, u64)>,
+}
+
+impl<R> LineReader<R> {
+    pub(crate) fn new(inner: R) -> LineReader<R> {
+        LineReader {
+            inner,
+            offset: 0,
+            line: 1,
+            at_line_start: true,
+            after_cr: false,
+            starts: VecDeque::new(),
+        }
+    }
+
+    /// The line of the record the csv reader placed at `position` (the end of the previous record: the
+    /// record itself starts on the first non-blank line from there). Without a position, the current line.
+    fn line_at(&mut self, position: Option<&csv::Position>) -> u64 {
+        let Some(byte) = position.map(csv::Position::byte) else {
+            return self.line;
+        };
+        let passed = self.starts.partition_point(|(offset, _)| *offset < byte);
+        self.starts.drain(..passed);
+        self.starts.front().map_or(self.line, |(_, line)| *line)
+    }
+}
+
+impl<R: Read> Read for LineReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            match b {
+                b'\n' => {
+                    if !self.after_cr {
+                        self.line += 1;
+                    }
+                    self.after_cr = false;
+                    self.at_line_start = true;
+                }
+                b'\r' => {
+                    self.line += 1;
+                    self.after_cr = true;
+                    self.at_line_start = true;
+                }
+                _ => {
+                    if self.at_line_start {
+                        self.starts.push_back((self.offset, self.line));
+                    }
+                    self.at_line_start = false;
+                    self.after_cr = false;
+                }
+            }
+            self.offset += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// The header record and its line, or the line of the error reading it.
+pub(crate) fn headers<R: Read>(
+    reader: &mut Reader<LineReader<R>>,
+) -> Result<(StringRecord, u64), (u64, String)> {
+    match reader.headers() {
+        Ok(headers) => {
+            let headers = headers.clone();
+            let line = reader.get_mut().line_at(headers.position());
+            Ok((headers, line))
+        }
+        Err(e) => Err((reader.get_mut().line_at(e.position()), describe(&e))),
+    }
+}
+
+/// The records after the header, each with the line it starts on.
+pub(crate) fn records<R: Read>(
+    reader: &mut Reader<LineReader<R>>,
+) -> impl Iterator<Item = (u64, Result<StringRecord, String>)> + '_ {
+    std::iter::from_fn(move || {
+        let mut record = StringRecord::new();
+        match reader.read_record(&mut record) {
+            Ok(false) => None,
+            Ok(true) => Some((reader.get_mut().line_at(record.position()), Ok(record))),
+            Err(e) => Some((reader.get_mut().line_at(e.position()), Err(describe(&e)))),
+        }
+    })
+}
+
+/// The error without the csv crate's own position, which names another line than ours.
+fn describe(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} field(s) where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("field {} is not valid UTF-8", err.field() + 1)
+        }
+        csv::ErrorKind::Io(err) => format!("unreadable: {err}"),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &str) -> Vec<(u64, bool)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(LineReader::new(input.as_bytes()));
+        let (_, header) = headers(&mut reader).expect("header");
+        let mut out = vec![(header, true)];
+        out.extend(records(&mut reader).map(|(line, r)| (line, r.is_ok())));
+        out
+    }
+
+    #[test]
+    fn records_start_where_an_editor_shows_them() {
+        assert_eq!(lines("h,i\na,b\nc,d\n"), [(1, true), (2, true), (3, true)]);
+        assert_eq!(
+            lines("h,i\r\na,b\r\nc,d\r\n"),
+            [(1, true), (2, true), (3, true)]
+        );
+        assert_eq!(lines("h,i\ra,b\rc,d"), [(1, true), (2, true), (3, true)]);
+        assert_eq!(
+            lines("\n\nh,i\n\n\na,b\r\n\r\nc,d"),
+            [(3, true), (6, true), (8, true)]
+        );
+        assert_eq!(
+            lines("h,i\n\"a\r\nx\ny\",b\nc,d,e\nf,g\n"),
+            [(1, true), (2, true), (5, false), (6, true)]
+        );
+    }
+}
