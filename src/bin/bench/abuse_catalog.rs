@@ -50,6 +50,14 @@ fn query(name: &'static str, query: &str) -> Abuse {
     )
 }
 
+/// Refused by the handler's own checks on the text or the parsed document (400), before validation.
+fn refused_before_validation(name: &'static str, text: &str) -> Abuse {
+    Abuse {
+        status: 400,
+        ..query(name, text)
+    }
+}
+
 fn with_variables(name: &'static str, query: &str, variables: serde_json::Value) -> Abuse {
     post(
         name,
@@ -113,32 +121,17 @@ pub fn catalog(limits: &Limits) -> Vec<Abuse> {
         .collect();
     vec![
         query("depth", &depth),
-        Abuse {
-            status: 400,
-            ..query("breadth", &breadth)
-        },
-        Abuse {
-            status: 400,
-            ..query("alias flood", &format!("{{ {aliases} }}"))
-        },
+        refused_before_validation("breadth", &breadth),
+        refused_before_validation("alias flood", &format!("{{ {aliases} }}")),
         query("fragment cycle", cycle),
         query("fragment bomb", &bomb),
         query("directive flood", &directives),
-        Abuse {
-            status: 400,
-            ..query("nested list literal", &nested_list)
-        },
-        Abuse {
-            status: 400,
-            ..query("nested selections", &nested_selections)
-        },
-        Abuse {
-            status: 400,
-            ..query(
-                "introspection",
-                "{ __schema { types { name fields { name } } } }",
-            )
-        },
+        refused_before_validation("nested list literal", &nested_list),
+        refused_before_validation("nested selections", &nested_selections),
+        refused_before_validation(
+            "introspection",
+            "{ __schema { types { name fields { name } } } }",
+        ),
         query("field suggestion", "{ districs { totalCount } }"),
         with_variables(
             "huge string variable",
@@ -157,10 +150,7 @@ pub fn catalog(limits: &Limits) -> Vec<Abuse> {
             413,
             "BAD_USER_INPUT",
         ),
-        Abuse {
-            status: 400,
-            ..query("operations without a name", &operations)
-        },
+        refused_before_validation("operations without a name", &operations),
         post(
             "batched array",
             serde_json::Value::Array(batch).to_string(),
