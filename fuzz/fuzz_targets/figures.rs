@@ -28,42 +28,7 @@ pub fn run(data: &[u8]) {
     for slot in &mut values {
         *slot = figure(&mut input);
     }
-    let [
-        adults_18_plus,
-        adults_dose1,
-        adults_full,
-        adolescents_15_17_dose1,
-        doses_administered_today,
-        unvaccinated_contraindicated,
-        unvaccinated_deferred,
-        unvaccinated_refused,
-        unvaccinated_absent,
-        unvaccinated_other,
-        new_cases_community,
-        new_cases_in_quarantine,
-        tests_performed,
-        patients_in_treatment,
-        deaths,
-        beds_available,
-    ] = values;
-    let figures = Figures {
-        adults_18_plus,
-        adults_dose1,
-        adults_full,
-        adolescents_15_17_dose1,
-        doses_administered_today,
-        unvaccinated_contraindicated,
-        unvaccinated_deferred,
-        unvaccinated_refused,
-        unvaccinated_absent,
-        unvaccinated_other,
-        new_cases_community,
-        new_cases_in_quarantine,
-        tests_performed,
-        patients_in_treatment,
-        deaths,
-        beds_available,
-    };
+    let figures = Figures::from_values(&values);
     let found = match figures.validate() {
         Ok(()) => None,
         Err(AppError::BadUserInput { field, .. }) => Some(field),

@@ -56,27 +56,6 @@ pub struct ImportRow {
     pub figures: Figures,
 }
 
-fn figures_from(values: &[Option<i64>; 16]) -> Figures {
-    Figures {
-        adults_18_plus: values[0],
-        adults_dose1: values[1],
-        adults_full: values[2],
-        adolescents_15_17_dose1: values[3],
-        doses_administered_today: values[4],
-        unvaccinated_contraindicated: values[5],
-        unvaccinated_deferred: values[6],
-        unvaccinated_refused: values[7],
-        unvaccinated_absent: values[8],
-        unvaccinated_other: values[9],
-        new_cases_community: values[10],
-        new_cases_in_quarantine: values[11],
-        tests_performed: values[12],
-        patients_in_treatment: values[13],
-        deaths: values[14],
-        beds_available: values[15],
-    }
-}
-
 /// Parses and validates the whole file (figures included); every bad line is reported with its number.
 pub fn parse(input: impl Read) -> AppResult<Vec<ImportRow>> {
     let mut reader = csv::ReaderBuilder::new()
@@ -137,7 +116,7 @@ pub fn parse(input: impl Read) -> AppResult<Vec<ImportRow>> {
                     })
                     .transpose()?;
             }
-            let figures = figures_from(&values);
+            let figures = Figures::from_values(&values);
             figures.validate().map_err(|e| e.to_string())?;
             Ok(ImportRow {
                 line,

@@ -84,6 +84,28 @@ pub struct Figures {
 }
 
 impl Figures {
+    /// Figures from their values in the order of [`Figures::named`] (the CSV column order too).
+    pub fn from_values(values: &[Option<i64>; 16]) -> Figures {
+        Figures {
+            adults_18_plus: values[0],
+            adults_dose1: values[1],
+            adults_full: values[2],
+            adolescents_15_17_dose1: values[3],
+            doses_administered_today: values[4],
+            unvaccinated_contraindicated: values[5],
+            unvaccinated_deferred: values[6],
+            unvaccinated_refused: values[7],
+            unvaccinated_absent: values[8],
+            unvaccinated_other: values[9],
+            new_cases_community: values[10],
+            new_cases_in_quarantine: values[11],
+            tests_performed: values[12],
+            patients_in_treatment: values[13],
+            deaths: values[14],
+            beds_available: values[15],
+        }
+    }
+
     /// Every figure with its API name, for validation messages and reconciliation.
     pub fn named(&self) -> [(&'static str, Option<i64>); 16] {
         [
@@ -1120,6 +1142,13 @@ mod tests {
         assert!(due_at(ReportKind::WeeklyEpidemic, last_monday, None).is_err());
         assert!(due_at(ReportKind::DailyVaccination, NaiveDate::MAX, None).is_ok());
         assert!(due_at(ReportKind::DailyVaccination, NaiveDate::MIN, None).is_ok());
+    }
+
+    #[test]
+    fn figures_from_values_keep_the_named_order() {
+        let values: [Option<i64>; 16] = std::array::from_fn(|i| Some(i as i64));
+        let named = Figures::from_values(&values).named();
+        assert_eq!(named.map(|(_, v)| v), values);
     }
 
     #[test]
