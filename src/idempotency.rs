@@ -80,7 +80,19 @@ pub async fn once<T: Send>(
                 write.rollback().await?;
                 continue;
             }
-            other => other?,
+            Err(err) => {
+                write.rollback().await?;
+                // Refused because a concurrent copy changed what this one read (a stale count, say):
+                // the copy's committed result is the answer, as if this one had come second.
+                if let Some(key) = key
+                    && let Some(result) =
+                        earlier_result(db, actor, operation, key, hash, &existing).await?
+                {
+                    return Ok((result, false));
+                }
+                return Err(err);
+            }
+            Ok(done) => done,
         };
         if let Some(key) = key {
             let row = idempotency_key::ActiveModel {
@@ -108,6 +120,26 @@ pub async fn once<T: Send>(
     Err(AppError::Conflict(
         "the request raced with a copy of itself; retry".into(),
     ))
+}
+
+/// The result an earlier, committed run of the same request under `key` produced, if any.
+async fn earlier_result<T>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    operation: &str,
+    key: &str,
+    hash: &str,
+    existing: &impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
+) -> AppResult<Option<T>> {
+    let write = crate::db::begin_write(db).await?;
+    let found = match find(&write, actor, key).await? {
+        Some(found) if found.operation == operation && found.request_hash == hash => {
+            Some(existing(&write, found.result_id).await?)
+        }
+        _ => None,
+    };
+    write.commit().await?;
+    Ok(found)
 }
 
 async fn find(
