@@ -1,7 +1,7 @@
 //! The audit log writer: every write records who did what, before and after, in the same transaction as
 //! the write itself, so there is never a change without its row or a row without its change.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::audit_event;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, NotSet, Set};
 use serde::Serialize;
@@ -18,7 +18,13 @@ pub struct Change<'a, B: Serialize, A: Serialize> {
     pub after: Option<&'a A>,
 }
 
-pub async fn record<C, B, A>(conn: &C, actor: &Actor, change: Change<'_, B, A>) -> AppResult<()>
+/// Writes one audit row at `at` (the instant of the write it records).
+pub async fn record<C, B, A>(
+    conn: &C,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    change: Change<'_, B, A>,
+) -> AppResult<()>
 where
     C: ConnectionTrait,
     B: Serialize,
@@ -26,7 +32,7 @@ where
 {
     let row = audit_event::ActiveModel {
         id: NotSet,
-        at: Set(Utc::now()),
+        at: Set(at),
         agency_code: Set(actor.agency_code.clone()),
         subject: Set(actor.subject.clone()),
         jti: Set(actor.jti.clone()),

@@ -100,11 +100,3 @@ pub async fn begin_write(db: &DatabaseConnection) -> AppResult<WriteTxn> {
         _turn: turn,
     })
 }
-
-/// Whether a database error is a unique-constraint violation (a duplicate code, a raced insert).
-pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
-}

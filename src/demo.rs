@@ -211,6 +211,7 @@ async fn fill_illustrative_figures(
     audit::record(
         txn,
         operator,
+        chrono::Utc::now(),
         Change {
             action: "demo.figures",
             entity: "district",

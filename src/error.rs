@@ -93,12 +93,20 @@ impl From<DbErr> for AppError {
             tracing::warn!(error = %err, "database unavailable");
             return AppError::Unavailable;
         }
-        if crate::db::is_unique_violation(&err) {
+        if is_unique_violation(&err) {
             tracing::debug!(error = %err, "unique index refused a concurrent row");
             return AppError::Duplicate(err.to_string());
         }
         AppError::Internal(format!("database: {err}"))
     }
+}
+
+/// Whether a database error is a unique-constraint violation (a duplicate code, a raced insert).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 /// Pool exhaustion and lost connections are the database being unavailable, not a bug.

@@ -106,7 +106,7 @@ pub async fn once<T: Send>(
             };
             match row.insert(txn).await {
                 Ok(_) => {}
-                Err(e) if crate::db::is_unique_violation(&e) && attempt == 0 => {
+                Err(e) if crate::error::is_unique_violation(&e) && attempt == 0 => {
                     // A concurrent copy of this request won; drop ours and return theirs.
                     write.rollback().await?;
                     continue;

@@ -9,7 +9,7 @@ use lienthong::auth::{Actor, Keys};
 use lienthong::config::{Config, ConfigArgs, ServeArgs};
 use lienthong::districts::import;
 use lienthong::error::{AppError, AppResult};
-use lienthong::pagination::{MAX_PAGE_SIZE, PageRequest};
+use lienthong::keyset::{MAX_PAGE_SIZE, PageRequest};
 use lienthong::{AppState, db, demo, server, telemetry};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 

@@ -5,10 +5,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sea_orm::DatabaseConnection;
 
-use crate::auth::{Keys, TokenUsage};
+use crate::auth::{Actor, Keys, TokenUsage};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::AppResult;
 use crate::events::EventBus;
+use crate::kit::Ctx;
 use crate::ratelimit::RateLimiter;
 use crate::stock::service::VaccineCatalog;
 
@@ -20,6 +22,7 @@ pub struct AppState {
     pub token_usage: Arc<TokenUsage>,
     pub rate_limiter: Arc<RateLimiter>,
     pub events: EventBus,
+    pub clock: Clock,
     pub vaccines: Arc<VaccineCatalog>,
     /// SQL statements executed through the pool since start (exported as `db_statements_total`).
     pub sql_statements: Arc<AtomicU64>,
@@ -34,7 +37,15 @@ impl AppState {
     }
 
     /// State over an open, migrated connection; starts listening for events on PostgreSQL.
-    pub async fn with_db(config: Config, mut db: DatabaseConnection) -> AppResult<AppState> {
+    pub async fn with_db(config: Config, db: DatabaseConnection) -> AppResult<AppState> {
+        let state = AppState::open(config, db).await?;
+        state.events.listen(&state.config.database_url).await?;
+        Ok(state)
+    }
+
+    /// State over an open, migrated connection that does not listen for other processes' events: for
+    /// the command line, which writes and exits.
+    pub async fn open(config: Config, mut db: DatabaseConnection) -> AppResult<AppState> {
         let sql_statements = Arc::new(AtomicU64::new(0));
         let counter = sql_statements.clone();
         db.set_metric_callback(move |_| {
@@ -44,7 +55,6 @@ impl AppState {
         let vaccines = VaccineCatalog::load(&db).await?;
         let rate_limiter = RateLimiter::per_minute(config.rate_limit_per_minute);
         let events = EventBus::new(db.get_database_backend());
-        events.listen(&config.database_url).await?;
         Ok(AppState {
             db,
             config: Arc::new(config),
@@ -52,6 +62,7 @@ impl AppState {
             token_usage: Arc::new(TokenUsage::default()),
             rate_limiter: Arc::new(rate_limiter),
             events,
+            clock: Clock::default(),
             vaccines: Arc::new(vaccines),
             sql_statements,
         })
@@ -59,6 +70,17 @@ impl AppState {
 }
 
 impl AppState {
+    /// The context in which `actor`'s work runs.
+    pub fn ctx<'a>(&'a self, actor: &'a Actor) -> Ctx<'a> {
+        Ctx {
+            db: &self.db,
+            events: &self.events,
+            clock: &self.clock,
+            config: &self.config,
+            actor,
+        }
+    }
+
     /// SQL statements executed through the pool so far.
     pub fn statements_executed(&self) -> u64 {
         self.sql_statements.load(Ordering::Relaxed)

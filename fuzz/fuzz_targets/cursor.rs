@@ -1,4 +1,4 @@
-//! `cursor`: pagination cursors, `lienthong::graphql::pagination::CursorSeal`.
+//! `cursor`: pagination cursors, `lienthong::graphql::connection::CursorSeal`.
 //!
 //! The input picks a key, two (field, arguments) pairs, a position, a one-byte change and, in what is left,
 //! an arbitrary cursor text. Invariants:
@@ -21,8 +21,8 @@ use async_graphql::{Name, Value};
 use chrono::DateTime;
 use input::Input;
 use lienthong::error::AppError;
-use lienthong::graphql::pagination::CursorSeal;
-use lienthong::pagination::Position;
+use lienthong::graphql::connection::CursorSeal;
+use lienthong::keyset::Position;
 
 #[cfg(fuzzing)]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| run(data));

@@ -7,10 +7,9 @@ use entity::{agency, api_token, audit_event, persisted_operation};
 use super::operations::{self, NewOperation};
 use super::service::{self, AuditFilter as ServiceAuditFilter, NewAgency, NewToken, TokenFilter};
 use crate::districts::graphql::District;
+use crate::graphql::connection::Conn;
+use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{AgencyKind, Role};
-use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, Paging};
-use crate::graphql::{actor, state};
 
 /// An operation on the allow-list, registered by an administrator.
 pub struct PersistedOperation(pub persisted_operation::Model);
@@ -64,9 +63,7 @@ impl Agency {
             return Ok(None);
         };
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(id)
+            .by_id::<entity::district::Entity>(id)
             .await?
             .map(District))
     }
@@ -109,9 +106,7 @@ impl ApiToken {
     /// Agency the token acts for.
     async fn agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .agencies
-            .load_one(self.0.agency_id)
+            .by_id::<entity::agency::Entity>(self.0.agency_id)
             .await?
             .map(Agency))
     }
@@ -243,11 +238,9 @@ pub struct AdminQuery;
 impl AdminQuery {
     /// The caller: subject, role and agency of the token used.
     async fn me(&self, ctx: &Context<'_>) -> Result<Me> {
-        let actor = actor(ctx)?;
+        let actor = ctx.actor()?;
         let agency = ctx
-            .data_unchecked::<Loaders>()
-            .agencies
-            .load_one(actor.agency_id)
+            .by_id::<entity::agency::Entity>(actor.agency_id)
             .await?
             .ok_or(crate::error::AppError::Unauthenticated)?;
         Ok(Me {
@@ -265,9 +258,9 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<Agency>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         Ok(paging.connection(
-            service::list_agencies(&state(ctx).db, actor(ctx)?, paging.request).await?,
+            service::list_agencies(&ctx.app().db, ctx.actor()?, paging.request).await?,
             Agency,
         ))
     }
@@ -280,9 +273,9 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<PersistedOperation>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         Ok(paging.connection(
-            operations::list(&state(ctx).db, actor(ctx)?, paging.request).await?,
+            operations::list(&ctx.app().db, ctx.actor()?, paging.request).await?,
             PersistedOperation,
         ))
     }
@@ -296,14 +289,14 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<ApiToken>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         let filter = filter.unwrap_or_default();
         let filter = TokenFilter {
             agency_code: filter.agency_code,
             include_revoked: filter.include_revoked,
         };
         Ok(paging.connection(
-            service::list_tokens(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
+            service::list_tokens(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
             ApiToken,
         ))
     }
@@ -317,7 +310,7 @@ impl AdminQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<AuditEvent>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = ServiceAuditFilter {
             entity: f.entity,
@@ -328,7 +321,7 @@ impl AdminQuery {
             to: f.to,
         };
         Ok(paging.connection(
-            service::list_audit_events(&state(ctx).db, actor(ctx)?, &filter, paging.request)
+            service::list_audit_events(&ctx.app().db, ctx.actor()?, &filter, paging.request)
                 .await?,
             AuditEvent,
         ))
@@ -440,7 +433,7 @@ impl AdminMutation {
             kind: input.kind.into(),
             district_code: input.district_code,
         };
-        let agency = service::create_agency(&state(ctx).db, actor(ctx)?, new).await?;
+        let agency = service::create_agency(&ctx.app().db, ctx.actor()?, new).await?;
         Ok(CreateAgencyPayload {
             agency: Agency(agency),
         })
@@ -452,7 +445,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: IssueTokenInput,
     ) -> Result<IssueTokenPayload> {
-        let state = state(ctx);
+        let state = ctx.app();
         let ttl = service::parse_ttl(input.ttl.as_deref().unwrap_or("30d"))?;
         let new = NewToken {
             agency_code: input.agency_code,
@@ -461,7 +454,7 @@ impl AdminMutation {
             ttl,
             note: input.note,
         };
-        let issued = service::issue_token(&state.db, &state.keys, actor(ctx)?, new).await?;
+        let issued = service::issue_token(&state.db, &state.keys, ctx.actor()?, new).await?;
         Ok(IssueTokenPayload {
             token: issued.text,
             api_token: ApiToken(issued.record),
@@ -479,7 +472,7 @@ impl AdminMutation {
             name: input.name,
             query: input.query,
         };
-        let operation = operations::register(&state(ctx).db, actor(ctx)?, new).await?;
+        let operation = operations::register(&ctx.app().db, ctx.actor()?, new).await?;
         Ok(RegisterOperationPayload {
             operation: PersistedOperation(operation),
         })
@@ -492,7 +485,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: RemoveOperationInput,
     ) -> Result<RemoveOperationPayload> {
-        let operation = operations::remove(&state(ctx).db, actor(ctx)?, &input.hash).await?;
+        let operation = operations::remove(&ctx.app().db, ctx.actor()?, &input.hash).await?;
         Ok(RemoveOperationPayload {
             operation: PersistedOperation(operation),
         })
@@ -504,7 +497,7 @@ impl AdminMutation {
         ctx: &Context<'_>,
         input: RevokeTokenInput,
     ) -> Result<RevokeTokenPayload> {
-        let token = service::revoke_token(&state(ctx).db, actor(ctx)?, &input.jti).await?;
+        let token = service::revoke_token(&ctx.app().db, ctx.actor()?, &input.jti).await?;
         Ok(RevokeTokenPayload {
             api_token: ApiToken(token),
         })

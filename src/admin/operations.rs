@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::audit::{self, Change};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
-use crate::pagination::{self, Page, PageRequest};
+use crate::keyset::{self, Page, PageRequest};
 use crate::policy::{self, Action, Resource, Scope};
 use crate::state::AppState;
 
@@ -95,6 +95,7 @@ pub async fn register(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "operation.register",
             entity: "persisted_operation",
@@ -124,6 +125,7 @@ pub async fn remove(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "operation.remove",
             entity: "persisted_operation",
@@ -147,7 +149,7 @@ pub async fn list(
         return Ok(Page::empty());
     }
     let select = persisted_operation::Entity::find();
-    pagination::fetch(db, select, persisted_operation::Column::Id, page, |op| {
+    keyset::fetch(db, select, persisted_operation::Column::Id, page, |op| {
         i64::from(op.id)
     })
     .await

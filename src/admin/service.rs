@@ -13,7 +13,7 @@ use crate::audit::{self, Change};
 use crate::auth::{Actor, Keys};
 use crate::districts::service::find_by_code;
 use crate::error::{AppError, AppResult};
-use crate::pagination::{self, Page, PageRequest};
+use crate::keyset::{self, Page, PageRequest};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// Longest lifetime of a token.
@@ -30,7 +30,7 @@ pub async fn list_agencies(
         return Ok(Page::empty());
     };
     let select = agency::Entity::find().filter(agency_scope(scope));
-    pagination::fetch(db, select, agency::Column::Id, page, |a| i64::from(a.id)).await
+    keyset::fetch(db, select, agency::Column::Id, page, |a| i64::from(a.id)).await
 }
 
 fn agency_scope(scope: Scope) -> Condition {
@@ -166,7 +166,7 @@ pub async fn create_agency(
     .insert(txn)
     .await
     .map_err(|e| {
-        if crate::db::is_unique_violation(&e) {
+        if crate::error::is_unique_violation(&e) {
             AppError::Conflict(format!("agency {} already exists", input.code))
         } else {
             e.into()
@@ -175,6 +175,7 @@ pub async fn create_agency(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "agency.create",
             entity: "agency",
@@ -218,7 +219,7 @@ pub async fn list_tokens(
         cond = cond.add(api_token::Column::RevokedAt.is_null());
     }
     let select = api_token::Entity::find().filter(cond);
-    pagination::fetch(db, select, api_token::Column::Id, page, |t| i64::from(t.id)).await
+    keyset::fetch(db, select, api_token::Column::Id, page, |t| i64::from(t.id)).await
 }
 
 #[derive(Debug, Clone)]
@@ -333,6 +334,7 @@ pub async fn issue_token(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "token.issue",
             entity: "api_token",
@@ -394,6 +396,7 @@ pub async fn revoke_token(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "token.revoke",
             entity: "api_token",
@@ -460,7 +463,7 @@ pub async fn list_audit_events(
         cond = cond.add(audit_event::Column::At.lt(v));
     }
     let select = audit_event::Entity::find().filter(cond);
-    pagination::fetch(db, select, audit_event::Column::Id, page, |e| e.id).await
+    keyset::fetch(db, select, audit_event::Column::Id, page, |e| e.id).await
 }
 
 /// The district an agency belongs to, for `me`.

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use entity::{alert, checkpoint, checkpoint_status_change, screening};
 use futures_util::Stream;
 
+use super::loaders::{StaffLoader, StatusHistoryLoader};
 use super::service::{
     self, AlertFilter, CheckpointFilter, CheckpointInput, NewScreening, ScreeningFilter,
     StatsGroup, StatsRow,
@@ -18,12 +19,12 @@ use crate::auth::Actor;
 use crate::districts::graphql::District;
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
+use crate::graphql::connection::Conn;
+use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{
     CheckpointKind, CheckpointStatus, Decision, Direction, TestKind, TestResult, VehicleKind,
 };
-use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, Paging};
-use crate::graphql::{actor, state};
+use crate::graphql::loaders::RowsById;
 use crate::state::AppState;
 
 /// Personal fields read during one request, audited together when it ends.
@@ -71,9 +72,7 @@ impl Checkpoint {
     /// District it stands in.
     async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(self.0.district_id)
+            .by_id::<entity::district::Entity>(self.0.district_id)
             .await?
             .map(District))
     }
@@ -104,8 +103,7 @@ impl Checkpoint {
     /// Every status it has had, oldest first.
     async fn status_history(&self, ctx: &Context<'_>) -> Result<Vec<StatusChange>> {
         let history = ctx
-            .data_unchecked::<Loaders>()
-            .status_history
+            .loader::<StatusHistoryLoader>()
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
@@ -113,10 +111,13 @@ impl Checkpoint {
     }
     /// Agencies staffing it.
     async fn staffing_agencies(&self, ctx: &Context<'_>) -> Result<Vec<Agency>> {
-        let loaders = ctx.data_unchecked::<Loaders>();
-        let staff = loaders.staff.load_one(self.0.id).await?.unwrap_or_default();
-        let agencies = loaders
-            .agencies
+        let staff = ctx
+            .loader::<StaffLoader>()
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let agencies = ctx
+            .loader::<RowsById<entity::agency::Entity>>()
             .load_many(staff.iter().map(|s| s.agency_id))
             .await?;
         Ok(agencies.into_values().map(Agency).collect())
@@ -164,10 +165,9 @@ impl Screening {
         field: &'static str,
         value: &'a Option<String>,
     ) -> Result<Option<&'a str>> {
-        let actor = actor(ctx)?;
+        let actor = ctx.actor()?;
         let staff = ctx
-            .data_unchecked::<Loaders>()
-            .staff
+            .loader::<StaffLoader>()
             .load_one(self.0.checkpoint_id)
             .await?
             .unwrap_or_default();
@@ -183,7 +183,7 @@ impl Screening {
             Some(reads) => reads.add(self.0.id, field),
             // Outside an HTTP request (a subscription): log the read at once.
             None => {
-                service::audit_personal_reads(&state(ctx).db, actor, vec![(self.0.id, vec![field])])
+                service::audit_personal_reads(&ctx.app().db, actor, vec![(self.0.id, vec![field])])
                     .await?
             }
         }
@@ -203,18 +203,14 @@ impl Screening {
     /// The checkpoint.
     async fn checkpoint(&self, ctx: &Context<'_>) -> Result<Option<Checkpoint>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .checkpoints
-            .load_one(self.0.checkpoint_id)
+            .by_id::<entity::checkpoint::Entity>(self.0.checkpoint_id)
             .await?
             .map(Checkpoint))
     }
     /// The checkpoint's code.
     async fn checkpoint_code(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .checkpoints
-            .load_one(self.0.checkpoint_id)
+            .by_id::<entity::checkpoint::Entity>(self.0.checkpoint_id)
             .await?
             .map(|c| c.code))
     }
@@ -288,9 +284,7 @@ impl Screening {
             return Ok(None);
         };
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(id)
+            .by_id::<entity::district::Entity>(id)
             .await?
             .map(District))
     }
@@ -338,9 +332,7 @@ impl Alert {
     }
     /// The screening (its personal fields follow the usual rules).
     async fn screening(&self, ctx: &Context<'_>) -> Result<Screening> {
-        ctx.data_unchecked::<Loaders>()
-            .screenings
-            .load_one(self.0.screening_id)
+        ctx.by_id::<entity::screening::Entity>(self.0.screening_id)
             .await?
             .map(Screening)
             .ok_or_else(|| "screening missing".into())
@@ -348,9 +340,7 @@ impl Alert {
     /// District whose health centre follows up (the destination, else the checkpoint's district).
     async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(self.0.district_id)
+            .by_id::<entity::district::Entity>(self.0.district_id)
             .await?
             .map(District))
     }
@@ -417,9 +407,7 @@ impl CheckpointStatsRow {
         }
         let id: i32 = self.row.key.parse().map_err(|_| "bad key")?;
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .checkpoints
-            .load_one(id)
+            .by_id::<entity::checkpoint::Entity>(id)
             .await?
             .map(Checkpoint))
     }
@@ -430,9 +418,7 @@ impl CheckpointStatsRow {
         }
         let id: i32 = self.row.key.parse().map_err(|_| "bad key")?;
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(id)
+            .by_id::<entity::district::Entity>(id)
             .await?
             .map(District))
     }
@@ -523,7 +509,7 @@ impl CheckpointQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Checkpoint>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = CheckpointFilter {
             district_code: f.district_code,
@@ -531,7 +517,7 @@ impl CheckpointQuery {
             status: f.status.map(Into::into),
         };
         Ok(paging.connection(
-            service::list_checkpoints(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
+            service::list_checkpoints(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
             Checkpoint,
         ))
     }
@@ -539,7 +525,7 @@ impl CheckpointQuery {
     /// One checkpoint with its status history.
     async fn checkpoint(&self, ctx: &Context<'_>, code: String) -> Result<Checkpoint> {
         Ok(Checkpoint(
-            service::get_checkpoint(&state(ctx).db, actor(ctx)?, &code).await?,
+            service::get_checkpoint(&ctx.app().db, ctx.actor()?, &code).await?,
         ))
     }
 
@@ -552,7 +538,7 @@ impl CheckpointQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Screening>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = ScreeningFilter {
             checkpoint_code: f.checkpoint_code,
@@ -564,7 +550,7 @@ impl CheckpointQuery {
             from_epidemic_area: f.from_epidemic_area,
         };
         Ok(paging.connection(
-            service::list_screenings(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
+            service::list_screenings(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
             Screening,
         ))
     }
@@ -582,7 +568,7 @@ impl CheckpointQuery {
             StatsGroupBy::Checkpoint => StatsGroup::Checkpoint,
             StatsGroupBy::District => StatsGroup::District,
         };
-        let rows = service::stats(&state(ctx).db, actor(ctx)?, from, to, group).await?;
+        let rows = service::stats(&ctx.app().db, ctx.actor()?, from, to, group).await?;
         Ok(rows
             .into_iter()
             .map(|row| CheckpointStatsRow {
@@ -601,14 +587,14 @@ impl CheckpointQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Alert>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = AlertFilter {
             district_code: f.district_code,
             acknowledged: f.acknowledged,
         };
         Ok(paging.connection(
-            service::list_alerts(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
+            service::list_alerts(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
             Alert,
         ))
     }
@@ -788,7 +774,7 @@ impl CheckpointMutation {
         };
         Ok(CheckpointPayload {
             checkpoint: Checkpoint(
-                service::create_checkpoint(&state(ctx).db, actor(ctx)?, input).await?,
+                service::create_checkpoint(&ctx.app().db, ctx.actor()?, input).await?,
             ),
         })
     }
@@ -814,7 +800,7 @@ impl CheckpointMutation {
         };
         Ok(CheckpointPayload {
             checkpoint: Checkpoint(
-                service::update_checkpoint(&state(ctx).db, actor(ctx)?, input).await?,
+                service::update_checkpoint(&ctx.app().db, ctx.actor()?, input).await?,
             ),
         })
     }
@@ -826,8 +812,8 @@ impl CheckpointMutation {
         input: SetCheckpointStatusInput,
     ) -> Result<CheckpointPayload> {
         let done = service::set_status(
-            &state(ctx).db,
-            actor(ctx)?,
+            &ctx.app().db,
+            ctx.actor()?,
             &input.code,
             input.status.into(),
             input.reason,
@@ -847,7 +833,7 @@ impl CheckpointMutation {
         ctx: &Context<'_>,
         input: RecordScreeningInput,
     ) -> Result<RecordScreeningPayload> {
-        let app = state(ctx);
+        let app = ctx.app();
         let input = NewScreening {
             checkpoint_code: input.checkpoint_code,
             recorded_at: input.recorded_at,
@@ -873,7 +859,7 @@ impl CheckpointMutation {
             idempotency_key: input.idempotency_key,
         };
         let (screening, alert) =
-            service::record_screening(&app.db, &app.events, actor(ctx)?, input).await?;
+            service::record_screening(&app.db, &app.events, ctx.actor()?, input).await?;
         Ok(RecordScreeningPayload {
             screening: Screening(screening),
             alert: alert.map(Alert),
@@ -886,7 +872,7 @@ impl CheckpointMutation {
         ctx: &Context<'_>,
         input: AcknowledgeAlertInput,
     ) -> Result<AcknowledgeAlertPayload> {
-        let done = service::acknowledge(&state(ctx).db, actor(ctx)?, input.id, input.note).await?;
+        let done = service::acknowledge(&ctx.app().db, ctx.actor()?, input.id, input.note).await?;
         Ok(AcknowledgeAlertPayload { alert: Alert(done) })
     }
 }
@@ -903,8 +889,8 @@ impl CheckpointSubscription {
         ctx: &Context<'_>,
         district_code: Option<String>,
     ) -> Result<impl Stream<Item = Alert>> {
-        let app = state(ctx).clone();
-        let actor = actor(ctx)?.clone();
+        let app = ctx.app().clone();
+        let actor = ctx.actor()?.clone();
         crate::policy::require(
             &actor,
             crate::policy::Resource::Alert,

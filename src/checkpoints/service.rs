@@ -23,7 +23,7 @@ use crate::districts::service::{find_by_code, in_district};
 use crate::error::{AppError, AppResult};
 use crate::events::{DomainEvent, EventBus};
 use crate::idempotency;
-use crate::pagination::{self, Order, Page, PageRequest, Position};
+use crate::keyset::{self, Order, Page, PageRequest, Position};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// How far in the future a recorded time may be (clock skew of the recording device).
@@ -91,7 +91,7 @@ pub async fn list_checkpoints(
     if let Some(status) = filter.status {
         cond = cond.add(checkpoint::Column::Status.eq(status));
     }
-    pagination::fetch(
+    keyset::fetch(
         db,
         checkpoint::Entity::find().filter(cond),
         checkpoint::Column::Id,
@@ -334,6 +334,7 @@ pub async fn create_checkpoint(
                 audit::record(
                     txn,
                     &actor,
+                    chrono::Utc::now(),
                     Change {
                         action: "checkpoint.create",
                         entity: "checkpoint",
@@ -475,6 +476,7 @@ pub async fn update_checkpoint(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "checkpoint.update",
             entity: "checkpoint",
@@ -539,6 +541,7 @@ pub async fn set_status(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "checkpoint.status",
             entity: "checkpoint",
@@ -762,7 +765,7 @@ pub async fn record_screening(
             .await?;
             // The audit row names the record, never its personal fields.
             let audited = serde_json::json!({ "checkpoint": post.code, "decision": recorded.decision, "peopleCount": recorded.people_count });
-            audit::record(txn, &actor, Change { action: "screening.record", entity: "screening", entity_id: recorded.id.to_string(), before: None::<&()>, after: Some(&audited) }).await?;
+            audit::record(txn, &actor, chrono::Utc::now(), Change { action: "screening.record", entity: "screening", entity_id: recorded.id.to_string(), before: None::<&()>, after: Some(&audited) }).await?;
             let reasons = alert_reasons(&recorded);
             let raised = if reasons.is_empty() {
                 None
@@ -861,7 +864,7 @@ pub async fn list_screenings(
         time: screening::Column::RecordedAt,
         id: screening::Column::Id,
     };
-    pagination::fetch_ordered(db, select, order, page, |s| {
+    keyset::fetch_ordered(db, select, order, page, |s| {
         Position::time(s.recorded_at, s.id)
     })
     .await
@@ -1029,7 +1032,7 @@ pub async fn list_alerts(
         Some(false) => cond = cond.add(alert::Column::AcknowledgedAt.is_null()),
         None => {}
     }
-    pagination::fetch(
+    keyset::fetch(
         db,
         alert::Entity::find().filter(cond),
         alert::Column::Id,
@@ -1082,6 +1085,7 @@ pub async fn acknowledge(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "alert.acknowledge",
             entity: "alert",

@@ -6,11 +6,11 @@ use entity::{district, province};
 
 use super::service::{self, DistrictFilter as ServiceFilter, DistrictUpdate};
 use crate::error::AppError;
+use crate::graphql::connection::Conn;
+use crate::graphql::context::ContextExt;
 use crate::graphql::enums::DistrictKind;
-use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, Paging};
-use crate::graphql::{actor, state};
 use crate::stock::graphql::VaccineLot;
+use crate::stock::loaders::DistrictLotsLoader;
 use crate::stock::service::{self as stock, LotSlice};
 
 /// A province, identified by its GSO code.
@@ -56,9 +56,7 @@ impl District {
     /// The province the district belongs to.
     async fn province(&self, ctx: &Context<'_>) -> Result<Province> {
         let loaded = ctx
-            .data_unchecked::<Loaders>()
-            .provinces
-            .load_one(self.0.province_id)
+            .by_id::<entity::province::Entity>(self.0.province_id)
             .await?;
         loaded
             .map(Province::from)
@@ -111,7 +109,7 @@ impl District {
         if !(1..=100).contains(&first) {
             return Err(AppError::bad_input("first", "must be between 1 and 100").into());
         }
-        if !stock::may_read_lots_of(actor(ctx)?, &self.0) {
+        if !stock::may_read_lots_of(ctx.actor()?, &self.0) {
             return Ok(Vec::new());
         }
         let slice = LotSlice {
@@ -120,8 +118,7 @@ impl District {
             include_expired,
         };
         let lots = ctx
-            .data_unchecked::<Loaders>()
-            .district_lots
+            .loader::<DistrictLotsLoader>()
             .load_one((self.0.id, slice))
             .await?
             .unwrap_or_default();
@@ -157,7 +154,7 @@ impl DistrictQuery {
     /// caller's scope.
     async fn district(&self, ctx: &Context<'_>, code: String) -> Result<District> {
         Ok(District(
-            service::get(&state(ctx).db, actor(ctx)?, &code).await?,
+            service::get(&ctx.app().db, ctx.actor()?, &code).await?,
         ))
     }
 
@@ -170,14 +167,14 @@ impl DistrictQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<District>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         let filter = filter.unwrap_or_default();
         let filter = ServiceFilter {
             province_code: filter.province_code,
             kind: filter.kind.map(Into::into),
             search: filter.search,
         };
-        let rows = service::list(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?;
+        let rows = service::list(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?;
         Ok(paging.connection(rows, District))
     }
 }
@@ -229,7 +226,7 @@ impl DistrictMutation {
             intensive_care_beds: input.intensive_care_beds,
             expected_version: input.expected_version,
         };
-        let district = service::update(&state(ctx).db, actor(ctx)?, update).await?;
+        let district = service::update(&ctx.app().db, ctx.actor()?, update).await?;
         Ok(UpdateDistrictPayload {
             district: District(district),
         })

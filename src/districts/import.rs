@@ -295,6 +295,7 @@ pub async fn import(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "district.import",
             entity: "district",

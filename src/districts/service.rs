@@ -10,7 +10,7 @@ use sea_orm::{
 use crate::audit::{self, Change};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
-use crate::pagination::{self, Page, PageRequest};
+use crate::keyset::{self, Page, PageRequest};
 use crate::policy::{self, Action, Resource};
 
 /// Largest population accepted for one district; anything above is a typing error.
@@ -86,7 +86,7 @@ pub async fn list(
         }
     }
     let select = district::Entity::find().filter(cond);
-    pagination::fetch(db, select, district::Column::Id, page, |d| i64::from(d.id)).await
+    keyset::fetch(db, select, district::Column::Id, page, |d| i64::from(d.id)).await
 }
 
 /// One district by code, if the caller may read it.
@@ -197,6 +197,7 @@ pub async fn update(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "district.update",
             entity: "district",

@@ -1,22 +1,21 @@
 //! The GraphQL face: schema assembly from one root per domain, the request handler, context helpers,
 //! loaders and pagination. Resolvers stay thin: they convert input, call one service, convert output.
 
+pub mod connection;
+pub mod context;
 pub mod enums;
 pub mod handler;
 pub mod live;
 pub mod loaders;
 pub mod nesting;
-pub mod pagination;
 pub mod scalars;
 pub mod ws;
 
-use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::admin::graphql::{AdminMutation, AdminQuery};
-use crate::auth::Actor;
 use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, CheckpointSubscription};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
-use crate::error::{AppError, AppResult};
 use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
 use crate::state::AppState;
 use crate::stock::graphql::{StockMutation, StockQuery};
@@ -89,13 +88,4 @@ pub fn sdl() -> String {
             .sorted_fields()
             .sorted_enum_items(),
     )
-}
-
-/// The authenticated caller; every request that reaches a resolver has one.
-pub fn actor<'a>(ctx: &Context<'a>) -> AppResult<&'a Actor> {
-    ctx.data_opt::<Actor>().ok_or(AppError::Unauthenticated)
-}
-
-pub fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
-    ctx.data_unchecked::<AppState>()
 }

@@ -20,7 +20,7 @@ use crate::audit::{self, Change};
 use crate::auth::Actor;
 use crate::csv_lines::{self, LineReader};
 use crate::error::{AppError, AppResult};
-use crate::pagination::PageRequest;
+use crate::keyset::PageRequest;
 use crate::policy::{self, Action, Resource};
 
 /// Figure columns, in the order of the export.
@@ -180,6 +180,7 @@ pub async fn import(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "report.import",
             entity: "report",

@@ -15,11 +15,10 @@ use crate::admin::graphql::Agency;
 use crate::auth::Actor;
 use crate::districts::graphql::District;
 use crate::events::DomainEvent;
+use crate::graphql::connection::Conn;
+use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{ReportKind, ReportStatus};
-use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, Paging};
 use crate::graphql::scalars::Date;
-use crate::graphql::{actor, state};
 use crate::state::AppState;
 
 /// The typed figures of a report. Null means "not reported".
@@ -120,9 +119,7 @@ impl Report {
     /// The district reported on.
     async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(self.0.district_id)
+            .by_id::<entity::district::Entity>(self.0.district_id)
             .await?
             .map(District))
     }
@@ -137,9 +134,7 @@ impl Report {
     /// Agency that reports.
     async fn source_agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .agencies
-            .load_one(self.0.source_agency_id)
+            .by_id::<entity::agency::Entity>(self.0.source_agency_id)
             .await?
             .map(Agency))
     }
@@ -319,9 +314,7 @@ impl ReportDiscrepancy {
     /// The district.
     async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(self.0.district_id)
+            .by_id::<entity::district::Entity>(self.0.district_id)
             .await?
             .map(District))
     }
@@ -500,7 +493,7 @@ impl ReportQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Report>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = ReportFilter {
             district_code: f.district_code,
@@ -511,7 +504,7 @@ impl ReportQuery {
             source_agency_code: f.source_agency_code,
         };
         Ok(paging.connection(
-            service::list(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
+            service::list(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
             Report,
         ))
     }
@@ -523,9 +516,9 @@ impl ReportQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<ReportCall>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         Ok(paging.connection(
-            service::list_calls(&state(ctx).db, actor(ctx)?, paging.request).await?,
+            service::list_calls(&ctx.app().db, ctx.actor()?, paging.request).await?,
             ReportCall,
         ))
     }
@@ -544,8 +537,8 @@ impl ReportQuery {
             .unwrap_or(entity::ReportKind::DailyVaccination);
         Ok(ReportingStatusView(
             service::reporting_status(
-                &state(ctx).db,
-                actor(ctx)?,
+                &ctx.app().db,
+                ctx.actor()?,
                 kind,
                 period.map(|d| d.0),
                 report_call_id,
@@ -565,8 +558,8 @@ impl ReportQuery {
         #[graphql(default = 0.0)] relative_tolerance: f64,
     ) -> Result<Vec<ReportDiscrepancy>> {
         let found = service::discrepancies(
-            &state(ctx).db,
-            actor(ctx)?,
+            &ctx.app().db,
+            ctx.actor()?,
             kind.into(),
             period.0,
             absolute_tolerance,
@@ -578,7 +571,7 @@ impl ReportQuery {
 
     /// Coverage of adults per district and for the province on a date, doses given that day, stock on hand.
     async fn province_summary(&self, ctx: &Context<'_>, date: Date) -> Result<ProvinceSummary> {
-        let lines = service::province_summary(&state(ctx).db, actor(ctx)?, date.0).await?;
+        let lines = service::province_summary(&ctx.app().db, ctx.actor()?, date.0).await?;
         let with_figures: Vec<&SummaryLine> =
             lines.iter().filter(|l| l.adults_dose1.is_some()).collect();
         let adults: i64 = with_figures.iter().filter_map(|l| l.adults_18_plus).sum();
@@ -607,9 +600,9 @@ impl ReportQuery {
     /// Epidemic level of every district for the week starting `week` (a Monday), per Decision 4800/QĐ-BYT
     /// unless configured otherwise.
     async fn epidemic_levels(&self, ctx: &Context<'_>, week: Date) -> Result<Vec<EpidemicLevel>> {
-        let app = state(ctx);
+        let app = ctx.app();
         let levels =
-            service::epidemic_levels(&app.db, actor(ctx)?, &app.config.epidemic_rules, week.0)
+            service::epidemic_levels(&app.db, ctx.actor()?, &app.config.epidemic_rules, week.0)
                 .await?;
         Ok(levels.into_iter().map(EpidemicLevel).collect())
     }
@@ -620,9 +613,9 @@ impl ReportQuery {
         ctx: &Context<'_>,
         week: Date,
     ) -> Result<Vec<LevelCount>> {
-        let app = state(ctx);
+        let app = ctx.app();
         let levels =
-            service::epidemic_levels(&app.db, actor(ctx)?, &app.config.epidemic_rules, week.0)
+            service::epidemic_levels(&app.db, ctx.actor()?, &app.config.epidemic_rules, week.0)
                 .await?;
         Ok((1..=4)
             .map(|level| LevelCount {
@@ -719,7 +712,7 @@ impl ReportMutation {
             expected_version: input.expected_version,
         };
         Ok(ReportPayload {
-            report: Report(service::save(&state(ctx).db, actor(ctx)?, input).await?),
+            report: Report(service::save(&ctx.app().db, ctx.actor()?, input).await?),
         })
     }
 
@@ -729,11 +722,11 @@ impl ReportMutation {
         ctx: &Context<'_>,
         input: ReportIdInput,
     ) -> Result<ReportPayload> {
-        let app = state(ctx);
+        let app = ctx.app();
         let done = service::step(
             &app.db,
             &app.events,
-            actor(ctx)?,
+            ctx.actor()?,
             input.id,
             Step::Submit,
             None,
@@ -751,11 +744,11 @@ impl ReportMutation {
         ctx: &Context<'_>,
         input: ReportIdInput,
     ) -> Result<ReportPayload> {
-        let app = state(ctx);
+        let app = ctx.app();
         let done = service::step(
             &app.db,
             &app.events,
-            actor(ctx)?,
+            ctx.actor()?,
             input.id,
             Step::Accept,
             None,
@@ -773,11 +766,11 @@ impl ReportMutation {
         ctx: &Context<'_>,
         input: ReturnReportInput,
     ) -> Result<ReportPayload> {
-        let app = state(ctx);
+        let app = ctx.app();
         let done = service::step(
             &app.db,
             &app.events,
-            actor(ctx)?,
+            ctx.actor()?,
             input.id,
             Step::Return,
             Some(input.reason),
@@ -804,7 +797,7 @@ impl ReportMutation {
             note: input.note,
         };
         Ok(ReportCallPayload {
-            report_call: ReportCall(service::create_call(&state(ctx).db, actor(ctx)?, call).await?),
+            report_call: ReportCall(service::create_call(&ctx.app().db, ctx.actor()?, call).await?),
         })
     }
 }
@@ -820,8 +813,8 @@ impl ReportSubscription {
         ctx: &Context<'_>,
         district_code: String,
     ) -> Result<impl Stream<Item = Report>> {
-        let app = state(ctx).clone();
-        let actor = actor(ctx)?.clone();
+        let app = ctx.app().clone();
+        let actor = ctx.actor()?.clone();
         crate::policy::require(
             &actor,
             crate::policy::Resource::Report,

@@ -16,7 +16,7 @@ use crate::auth::Actor;
 use crate::districts::service::{find_by_code, in_district, meets_treatment_capacity};
 use crate::error::{AppError, AppResult};
 use crate::events::{DomainEvent, EventBus};
-use crate::pagination::{self, Page, PageRequest};
+use crate::keyset::{self, Page, PageRequest};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// Largest figure accepted.
@@ -349,6 +349,7 @@ pub async fn save(
             audit::record(
                 txn,
                 actor,
+                chrono::Utc::now(),
                 Change {
                     action: "report.save",
                     entity: "report",
@@ -384,6 +385,7 @@ pub async fn save(
             audit::record(
                 txn,
                 actor,
+                chrono::Utc::now(),
                 Change {
                     action: "report.save",
                     entity: "report",
@@ -507,6 +509,7 @@ pub async fn step(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action,
             entity: "report",
@@ -587,6 +590,7 @@ pub async fn create_call(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: "report_call.create",
             entity: "report_call",
@@ -610,7 +614,7 @@ pub async fn list_calls(
     }
     let select =
         report_call::Entity::find().filter(report_call::Column::ProvinceId.eq(actor.province_id));
-    pagination::fetch(db, select, report_call::Column::Id, page, |c| {
+    keyset::fetch(db, select, report_call::Column::Id, page, |c| {
         i64::from(c.id)
     })
     .await
@@ -681,7 +685,7 @@ pub async fn list(
             .await?;
         cond = cond.add(report::Column::SourceAgencyId.eq(agency.map_or(0, |a| a.id)));
     }
-    pagination::fetch(
+    keyset::fetch(
         db,
         report::Entity::find().filter(cond),
         report::Column::Id,

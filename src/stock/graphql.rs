@@ -8,11 +8,10 @@ use entity::{stock_event, vaccine, vaccine_lot};
 
 use super::service::{self, AdjustStock, Consume, EventFilter, LotFilter, ReceiveLot, StockLine};
 use crate::districts::graphql::District;
+use crate::graphql::connection::Conn;
+use crate::graphql::context::ContextExt;
 use crate::graphql::enums::StockEventKind;
-use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, Paging};
 use crate::graphql::scalars::Date;
-use crate::graphql::{actor, state};
 
 /// A vaccine product and its schedule, shared from the catalog read at start-up.
 #[derive(Clone)]
@@ -53,7 +52,7 @@ impl Vaccine {
 
 /// A vaccine by id, from the catalog read at start-up.
 pub fn vaccine_of(ctx: &Context<'_>, id: i32) -> Option<Vaccine> {
-    state(ctx).vaccines.get(id).cloned().map(Vaccine)
+    ctx.app().vaccines.get(id).cloned().map(Vaccine)
 }
 
 /// A lot of one vaccine held by one district.
@@ -77,9 +76,7 @@ impl VaccineLot {
     /// The district holding it.
     async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(self.0.district_id)
+            .by_id::<entity::district::Entity>(self.0.district_id)
             .await?
             .map(District))
     }
@@ -126,9 +123,7 @@ impl StockEvent {
     /// The lot it moved.
     async fn lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .lots
-            .load_one(self.0.lot_id)
+            .by_id::<entity::vaccine_lot::Entity>(self.0.lot_id)
             .await?
             .map(VaccineLot))
     }
@@ -175,9 +170,7 @@ impl StockSummaryLine {
     /// The district.
     async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(self.0.district_id)
+            .by_id::<entity::district::Entity>(self.0.district_id)
             .await?
             .map(District))
     }
@@ -246,8 +239,8 @@ pub struct StockQuery;
 impl StockQuery {
     /// Vaccine products, with their schedules.
     async fn vaccines(&self, ctx: &Context<'_>) -> Result<Vec<Vaccine>> {
-        actor(ctx)?;
-        Ok(state(ctx).vaccines.all().map(Vaccine).collect())
+        ctx.actor()?;
+        Ok(ctx.app().vaccines.all().map(Vaccine).collect())
     }
 
     /// Lots in the caller's scope, by id (usable lots with doses unless the filter says otherwise).
@@ -259,7 +252,7 @@ impl StockQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<VaccineLot>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = LotFilter {
             district_code: f.district_code,
@@ -269,7 +262,7 @@ impl StockQuery {
             include_expired: f.include_expired,
         };
         Ok(paging.connection(
-            service::list_lots(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
+            service::list_lots(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
             VaccineLot,
         ))
     }
@@ -283,7 +276,7 @@ impl StockQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<StockEvent>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = EventFilter {
             lot_id: f.lot_id,
@@ -293,7 +286,7 @@ impl StockQuery {
             to: f.to,
         };
         Ok(paging.connection(
-            service::list_events(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
+            service::list_events(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
             StockEvent,
         ))
     }
@@ -305,7 +298,7 @@ impl StockQuery {
         province_code: Option<String>,
     ) -> Result<Vec<StockSummaryLine>> {
         let lines =
-            service::stock_summary(&state(ctx).db, actor(ctx)?, province_code.as_deref()).await?;
+            service::stock_summary(&ctx.app().db, ctx.actor()?, province_code.as_deref()).await?;
         Ok(lines.into_iter().map(StockSummaryLine).collect())
     }
 
@@ -316,7 +309,7 @@ impl StockQuery {
         #[graphql(default = 30)] within_days: i64,
     ) -> Result<Vec<VaccineLot>> {
         Ok(
-            service::expiring_lots(&state(ctx).db, actor(ctx)?, within_days)
+            service::expiring_lots(&ctx.app().db, ctx.actor()?, within_days)
                 .await?
                 .into_iter()
                 .map(VaccineLot)
@@ -419,7 +412,7 @@ impl StockMutation {
             idempotency_key: input.idempotency_key,
         };
         Ok(payload(
-            service::receive_lot(&state(ctx).db, actor(ctx)?, input).await?,
+            service::receive_lot(&ctx.app().db, ctx.actor()?, input).await?,
         ))
     }
 
@@ -437,7 +430,7 @@ impl StockMutation {
             idempotency_key: input.idempotency_key,
         };
         Ok(payload(
-            service::record_administration(&state(ctx).db, actor(ctx)?, input).await?,
+            service::record_administration(&ctx.app().db, ctx.actor()?, input).await?,
         ))
     }
 
@@ -455,7 +448,7 @@ impl StockMutation {
             idempotency_key: input.idempotency_key,
         };
         Ok(payload(
-            service::record_wastage(&state(ctx).db, actor(ctx)?, input).await?,
+            service::record_wastage(&ctx.app().db, ctx.actor()?, input).await?,
         ))
     }
 
@@ -473,7 +466,7 @@ impl StockMutation {
             idempotency_key: input.idempotency_key,
         };
         Ok(payload(
-            service::adjust_stock(&state(ctx).db, actor(ctx)?, input).await?,
+            service::adjust_stock(&ctx.app().db, ctx.actor()?, input).await?,
         ))
     }
 }

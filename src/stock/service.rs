@@ -17,7 +17,7 @@ use crate::auth::Actor;
 use crate::districts::service::{find_by_code, in_district};
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, TxnFuture};
-use crate::pagination::{self, Page, PageRequest};
+use crate::keyset::{self, Page, PageRequest};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// Most doses one operation may move; larger figures are typing errors.
@@ -232,7 +232,7 @@ async fn record_movement(
         before,
         after: Some(&after),
     };
-    audit::record(txn, actor, change).await?;
+    audit::record(txn, actor, chrono::Utc::now(), change).await?;
     let id = event.id;
     Ok(((after, event), id))
 }
@@ -636,7 +636,7 @@ pub async fn list_lots(
         cond = cond.add(vaccine_lot::Column::ExpiresOn.lte(last_day));
     }
     cond = cond.add(usable_lots(filter.include_empty, filter.include_expired));
-    pagination::fetch(
+    keyset::fetch(
         db,
         vaccine_lot::Entity::find().filter(cond),
         vaccine_lot::Column::Id,
@@ -747,7 +747,7 @@ pub async fn list_events(
     if let Some(to) = filter.to {
         cond = cond.add(stock_event::Column::At.lt(to));
     }
-    pagination::fetch(
+    keyset::fetch(
         db,
         stock_event::Entity::find().filter(cond),
         stock_event::Column::Id,

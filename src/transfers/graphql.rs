@@ -10,10 +10,9 @@ use super::service::{self, NeedBasis, RequestTransfer, SuggestionView, TransferF
 use crate::auth::Actor;
 use crate::districts::graphql::District;
 use crate::events::DomainEvent;
+use crate::graphql::connection::Conn;
+use crate::graphql::context::ContextExt;
 use crate::graphql::enums::TransferStatus;
-use crate::graphql::loaders::Loaders;
-use crate::graphql::pagination::{Conn, Paging};
-use crate::graphql::{actor, state};
 use crate::state::AppState;
 use crate::stock::graphql::{Vaccine, VaccineLot, vaccine_of};
 
@@ -51,9 +50,7 @@ impl Transfer {
     #[graphql(name = "fromLot")]
     async fn source_lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .lots
-            .load_one(self.0.from_lot_id)
+            .by_id::<entity::vaccine_lot::Entity>(self.0.from_lot_id)
             .await?
             .map(VaccineLot))
     }
@@ -63,9 +60,7 @@ impl Transfer {
             return Ok(None);
         };
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .lots
-            .load_one(id)
+            .by_id::<entity::vaccine_lot::Entity>(id)
             .await?
             .map(VaccineLot))
     }
@@ -73,18 +68,14 @@ impl Transfer {
     #[graphql(name = "fromDistrict")]
     async fn source_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(self.0.from_district_id)
+            .by_id::<entity::district::Entity>(self.0.from_district_id)
             .await?
             .map(District))
     }
     /// District receiving the doses.
     async fn to_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(self.0.to_district_id)
+            .by_id::<entity::district::Entity>(self.0.to_district_id)
             .await?
             .map(District))
     }
@@ -207,18 +198,14 @@ impl RebalancingSuggestion {
     #[graphql(name = "fromDistrict")]
     async fn source_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(self.0.suggestion.from_district_id)
+            .by_id::<entity::district::Entity>(self.0.suggestion.from_district_id)
             .await?
             .map(District))
     }
     /// District short of doses.
     async fn to_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
         Ok(ctx
-            .data_unchecked::<Loaders>()
-            .districts
-            .load_one(self.0.suggestion.to_district_id)
+            .by_id::<entity::district::Entity>(self.0.suggestion.to_district_id)
             .await?
             .map(District))
     }
@@ -285,7 +272,7 @@ impl TransferQuery {
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Transfer>> {
-        let paging = Paging::new(ctx, first, after)?;
+        let paging = ctx.paging(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = TransferFilter {
             status: f.status.map(Into::into),
@@ -293,7 +280,7 @@ impl TransferQuery {
             vaccine_code: f.vaccine_code,
         };
         Ok(paging.connection(
-            service::list(&state(ctx).db, actor(ctx)?, &filter, paging.request).await?,
+            service::list(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
             Transfer,
         ))
     }
@@ -301,7 +288,7 @@ impl TransferQuery {
     /// One transfer with its timeline. NOT_FOUND when it does not exist or is not visible to the caller.
     async fn transfer(&self, ctx: &Context<'_>, id: i32) -> Result<Transfer> {
         Ok(Transfer(
-            service::get(&state(ctx).db, actor(ctx)?, id).await?,
+            service::get(&ctx.app().db, ctx.actor()?, id).await?,
         ))
     }
 
@@ -320,8 +307,8 @@ impl TransferQuery {
             NeedBasisInput::DaysOfStock => NeedBasis::DaysOfStock,
         };
         let found = service::suggestions(
-            &state(ctx).db,
-            actor(ctx)?,
+            &ctx.app().db,
+            ctx.actor()?,
             &vaccine_code,
             horizon_days,
             basis,
@@ -406,7 +393,7 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: RequestTransferInput,
     ) -> Result<TransferPayload> {
-        let s = state(ctx);
+        let s = ctx.app();
         let input = RequestTransfer {
             lot_id: input.lot_id,
             to_district_code: input.to_district_code,
@@ -415,7 +402,7 @@ impl TransferMutation {
             idempotency_key: input.idempotency_key,
         };
         Ok(payload(
-            service::request(&s.db, &s.events, actor(ctx)?, input).await?,
+            service::request(&s.db, &s.events, ctx.actor()?, input).await?,
         ))
     }
 
@@ -425,12 +412,12 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: RequestSuggestedTransferInput,
     ) -> Result<TransferPayload> {
-        let s = state(ctx);
+        let s = ctx.app();
         Ok(payload(
             service::request_suggested(
                 &s.db,
                 &s.events,
-                actor(ctx)?,
+                ctx.actor()?,
                 &input.suggestion_id,
                 input.idempotency_key,
             )
@@ -444,9 +431,9 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: TransferIdInput,
     ) -> Result<TransferPayload> {
-        let s = state(ctx);
+        let s = ctx.app();
         Ok(payload(
-            service::approve(&s.db, &s.events, actor(ctx)?, input.id).await?,
+            service::approve(&s.db, &s.events, ctx.actor()?, input.id).await?,
         ))
     }
 
@@ -456,9 +443,9 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: CloseTransferInput,
     ) -> Result<TransferPayload> {
-        let s = state(ctx);
+        let s = ctx.app();
         Ok(payload(
-            service::reject(&s.db, &s.events, actor(ctx)?, input.id, input.reason).await?,
+            service::reject(&s.db, &s.events, ctx.actor()?, input.id, input.reason).await?,
         ))
     }
 
@@ -468,9 +455,9 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: TransferIdInput,
     ) -> Result<TransferPayload> {
-        let s = state(ctx);
+        let s = ctx.app();
         Ok(payload(
-            service::dispatch(&s.db, &s.events, actor(ctx)?, input.id).await?,
+            service::dispatch(&s.db, &s.events, ctx.actor()?, input.id).await?,
         ))
     }
 
@@ -480,12 +467,12 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: ReceiveTransferInput,
     ) -> Result<TransferPayload> {
-        let s = state(ctx);
+        let s = ctx.app();
         Ok(payload(
             service::receive(
                 &s.db,
                 &s.events,
-                actor(ctx)?,
+                ctx.actor()?,
                 input.id,
                 input.doses_received,
                 input.shortfall_reason,
@@ -500,9 +487,9 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: CloseTransferInput,
     ) -> Result<TransferPayload> {
-        let s = state(ctx);
+        let s = ctx.app();
         Ok(payload(
-            service::cancel(&s.db, &s.events, actor(ctx)?, input.id, input.reason).await?,
+            service::cancel(&s.db, &s.events, ctx.actor()?, input.id, input.reason).await?,
         ))
     }
 }
@@ -518,8 +505,8 @@ impl TransferSubscription {
         ctx: &Context<'_>,
         district_code: String,
     ) -> Result<impl Stream<Item = Transfer>> {
-        let app = state(ctx).clone();
-        let actor = actor(ctx)?.clone();
+        let app = ctx.app().clone();
+        let actor = ctx.actor()?.clone();
         crate::policy::require(
             &actor,
             crate::policy::Resource::Transfer,

@@ -20,7 +20,7 @@ use crate::districts::service::{find_by_code, in_district};
 use crate::error::{AppError, AppResult};
 use crate::events::{DomainEvent, EventBus};
 use crate::idempotency::{self, TxnFuture};
-use crate::pagination::{self, Page, PageRequest};
+use crate::keyset::{self, Page, PageRequest};
 use crate::policy::{self, Action, Resource, Scope};
 use crate::stock::service::{self as stock, Movement};
 
@@ -156,6 +156,7 @@ pub async fn request(
                 audit::record(
                     txn,
                     &actor,
+                    chrono::Utc::now(),
                     Change {
                         action: "transfer.request",
                         entity: "transfer",
@@ -525,6 +526,7 @@ async fn step(
     audit::record(
         txn,
         actor,
+        chrono::Utc::now(),
         Change {
             action: &action,
             entity: "transfer",
@@ -616,7 +618,7 @@ pub async fn list(
             code.as_str(),
         ));
     }
-    pagination::fetch(
+    keyset::fetch(
         db,
         transfer::Entity::find().filter(cond),
         transfer::Column::Id,

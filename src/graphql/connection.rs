@@ -11,8 +11,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::error::{AppError, AppResult};
-use crate::graphql::state;
-use crate::pagination::{Page, PageRequest, Position};
+use crate::keyset::{Page, PageRequest, Position};
 
 const CURSOR_VERSION: &str = "k2";
 /// Bytes of the MAC kept in a cursor.
@@ -159,14 +158,19 @@ pub struct Paging {
 }
 
 impl Paging {
-    /// Reads `first` and `after` (checked against this field and its arguments), and whether
-    /// `totalCount` was selected.
-    pub fn new(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> AppResult<Paging> {
+    /// Reads `first` and `after` (checked against this field and its arguments, sealed with `key`), and
+    /// whether `totalCount` was selected.
+    pub fn new(
+        ctx: &Context<'_>,
+        key: &[u8],
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Paging> {
         let field = ctx.field();
         let arguments = field
             .arguments()
             .map_err(|e| AppError::bad_input("arguments", e.message))?;
-        let seal = CursorSeal::new(state(ctx).keys.cursor_key(), field.name(), &arguments);
+        let seal = CursorSeal::new(key, field.name(), &arguments);
         let after = after.as_deref().map(|c| seal.decode(c)).transpose()?;
         let want_total = ctx.look_ahead().field("totalCount").exists();
         Ok(Paging {

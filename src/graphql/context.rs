@@ -1,0 +1,76 @@
+//! What a resolver takes from its request, in one trait: the application, the caller, the service
+//! context, this request's loaders and the paging of a connection field.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::DataLoader;
+
+use super::connection::Paging;
+use super::loaders::{IdKeyed, Loaders, RequestLoader, RowsById};
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::kit::Ctx;
+use crate::state::AppState;
+
+pub trait ContextExt<'a> {
+    /// The application state the schema was built with.
+    fn app(&self) -> &'a AppState;
+    /// The authenticated caller; every request that reaches a resolver has one.
+    fn actor(&self) -> AppResult<&'a Actor>;
+    /// The context to call services in, as the caller.
+    fn services(&self) -> AppResult<Ctx<'a>>;
+    /// This request's loader of kind `L`.
+    fn loader<L: RequestLoader>(&self) -> Arc<DataLoader<L>>;
+    /// A row of `E` by id, batched with the other rows of `E` this request nests.
+    fn by_id<E>(
+        &self,
+        id: E::Key,
+    ) -> impl Future<Output = async_graphql::Result<Option<E::Model>>> + Send
+    where
+        E: IdKeyed,
+        E::Model: Send + Sync + Clone + 'static,
+        E::Column: Send + Sync;
+    /// `first` and `after` of the connection field being resolved.
+    fn paging(&self, first: Option<i32>, after: Option<String>) -> AppResult<Paging>;
+}
+
+impl<'a> ContextExt<'a> for Context<'a> {
+    fn app(&self) -> &'a AppState {
+        self.data_unchecked::<AppState>()
+    }
+
+    fn actor(&self) -> AppResult<&'a Actor> {
+        self.data_opt::<Actor>().ok_or(AppError::Unauthenticated)
+    }
+
+    fn services(&self) -> AppResult<Ctx<'a>> {
+        Ok(self.app().ctx(self.actor()?))
+    }
+
+    fn loader<L: RequestLoader>(&self) -> Arc<DataLoader<L>> {
+        match self.data_opt::<Loaders>() {
+            Some(loaders) => loaders.get::<L>(),
+            // Outside the handler (a schema built for a test): an unbatched loader of its own.
+            None => Arc::new(DataLoader::new(L::new(&self.app().db), tokio::spawn)),
+        }
+    }
+
+    fn by_id<E>(
+        &self,
+        id: E::Key,
+    ) -> impl Future<Output = async_graphql::Result<Option<E::Model>>> + Send
+    where
+        E: IdKeyed,
+        E::Model: Send + Sync + Clone + 'static,
+        E::Column: Send + Sync,
+    {
+        let loader = self.loader::<RowsById<E>>();
+        async move { loader.load_one(id).await }
+    }
+
+    fn paging(&self, first: Option<i32>, after: Option<String>) -> AppResult<Paging> {
+        Paging::new(self, self.app().keys.cursor_key(), first, after)
+    }
+}
