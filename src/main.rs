@@ -193,7 +193,8 @@ async fn run(cli: Cli, operator: &str) -> AppResult<()> {
                 .map_err(|e| AppError::bad_input("config", e))?;
             let db = db::connect(&config).await?;
             db::migrate(&db).await?;
-            run_admin(command, &config, &db, operator).await
+            let state = AppState::open(config, db).await?;
+            run_admin(command, &state, operator).await
         }
     }
 }
@@ -205,7 +206,7 @@ async fn run_server(config: Config, load_demo: bool, operator: &str) -> AppResul
         .map_err(|e| AppError::bad_input("bind", format!("{}: {e}", state.config.bind)))?;
     let url = format!("http://{}", listener.local_addr()?);
     if load_demo {
-        match demo::load(&state.db, &state.keys, &state.events, operator).await? {
+        match demo::load(&state, operator).await? {
             Some(tokens) => print_demo_tokens(&tokens, &url),
             None => {
                 eprintln!("The database already holds other data; the demo set was not loaded.")
@@ -231,29 +232,15 @@ fn print_demo_tokens(tokens: &[demo::DemoToken], url: &str) {
     }
 }
 
-async fn run_admin(
-    command: Command,
-    config: &Config,
-    db: &DatabaseConnection,
-    operator: &str,
-) -> AppResult<()> {
+async fn run_admin(command: Command, state: &AppState, operator: &str) -> AppResult<()> {
+    let (config, db) = (&*state.config, &state.db);
     match command {
         Command::Migrate => {
             eprintln!("database is up to date");
             Ok(())
         }
         Command::Seed { set: SeedSet::Demo } => {
-            let keys = Keys::load(config)?;
-            match demo::load(
-                db,
-                &keys,
-                &lienthong::events::EventBus::new(sea_orm::ConnectionTrait::get_database_backend(
-                    db,
-                )),
-                operator,
-            )
-            .await?
-            {
+            match demo::load(state, operator).await? {
                 Some(tokens) => print_demo_tokens(&tokens, &format!("http://{}", config.bind)),
                 None => {
                     eprintln!("The database already holds other data; the demo set was not loaded.")
@@ -269,7 +256,8 @@ async fn run_admin(
             let reader = std::fs::File::open(&file)
                 .map_err(|e| AppError::bad_input("file", format!("{}: {e}", file.display())))?;
             let rows = import::parse(std::io::BufReader::new(reader))?;
-            let summary = import::import(db, &Actor::operator(0, operator), &rows).await?;
+            let loader = Actor::operator(0, operator);
+            let summary = import::import(&state.ctx(&loader), &rows).await?;
             println!(
                 "imported {} districts: {} created, {} updated",
                 rows.len(),
@@ -466,7 +454,7 @@ async fn agency_command(
             let kind = AgencyKind::parse(&kind).ok_or_else(|| AppError::bad_input("kind", "HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING_COMMITTEE or ADMINISTRATION"))?;
             let actor = match &district {
                 Some(code) => Actor::operator(
-                    lienthong::districts::service::find_by_code(db, code)
+                    lienthong::districts::lookup::by_code(db, code)
                         .await?
                         .province_id,
                     operator,

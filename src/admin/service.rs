@@ -11,7 +11,7 @@ use sea_orm::{
 
 use crate::audit::{self, Change};
 use crate::auth::{Actor, Keys};
-use crate::districts::service::find_by_code;
+use crate::districts::lookup::by_code as find_by_code;
 use crate::error::{AppError, AppResult};
 use crate::keyset::{self, Page, PageRequest};
 use crate::policy::{self, Action, Resource, Scope};

@@ -897,11 +897,7 @@ impl CheckpointSubscription {
             crate::policy::Action::Read,
         )?;
         let only = match &district_code {
-            Some(code) => Some(
-                crate::districts::service::find_by_code(&app.db, code)
-                    .await?
-                    .id,
-            ),
+            Some(code) => Some(crate::districts::lookup::by_code(&app.db, code).await?.id),
             None => None,
         };
         let select = move |event: &DomainEvent| match *event {

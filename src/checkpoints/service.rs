@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Change};
 use crate::auth::Actor;
-use crate::districts::service::{find_by_code, in_district};
+use crate::districts::lookup::{by_code as find_by_code, in_district};
 use crate::error::{AppError, AppResult};
 use crate::events::{DomainEvent, EventBus};
 use crate::idempotency;

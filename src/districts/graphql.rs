@@ -153,9 +153,7 @@ impl DistrictQuery {
     /// One district by GSO code. NOT_FOUND when no district has it; FORBIDDEN when it is outside the
     /// caller's scope.
     async fn district(&self, ctx: &Context<'_>, code: String) -> Result<District> {
-        Ok(District(
-            service::get(&ctx.app().db, ctx.actor()?, &code).await?,
-        ))
+        Ok(District(service::get(&ctx.services()?, &code).await?))
     }
 
     /// Districts in the caller's scope, ordered by id. Empty for a caller who may not read districts.
@@ -168,14 +166,19 @@ impl DistrictQuery {
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<District>> {
         let paging = ctx.paging(first, after)?;
-        let filter = filter.unwrap_or_default();
-        let filter = ServiceFilter {
-            province_code: filter.province_code,
-            kind: filter.kind.map(Into::into),
-            search: filter.search,
-        };
-        let rows = service::list(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?;
+        let filter = filter.unwrap_or_default().into();
+        let rows = service::list(&ctx.services()?, &filter, paging.request).await?;
         Ok(paging.connection(rows, District))
+    }
+}
+
+impl From<DistrictFilter> for ServiceFilter {
+    fn from(f: DistrictFilter) -> Self {
+        ServiceFilter {
+            province_code: f.province_code,
+            kind: f.kind.map(Into::into),
+            search: f.search,
+        }
     }
 }
 
@@ -198,6 +201,20 @@ pub struct UpdateDistrictInput {
     pub expected_version: Option<i32>,
 }
 
+impl From<UpdateDistrictInput> for DistrictUpdate {
+    fn from(input: UpdateDistrictInput) -> Self {
+        DistrictUpdate {
+            code: input.code,
+            population: input.population,
+            population_year: input.population_year,
+            adults_18_plus: input.adults_18_plus,
+            treatment_beds: input.treatment_beds,
+            intensive_care_beds: input.intensive_care_beds,
+            expected_version: input.expected_version,
+        }
+    }
+}
+
 /// Result of `updateDistrict`.
 #[derive(SimpleObject)]
 pub struct UpdateDistrictPayload {
@@ -217,16 +234,7 @@ impl DistrictMutation {
         ctx: &Context<'_>,
         input: UpdateDistrictInput,
     ) -> Result<UpdateDistrictPayload> {
-        let update = DistrictUpdate {
-            code: input.code,
-            population: input.population,
-            population_year: input.population_year,
-            adults_18_plus: input.adults_18_plus,
-            treatment_beds: input.treatment_beds,
-            intensive_care_beds: input.intensive_care_beds,
-            expected_version: input.expected_version,
-        };
-        let district = service::update(&ctx.app().db, ctx.actor()?, update).await?;
+        let district = service::update(&ctx.services()?, input.into()).await?;
         Ok(UpdateDistrictPayload {
             district: District(district),
         })

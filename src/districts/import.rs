@@ -8,18 +8,14 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use chrono::Utc;
 use entity::{DistrictKind, district, province};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, NotSet, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Set};
 use serde::Serialize;
 
 use super::service::{MAX_BEDS, MAX_POPULATION, fold};
-use crate::audit::{self, Change};
-use crate::auth::Actor;
 use crate::csv_lines::{self, LineReader};
 use crate::error::{AppError, AppResult};
+use crate::kit::Ctx;
 use crate::policy::{self, Action, Resource};
 
 /// Most line errors reported at once.
@@ -201,16 +197,12 @@ fn parse_row<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<DistrictRow, 
 /// Imports the rows in one transaction with one audit row. Reference data spanning provinces, so only an
 /// administrator (agency ADMINISTRATION, role ADMIN) or the command-line operator may import.
 #[tracing::instrument(skip_all, fields(rows = rows.len()))]
-pub async fn import(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    rows: &[DistrictRow],
-) -> AppResult<ImportSummary> {
-    policy::require(actor, Resource::AgencyAdmin, Action::Write)?;
-    policy::require(actor, Resource::DistrictProfile, Action::Write)?;
-    let write = crate::db::begin_write(db).await?;
+pub async fn import(ctx: &Ctx<'_>, rows: &[DistrictRow]) -> AppResult<ImportSummary> {
+    policy::require(ctx.actor, Resource::AgencyAdmin, Action::Write)?;
+    policy::require(ctx.actor, Resource::DistrictProfile, Action::Write)?;
+    let write = ctx.write().await?;
     let txn: &sea_orm::DatabaseTransaction = &write;
-    let now = Utc::now();
+    let now = write.now();
     let mut provinces: HashMap<String, i32> = province::Entity::find()
         .all(txn)
         .await?
@@ -292,19 +284,15 @@ pub async fn import(
         }
     }
     let codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
-    audit::record(
-        txn,
-        actor,
-        chrono::Utc::now(),
-        Change {
-            action: "district.import",
-            entity: "district",
-            entity_id: format!("{} rows", rows.len()),
-            before: None::<&()>,
-            after: Some(&serde_json::json!({ "summary": summary, "codes": codes })),
-        },
-    )
-    .await?;
+    let imported = serde_json::json!({ "summary": summary, "codes": codes });
+    write
+        .audit_created(
+            "district.import",
+            "district",
+            format!("{} rows", rows.len()),
+            &imported,
+        )
+        .await?;
     write.commit().await?;
     Ok(summary)
 }

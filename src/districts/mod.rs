@@ -2,4 +2,5 @@
 
 pub mod graphql;
 pub mod import;
+pub mod lookup;
 pub mod service;

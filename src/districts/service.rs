@@ -1,16 +1,13 @@
 //! District rules: who reads and edits profiles, the validation of figures, the treatment-capacity rule.
 
-use chrono::Utc;
 use entity::{DistrictKind, district, province};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 
-use crate::audit::{self, Change};
-use crate::auth::Actor;
+use super::lookup;
 use crate::error::{AppError, AppResult};
 use crate::keyset::{self, Page, PageRequest};
+use crate::kit::{Ctx, check_version};
 use crate::policy::{self, Action, Resource};
 
 /// Largest population accepted for one district; anything above is a typing error.
@@ -47,14 +44,13 @@ pub struct DistrictFilter {
 }
 
 /// Districts the caller may read, filtered; an empty page when it may read none.
-#[tracing::instrument(skip_all, fields(agency = %actor.agency_code))]
+#[tracing::instrument(skip_all, fields(agency = %ctx.actor.agency_code))]
 pub async fn list(
-    db: &DatabaseConnection,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     filter: &DistrictFilter,
     page: PageRequest,
 ) -> AppResult<Page<district::Model>> {
-    let Some(scope) = policy::read_scope(actor, Resource::DistrictProfile) else {
+    let Some(scope) = policy::read_scope(ctx.actor, Resource::DistrictProfile) else {
         return Ok(Page::empty());
     };
     let mut cond = Condition::all().add(scope.district_filter(district::Column::Id));
@@ -86,39 +82,23 @@ pub async fn list(
         }
     }
     let select = district::Entity::find().filter(cond);
-    keyset::fetch(db, select, district::Column::Id, page, |d| i64::from(d.id)).await
+    keyset::fetch(ctx.db, select, district::Column::Id, page, |d| {
+        i64::from(d.id)
+    })
+    .await
 }
 
 /// One district by code, if the caller may read it.
 #[tracing::instrument(skip_all, fields(district.code = %code))]
-pub async fn get(db: &DatabaseConnection, actor: &Actor, code: &str) -> AppResult<district::Model> {
-    let scope = policy::require(actor, Resource::DistrictProfile, Action::Read)?;
-    let found = find_by_code(db, code).await?;
+pub async fn get(ctx: &Ctx<'_>, code: &str) -> AppResult<district::Model> {
+    let scope = policy::require(ctx.actor, Resource::DistrictProfile, Action::Read)?;
+    let found = lookup::by_code(ctx.db, code).await?;
     if !scope.covers_district(found.id, found.province_id) {
         return Err(AppError::forbidden(format!(
             "district {code} is outside your scope"
         )));
     }
     Ok(found)
-}
-
-/// Rows whose district column points at the district with this code, as a filter.
-pub fn in_district(column: impl ColumnTrait, code: &str) -> sea_orm::sea_query::SimpleExpr {
-    column.in_subquery(
-        Query::select()
-            .column(district::Column::Id)
-            .from(district::Entity)
-            .and_where(Expr::col(district::Column::Code).eq(code))
-            .to_owned(),
-    )
-}
-
-pub async fn find_by_code<C: ConnectionTrait>(db: &C, code: &str) -> AppResult<district::Model> {
-    district::Entity::find()
-        .filter(district::Column::Code.eq(code))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("district", code))
 }
 
 /// Changes to a district profile. `None` leaves a figure as it is.
@@ -135,30 +115,23 @@ pub struct DistrictUpdate {
 
 /// Updates a district profile: checks the policy and scope, validates every figure against the others,
 /// refuses a stale version, and writes the change with its audit row in one transaction.
-#[tracing::instrument(skip_all, fields(district.code = %input.code, agency = %actor.agency_code))]
-pub async fn update(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    input: DistrictUpdate,
-) -> AppResult<district::Model> {
-    let scope = policy::require(actor, Resource::DistrictProfile, Action::Write)?;
-    let write = crate::db::begin_write(db).await?;
-    let txn: &sea_orm::DatabaseTransaction = &write;
-    let before = find_by_code(txn, &input.code).await?;
+#[tracing::instrument(skip_all, fields(district.code = %input.code, agency = %ctx.actor.agency_code))]
+pub async fn update(ctx: &Ctx<'_>, input: DistrictUpdate) -> AppResult<district::Model> {
+    let scope = policy::require(ctx.actor, Resource::DistrictProfile, Action::Write)?;
+    let write = ctx.write().await?;
+    let before = lookup::by_code(&*write, &input.code).await?;
     if !scope.covers_district(before.id, before.province_id) {
         return Err(AppError::forbidden(format!(
             "district {} is outside your scope",
             input.code
         )));
     }
-    if let Some(expected) = input.expected_version
-        && expected != before.version
-    {
-        return Err(AppError::Conflict(format!(
-            "district {} is at version {}, not {expected}; reload and retry",
-            before.code, before.version
-        )));
-    }
+    check_version(
+        "district",
+        &before.code,
+        before.version,
+        input.expected_version,
+    )?;
     validate(&before, &input)?;
 
     let mut row: district::ActiveModel = before.clone().into();
@@ -178,35 +151,12 @@ pub async fn update(
     if let Some(v) = input.intensive_care_beds {
         row.intensive_care_beds = Set(Some(v));
     }
-    row.version = Set(before.version + 1);
-    row.updated_at = Set(Utc::now());
-    // Conditional on the version read: a concurrent writer makes this match nothing, never a lost update.
-    let result = district::Entity::update_many()
-        .set(row)
-        .filter(district::Column::Id.eq(before.id))
-        .filter(district::Column::Version.eq(before.version))
-        .exec(txn)
+    let after = write
+        .update_versioned::<district::Entity>(before.id, before.version, row, Condition::all())
         .await?;
-    if result.rows_affected != 1 {
-        return Err(AppError::Conflict(format!(
-            "district {} was changed concurrently; reload and retry",
-            before.code
-        )));
-    }
-    let after = find_by_code(txn, &input.code).await?;
-    audit::record(
-        txn,
-        actor,
-        chrono::Utc::now(),
-        Change {
-            action: "district.update",
-            entity: "district",
-            entity_id: after.code.clone(),
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
+    write
+        .audit_changed("district.update", "district", &after.code, &before, &after)
+        .await?;
     write.commit().await?;
     Ok(after)
 }

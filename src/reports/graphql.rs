@@ -820,7 +820,7 @@ impl ReportSubscription {
             crate::policy::Resource::Report,
             crate::policy::Action::Read,
         )?;
-        let district = crate::districts::service::find_by_code(&app.db, &district_code).await?;
+        let district = crate::districts::lookup::by_code(&app.db, &district_code).await?;
         let select = move |event: &DomainEvent| match *event {
             DomainEvent::Report {
                 report_id,

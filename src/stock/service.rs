@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Change};
 use crate::auth::Actor;
-use crate::districts::service::{find_by_code, in_district};
+use crate::districts::lookup::{by_code as find_by_code, in_district};
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, TxnFuture};
 use crate::keyset::{self, Page, PageRequest};

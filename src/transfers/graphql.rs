@@ -512,7 +512,7 @@ impl TransferSubscription {
             crate::policy::Resource::Transfer,
             crate::policy::Action::Read,
         )?;
-        let district = crate::districts::service::find_by_code(&app.db, &district_code).await?;
+        let district = crate::districts::lookup::by_code(&app.db, &district_code).await?;
         let select = move |event: &DomainEvent| match *event {
             DomainEvent::Transfer {
                 transfer_id,

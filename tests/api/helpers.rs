@@ -127,7 +127,7 @@ impl TestApp {
         let mut config = test_config(&test_db.url);
         adjust(&mut config);
         let state = AppState::build(config).await.expect("app state");
-        let tokens = demo::load(&state.db, &state.keys, &state.events, "test")
+        let tokens = demo::load(&state, "test")
             .await
             .expect("demo")
             .expect("empty database")

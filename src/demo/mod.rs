@@ -1,0 +1,129 @@
+//! The demo data set: Thanh Hóa (38) with its 27 districts, its agencies, and ready tokens.
+//!
+//! District codes and names are the real 2021 GSO list. Populations missing from that list are filled
+//! with illustrative values (flagged `populationIllustrative`), as are adults 18+ and bed counts: they
+//! are plausible, not official.
+
+use chrono::Duration;
+use entity::{AgencyKind, Role, agency, district};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+mod checkpoints;
+mod places;
+mod reports;
+mod stock;
+
+use crate::admin::service::{self as admin, NewToken};
+use crate::auth::Actor;
+use crate::error::AppResult;
+use crate::state::AppState;
+
+pub const PROVINCE_CODE: &str = "38";
+const DISTRICTS_CSV: &str = include_str!("../../data/districts-2021.csv");
+
+/// A token printed for the demo user.
+#[derive(Debug, Clone)]
+pub struct DemoToken {
+    pub agency: String,
+    pub role: Role,
+    pub token: String,
+}
+
+/// Province-level agencies: code, name, kind, role of the printed token.
+const PROVINCE_AGENCIES: [(&str, &str, AgencyKind, Role); 6] = [
+    (
+        "health",
+        "Sở Y tế Thanh Hóa (Department of Health)",
+        AgencyKind::Health,
+        Role::Approver,
+    ),
+    (
+        "police",
+        "Công an tỉnh Thanh Hóa (Provincial Police)",
+        AgencyKind::Police,
+        Role::Editor,
+    ),
+    (
+        "transport",
+        "Sở Giao thông Vận tải (Department of Transport)",
+        AgencyKind::Transport,
+        Role::Editor,
+    ),
+    (
+        "border-guard",
+        "Bộ đội Biên phòng tỉnh (Border Guard)",
+        AgencyKind::BorderGuard,
+        Role::Editor,
+    ),
+    (
+        "steering",
+        "Ban Chỉ đạo phòng, chống dịch tỉnh (Steering Committee)",
+        AgencyKind::SteeringCommittee,
+        Role::Viewer,
+    ),
+    (
+        "admin",
+        "Văn phòng UBND tỉnh (Administration)",
+        AgencyKind::Administration,
+        Role::Admin,
+    ),
+];
+
+/// District agencies that also get a printed token.
+const DISTRICT_TOKENS: [(&str, Role); 2] = [
+    ("health-380", Role::Editor),
+    ("committee-380", Role::Editor),
+];
+
+/// Loads the demo set into an empty database and returns fresh tokens. On a database that already holds
+/// the demo set, only issues fresh tokens. On any other non-empty database, does nothing (`None`).
+pub async fn load(state: &AppState, operator_name: &str) -> AppResult<Option<Vec<DemoToken>>> {
+    let (db, keys) = (&state.db, &*state.keys);
+    let agencies = agency::Entity::find().count(db).await?;
+    let has_demo = agency::Entity::find()
+        .filter(agency::Column::Code.eq("admin"))
+        .one(db)
+        .await?
+        .is_some();
+    if agencies > 0 && !has_demo {
+        return Ok(None);
+    }
+    if agencies == 0 {
+        places::seed(state, operator_name).await?;
+        stock::seed(state).await?;
+        checkpoints::seed(state).await?;
+        reports::seed(state).await?;
+    }
+    let province_id = district::Entity::find()
+        .filter(district::Column::Code.eq("380"))
+        .one(db)
+        .await?
+        .map_or(0, |d| d.province_id);
+    let operator = Actor::operator(province_id, operator_name);
+    let wanted = PROVINCE_AGENCIES
+        .iter()
+        .map(|(code, _, _, role)| (*code, *role))
+        .chain(DISTRICT_TOKENS);
+    let mut tokens = Vec::new();
+    for (code, role) in wanted {
+        let issued = admin::issue_token(
+            db,
+            keys,
+            &operator,
+            NewToken {
+                agency_code: code.into(),
+                role,
+                subject: format!("demo-{code}"),
+                ttl: Duration::days(30),
+                note: Some("demo".into()),
+            },
+        )
+        .await?;
+        tokens.push(DemoToken {
+            agency: code.into(),
+            role,
+            token: issued.text,
+        });
+    }
+    Ok(Some(tokens))
+}
