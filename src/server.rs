@@ -175,7 +175,12 @@ async fn export_reports(
     let result = async {
         let axum::extract::Query(params) =
             params.map_err(|e| crate::error::AppError::bad_input("query", e.body_text()))?;
-        let actor = handler::authenticate(&state, handler::bearer(&headers), rid.clone()).await?;
+        let actor = crate::auth::gate::authenticate(
+            &state,
+            crate::auth::gate::bearer(&headers),
+            rid.clone(),
+        )
+        .await?;
         let kind = params
             .kind
             .map(|k| {

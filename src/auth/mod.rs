@@ -1,5 +1,6 @@
 //! Authentication: tokens in, an [`Actor`] out. The policy decides what the actor may do.
 
+pub mod gate;
 mod keys;
 mod token;
 
@@ -129,7 +130,7 @@ struct TokenRow {
 /// Verifies a bearer token and loads its actor in one indexed query (token, agency and district
 /// joined; revoked and expired tokens excluded), so a revocation takes effect on the next request from
 /// any process. Nothing is written here: use is recorded in memory and flushed by [`TokenUsage`].
-pub async fn authenticate(
+pub async fn verify_token(
     db: &DatabaseConnection,
     keys: &Keys,
     usage: &TokenUsage,

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::AppSchema;
 use super::loaders::Loaders;
 use crate::admin::operations;
-use crate::auth::{self, Actor};
+use crate::auth::gate::{authenticate, bearer, request_id};
 use crate::checkpoints::graphql::PersonalReads;
 use crate::error::{AppError, code};
 use crate::state::AppState;
@@ -58,35 +58,6 @@ pub fn status_of(err: &AppError) -> StatusCode {
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }
-}
-
-fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-/// The bearer token of the request, if any.
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-}
-
-/// Authenticates and rate-limits: one place for both HTTP and WebSocket.
-pub async fn authenticate(
-    app: &AppState,
-    token: Option<&str>,
-    request_id: Option<String>,
-) -> Result<Actor, AppError> {
-    let token = token.ok_or(AppError::Unauthenticated)?;
-    let mut actor = auth::authenticate(&app.db, &app.keys, &app.token_usage, token).await?;
-    if let Some(jti) = &actor.jti {
-        app.rate_limiter.check(jti)?;
-    }
-    actor.request_id = request_id;
-    Ok(actor)
 }
 
 pub async fn post(

@@ -12,8 +12,9 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt, stream};
 
-use super::handler::{GraphqlState, authenticate};
+use super::handler::GraphqlState;
 use super::loaders::Loaders;
+use crate::auth::gate::authenticate;
 use crate::error::AppError;
 
 /// How long a client has to send `connection_init` after connecting.
