@@ -225,3 +225,30 @@ text_enum!(
     /// Where a report stands.
     ReportStatus { Draft = "DRAFT", Submitted = "SUBMITTED", Accepted = "ACCEPTED", Returned = "RETURNED" }
 );
+
+/// Kind of commune-level unit: xã (rural commune), phường (urban ward), thị trấn (township).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CommuneKind {
+    #[sea_orm(string_value = "COMMUNE")]
+    Commune,
+    #[sea_orm(string_value = "WARD")]
+    Ward,
+    #[sea_orm(string_value = "TOWNSHIP")]
+    Township,
+}
+
+impl CommuneKind {
+    /// The GSO list's words: `xa`, `phuong`, `thi_tran` (or the English names).
+    pub fn parse(text: &str) -> Option<CommuneKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "xa" | "commune" => Some(CommuneKind::Commune),
+            "phuong" | "ward" => Some(CommuneKind::Ward),
+            "thi_tran" | "township" => Some(CommuneKind::Township),
+            _ => None,
+        }
+    }
+}

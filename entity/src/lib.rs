@@ -8,6 +8,7 @@ pub mod audit_event;
 pub mod checkpoint;
 pub mod checkpoint_staff;
 pub mod checkpoint_status_change;
+pub mod commune;
 pub mod district;
 pub mod enums;
 pub mod idempotency_key;

@@ -24,6 +24,8 @@ mod m20261123_000017_create_report_call;
 mod m20261123_000018_create_report;
 mod m20261123_000019_keyset_indexes;
 mod m20261123_000020_create_persisted_operation;
+mod m20261202_000021_seed_provinces;
+mod m20261202_000022_create_commune;
 
 pub struct Migrator;
 
@@ -51,6 +53,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000018_create_report::Migration),
             Box::new(m20261123_000019_keyset_indexes::Migration),
             Box::new(m20261123_000020_create_persisted_operation::Migration),
+            Box::new(m20261202_000021_seed_provinces::Migration),
+            Box::new(m20261202_000022_create_commune::Migration),
         ]
     }
 }
