@@ -248,24 +248,20 @@ fn refused_document(
         aliases += usize::from(field.alias.is_some());
         introspects |= matches!(field.name.node.as_str(), "__schema" | "__type");
     });
-    if fields > config.max_complexity {
-        return Some(AppError::bad_input(
-            "query",
-            format!(
-                "{fields} fields; the complexity limit is {}",
-                config.max_complexity
-            ),
-        ));
-    }
-    if aliases > config.max_aliases {
-        return Some(AppError::bad_input(
-            "query",
-            format!(
-                "{aliases} aliases; at most {} per operation",
-                config.max_aliases
-            ),
-        ));
-    }
-    (introspects && !config.introspection)
-        .then(|| AppError::bad_input("query", "introspection is off on this server"))
+    let refused = if fields > config.max_complexity {
+        format!(
+            "{fields} fields; the complexity limit is {}",
+            config.max_complexity
+        )
+    } else if aliases > config.max_aliases {
+        format!(
+            "{aliases} aliases; at most {} per operation",
+            config.max_aliases
+        )
+    } else if introspects && !config.introspection {
+        "introspection is off on this server".to_owned()
+    } else {
+        return None;
+    };
+    Some(AppError::bad_input("query", refused))
 }

@@ -82,20 +82,9 @@ impl Http {
             .header("authorization", self.auth.as_str())
             .body(Full::new(body))
             .map_err(|e| e.to_string())?;
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?
-            .to_bytes();
+        let (status, bytes) = self.exchange(request).await?;
         // A cheap check, so the clients spend their CPU on sending, not on parsing.
-        if status.is_success() && !bytes.windows(9).any(|w| w == b"\"errors\":") {
+        if (200..300).contains(&status) && !bytes.windows(9).any(|w| w == b"\"errors\":") {
             Ok(bytes)
         } else {
             Err(String::from_utf8_lossy(&bytes).into_owned())
@@ -121,6 +110,14 @@ impl Http {
             request = request.header("authorization", format!("Bearer {token}"));
         }
         let request = request.body(Full::new(body)).map_err(|e| e.to_string())?;
+        self.exchange(request).await
+    }
+
+    /// One request and its whole answer: the status and the body.
+    async fn exchange(
+        &self,
+        request: axum::http::Request<Full<Bytes>>,
+    ) -> Result<(u16, Bytes), String> {
         let response = self
             .client
             .request(request)
