@@ -6,7 +6,9 @@ use entity::Role;
 use super::page_through;
 use crate::admin::tokens::{self, NewToken, TokenFilter, TokenState};
 use crate::admin::{agencies, operators};
+use crate::auth::Keys;
 use crate::error::{AppError, AppResult};
+use crate::kit::Ctx;
 use crate::state::AppState;
 
 #[derive(Debug, Subcommand)]
@@ -54,22 +56,13 @@ pub async fn run(action: TokenCommand, state: &AppState, operator: &str) -> AppR
                 .ok_or_else(|| AppError::bad_input("role", "VIEWER, EDITOR, APPROVER or ADMIN"))?;
             let actor = operators::of_agency(&state.db, &agency, operator).await?;
             let new = NewToken {
-                agency_code: agency.clone(),
+                agency_code: agency,
                 role,
                 subject,
                 ttl: tokens::parse_ttl(&ttl)?,
                 note,
             };
-            let issued = tokens::issue(&state.ctx(&actor), &state.keys, new).await?;
-            eprintln!(
-                "issued token {} for {} ({}), expires {}",
-                issued.record.jti,
-                agency,
-                role.as_str(),
-                issued.record.expires_at
-            );
-            println!("{}", issued.text);
-            Ok(())
+            issue(&state.ctx(&actor), &state.keys, new).await
         }
         TokenCommand::List {
             agency,
@@ -77,39 +70,11 @@ pub async fn run(action: TokenCommand, state: &AppState, operator: &str) -> AppR
             province,
         } => {
             let actor = operators::of_province(&state.db, province.as_deref(), operator).await?;
-            let ctx = state.ctx(&actor);
             let filter = TokenFilter {
                 agency_code: agency,
                 include_revoked: all,
             };
-            println!(
-                "{:<32}  {:<16} {:<9} {:<24} {:<20} STATE",
-                "JTI", "AGENCY", "ROLE", "SUBJECT", "EXPIRES"
-            );
-            page_through(
-                async |page| tokens::list(&ctx, &filter, page).await,
-                async |rows| {
-                    let ids: Vec<i32> = rows.iter().map(|t| t.agency_id).collect();
-                    let owners = agencies::by_ids(&ctx, &ids).await?;
-                    for t in &rows {
-                        let agency = owners
-                            .iter()
-                            .find(|a| a.id == t.agency_id)
-                            .map_or("?", |a| a.code.as_str());
-                        println!(
-                            "{:<32}  {:<16} {:<9} {:<24} {:<20} {}",
-                            t.jti,
-                            agency,
-                            t.role.as_str(),
-                            t.subject,
-                            t.expires_at.format("%Y-%m-%d %H:%M"),
-                            TokenState::of(t).as_str()
-                        );
-                    }
-                    Ok(())
-                },
-            )
-            .await
+            list(&state.ctx(&actor), &filter).await
         }
         TokenCommand::Revoke { jti } => {
             let actor = operators::of_token(&state.db, &jti, operator).await?;
@@ -125,4 +90,51 @@ pub async fn run(action: TokenCommand, state: &AppState, operator: &str) -> AppR
             Ok(())
         }
     }
+}
+
+/// Issues the token: a line about it on stderr, the token alone on stdout.
+async fn issue(ctx: &Ctx<'_>, keys: &Keys, new: NewToken) -> AppResult<()> {
+    let (agency, role) = (new.agency_code.clone(), new.role);
+    let issued = tokens::issue(ctx, keys, new).await?;
+    eprintln!(
+        "issued token {} for {} ({}), expires {}",
+        issued.record.jti,
+        agency,
+        role.as_str(),
+        issued.record.expires_at
+    );
+    println!("{}", issued.text);
+    Ok(())
+}
+
+/// One line per token, with its agency and state, under a header.
+async fn list(ctx: &Ctx<'_>, filter: &TokenFilter) -> AppResult<()> {
+    println!(
+        "{:<32}  {:<16} {:<9} {:<24} {:<20} STATE",
+        "JTI", "AGENCY", "ROLE", "SUBJECT", "EXPIRES"
+    );
+    page_through(
+        async |page| tokens::list(ctx, filter, page).await,
+        async |rows| {
+            let ids: Vec<i32> = rows.iter().map(|t| t.agency_id).collect();
+            let owners = agencies::by_ids(ctx, &ids).await?;
+            for t in &rows {
+                let agency = owners
+                    .iter()
+                    .find(|a| a.id == t.agency_id)
+                    .map_or("?", |a| a.code.as_str());
+                println!(
+                    "{:<32}  {:<16} {:<9} {:<24} {:<20} {}",
+                    t.jti,
+                    agency,
+                    t.role.as_str(),
+                    t.subject,
+                    t.expires_at.format("%Y-%m-%d %H:%M"),
+                    TokenState::of(t).as_str()
+                );
+            }
+            Ok(())
+        },
+    )
+    .await
 }
