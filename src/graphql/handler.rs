@@ -21,7 +21,7 @@ use super::loaders::Loaders;
 use crate::auth::gate::{authenticate, bearer, request_id};
 use crate::checkpoints::graphql::PersonalReads;
 use crate::error::{AppError, AppResult, code, fill_error_code};
-use crate::http_error::{error_response, refusal};
+use crate::http_error::{error_response, refusal, status_of};
 use crate::operation_text::check_nesting;
 use crate::state::AppState;
 
@@ -155,7 +155,7 @@ async fn execute(
     let response = gql.schema.execute(request).await;
     // No personal data leaves without its audit row.
     if let Err(err) = reads.flush(&gql.app, &actor).await {
-        return refusal(&err, rid.as_deref());
+        return error_response(status_of(&err), &err, rid.as_deref());
     }
     let response = finish(response, rid.as_deref());
     let mut http = Json(response).into_response();
