@@ -1,6 +1,6 @@
 //! One error type for the whole server, with stable codes that clients match on (`extensions.code`).
 
-use async_graphql::ErrorExtensions;
+use async_graphql::{ErrorExtensions, ServerError};
 use sea_orm::DbErr;
 
 /// Stable error codes. Clients and scripts match on these strings; never rename one.
@@ -16,6 +16,26 @@ pub mod code {
     pub const OPERATION_NOT_ALLOWED: &str = "OPERATION_NOT_ALLOWED";
     pub const UNAVAILABLE: &str = "UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL";
+
+    /// Every code, once: the one list (a test checks that every [`super::AppError`] has its code here).
+    pub const ALL: [&str; 11] = [
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        NOT_FOUND,
+        BAD_USER_INPUT,
+        CONFLICT,
+        INSUFFICIENT_STOCK,
+        INVALID_STATE,
+        RATE_LIMITED,
+        OPERATION_NOT_ALLOWED,
+        UNAVAILABLE,
+        INTERNAL,
+    ];
+
+    /// The code spelled `text`, if it is one of ours.
+    pub fn known(text: &str) -> Option<&'static str> {
+        ALL.iter().copied().find(|c| *c == text)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -150,9 +170,95 @@ impl From<AppError> for async_graphql::Error {
     }
 }
 
+/// The code of an error in a GraphQL response, filled in where it has none of ours: errors from
+/// [`AppError`] carry theirs; parse and validation errors (which the library raises without one) are the
+/// client's, so BAD_USER_INPUT.
+pub fn fill_error_code(error: &mut ServerError) -> &'static str {
+    let existing = error
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get("code"))
+        .and_then(|v| match v {
+            async_graphql::Value::String(s) => code::known(s),
+            _ => None,
+        });
+    existing.unwrap_or_else(|| {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code::BAD_USER_INPUT);
+        code::BAD_USER_INPUT
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One error of every kind. The match has no catch-all, so a new variant does not compile until it
+    /// is added here, and then `every_code_is_listed` checks its code.
+    fn one_of_each() -> Vec<AppError> {
+        let all = vec![
+            AppError::Unauthenticated,
+            AppError::forbidden("x"),
+            AppError::not_found("district", "999"),
+            AppError::bad_input("population", "x"),
+            AppError::Conflict("x".into()),
+            AppError::Duplicate("x".into()),
+            AppError::InsufficientStock("x".into()),
+            AppError::InvalidState("x".into()),
+            AppError::RateLimited,
+            AppError::OperationNotAllowed("x".into()),
+            AppError::Unavailable,
+            AppError::Internal("x".into()),
+        ];
+        for err in &all {
+            match err {
+                AppError::Unauthenticated
+                | AppError::Forbidden(_)
+                | AppError::NotFound { .. }
+                | AppError::BadUserInput { .. }
+                | AppError::Conflict(_)
+                | AppError::Duplicate(_)
+                | AppError::InsufficientStock(_)
+                | AppError::InvalidState(_)
+                | AppError::RateLimited
+                | AppError::OperationNotAllowed(_)
+                | AppError::Unavailable
+                | AppError::Internal(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_code_is_listed() {
+        for err in one_of_each() {
+            assert!(code::ALL.contains(&err.code()), "{} not listed", err.code());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        assert!(code::ALL.iter().all(|c| seen.insert(*c)), "listed twice");
+    }
+
+    #[test]
+    fn codes_are_filled_from_the_one_list() {
+        for listed in code::ALL {
+            let mut error = ServerError::new("x", None);
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", listed);
+            assert_eq!(fill_error_code(&mut error), listed);
+        }
+        let mut parse_error = ServerError::new("unexpected token", None);
+        assert_eq!(fill_error_code(&mut parse_error), code::BAD_USER_INPUT);
+        let mut foreign = ServerError::new("x", None);
+        foreign
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", "SOMETHING_ELSE");
+        assert_eq!(fill_error_code(&mut foreign), code::BAD_USER_INPUT);
+    }
 
     #[test]
     fn codes_are_stable() {

@@ -26,6 +26,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::graphql::handler::{self, GraphqlState};
 use crate::graphql::{build_schema, ws};
+use crate::http_error;
 use crate::state::AppState;
 
 /// The whole HTTP application. Tests drive this same router.
@@ -103,7 +104,7 @@ async fn refusals_as_json(State(config): State<Arc<Config>>, response: Response)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let status = response.status();
-    let mut refusal = handler::error_response(status, &err, id.as_deref());
+    let mut refusal = http_error::error_response(status, &err, id.as_deref());
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         // The rest of the body is never read, so the connection cannot carry another request; say so,
         // or a client reusing it finds it closed under its next request.
@@ -209,11 +210,11 @@ async fn export_reports(
         )
             .into_response(),
         Err(err) => {
-            let status = handler::status_of(&err);
+            let status = http_error::status_of(&err);
             if let crate::error::AppError::Internal(cause) = &err {
                 tracing::error!(%cause, "export failed");
             }
-            handler::error_response(status, &err, rid.as_deref())
+            http_error::error_response(status, &err, rid.as_deref())
         }
     }
 }

@@ -1,5 +1,9 @@
-//! Administration: agencies, access tokens and the audit log.
+//! Administration: agencies, access tokens, the audit log and the persisted-operation allow-list, and
+//! the command-line operator who administers them without a token.
 
+pub mod agencies;
+pub mod allow_list;
+pub mod audit_log;
 pub mod graphql;
-pub mod operations;
-pub mod service;
+pub mod operators;
+pub mod tokens;

@@ -1,5 +1,6 @@
 //! Token text: signing and verification. Only the signature and claims are checked here; whether the
-//! token is still valid in the database (known, not revoked) is checked by `authenticate`.
+//! token is still valid in the database (known, not revoked) is checked by `verify_token`, which
+//! `gate::authenticate` calls for every transport.
 
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Header, decode, decode_header, encode};

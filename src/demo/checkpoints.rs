@@ -3,7 +3,7 @@
 use chrono::{Duration, Utc};
 use entity::Role;
 
-use crate::admin::service as admin;
+use crate::admin::agencies;
 use crate::auth::Actor;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -131,7 +131,7 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
         CheckpointKind, CheckpointStatus, Decision, Direction, TestKind, TestResult, VehicleKind,
     };
 
-    let police = admin::find_agency(db, "police").await?;
+    let police = agencies::by_code(db, "police").await?;
     let officer = Actor::acting_as(&police, None, Role::Editor, "demo-loader");
     let paused_on = chrono::NaiveDate::from_ymd_opt(2021, 10, 19)
         .and_then(|d| d.and_hms_opt(1, 0, 0))

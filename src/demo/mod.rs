@@ -13,7 +13,7 @@ mod places;
 mod reports;
 mod stock;
 
-use crate::admin::service::{self as admin, NewToken};
+use crate::admin::tokens::NewToken;
 use crate::auth::Actor;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -106,10 +106,9 @@ pub async fn load(state: &AppState, operator_name: &str) -> AppResult<Option<Vec
         .chain(DISTRICT_TOKENS);
     let mut tokens = Vec::new();
     for (code, role) in wanted {
-        let issued = admin::issue_token(
-            db,
+        let issued = crate::admin::tokens::issue(
+            &state.ctx(&operator),
             keys,
-            &operator,
             NewToken {
                 agency_code: code.into(),
                 role,

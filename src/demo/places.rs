@@ -6,7 +6,7 @@ use entity::{AgencyKind, district};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::{DISTRICTS_CSV, PROVINCE_AGENCIES, PROVINCE_CODE};
-use crate::admin::service::{self as admin, NewAgency};
+use crate::admin::agencies::{self, NewAgency};
 use crate::audit::{self, Change};
 use crate::auth::Actor;
 use crate::districts::import;
@@ -29,9 +29,8 @@ pub(super) async fn seed(state: &AppState, operator_name: &str) -> AppResult<()>
     let operator = Actor::operator(province_id, operator_name);
     fill_illustrative_figures(db, &operator, &districts).await?;
     for (code, name, kind, _) in PROVINCE_AGENCIES {
-        admin::create_agency(
-            db,
-            &operator,
+        agencies::create(
+            &state.ctx(&operator),
             NewAgency {
                 code: code.into(),
                 name: name.into(),
@@ -52,7 +51,7 @@ pub(super) async fn seed(state: &AppState, operator_name: &str) -> AppResult<()>
                 kind,
                 district_code: Some(d.code.clone()),
             };
-            admin::create_agency(db, &operator, new).await?;
+            agencies::create(&state.ctx(&operator), new).await?;
         }
     }
     Ok(())

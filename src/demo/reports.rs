@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use entity::{Role, district};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::admin::service as admin;
+use crate::admin::agencies;
 use crate::auth::Actor;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -19,7 +19,7 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
     use chrono::{Datelike, NaiveTime};
     use entity::ReportKind;
 
-    let health = admin::find_agency(db, "health").await?;
+    let health = agencies::by_code(db, "health").await?;
     let districts = district::Entity::find()
         .filter(district::Column::ProvinceId.eq(health.province_id))
         .all(db)
@@ -31,7 +31,7 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
     };
     for d in &districts {
         let n: i64 = d.code.parse().unwrap_or(0);
-        let centre = admin::find_agency(db, &format!("health-{}", d.code)).await?;
+        let centre = agencies::by_code(db, &format!("health-{}", d.code)).await?;
         let actor = Actor::acting_as(&centre, Some(d.code.clone()), Role::Editor, "demo-loader");
         let adults = d.adults_18_plus.unwrap_or(50_000);
         // A week of daily reports, and one from the week before last so that week has coverage too.
@@ -83,7 +83,7 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
             };
             reports::step(db, events, &actor, saved.id, Step::Submit, None, at).await?;
             if d.code == "386" && back == 1 {
-                let committee = admin::find_agency(db, "committee-386").await?;
+                let committee = agencies::by_code(db, "committee-386").await?;
                 let clerk = Actor::acting_as(
                     &committee,
                     Some(d.code.clone()),

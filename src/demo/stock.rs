@@ -5,7 +5,7 @@ use chrono::Duration;
 use entity::{Role, district};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::admin::service as admin;
+use crate::admin::agencies;
 use crate::auth::Actor;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -18,7 +18,7 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
     use crate::stock::service::{self as stock, Consume, ReceiveLot};
     use crate::transfers::service::{self as transfers, RequestTransfer};
 
-    let health = admin::find_agency(db, "health").await?;
+    let health = agencies::by_code(db, "health").await?;
     let actor = Actor::acting_as(&health, None, Role::Approver, "demo-loader");
     let today = crate::clock::today();
     let districts = district::Entity::find()

@@ -1,11 +1,12 @@
 //! The `/graphql` handler. Ours rather than the library's, to enforce DESIGN.md §8: JSON-only POSTs, no
-//! batches, no mutations over GET, an alias limit, introspection refused when off, authentication before execution, masked internal
-//! errors carrying the request id, and error codes counted in the metrics.
+//! batches, no mutations over GET, an alias limit, introspection refused when off, authentication and
+//! the allow-list before execution, masked internal errors carrying the request id, and error codes
+//! counted in the metrics.
 
 use async_graphql::parser::types::{
     ExecutableDocument, Field, OperationType, Selection, SelectionSet,
 };
-use async_graphql::{Positioned, Request, Response, ServerError};
+use async_graphql::{Positioned, Request, Response};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -15,11 +16,13 @@ use axum::response::{IntoResponse, Response as HttpResponse};
 use serde::Deserialize;
 
 use super::AppSchema;
+use super::allow_list::{self, Admitted};
 use super::loaders::Loaders;
-use crate::admin::operations;
 use crate::auth::gate::{authenticate, bearer, request_id};
 use crate::checkpoints::graphql::PersonalReads;
-use crate::error::{AppError, code};
+use crate::error::{AppError, AppResult, code, fill_error_code};
+use crate::http_error::{error_response, refusal, status_of};
+use crate::operation_text::check_nesting;
 use crate::state::AppState;
 
 /// State of the GraphQL routes: the application and its schema.
@@ -27,37 +30,6 @@ use crate::state::AppState;
 pub struct GraphqlState {
     pub app: AppState,
     pub schema: AppSchema,
-}
-
-/// A GraphQL error response with one error and an HTTP status, in the same shape as execution errors.
-pub fn error_response(
-    status: StatusCode,
-    err: &AppError,
-    request_id: Option<&str>,
-) -> HttpResponse {
-    metrics::counter!("graphql_errors_total", "code" => err.code()).increment(1);
-    let mut extensions = serde_json::json!({ "code": err.code() });
-    if let AppError::BadUserInput { field, .. } = err {
-        extensions["field"] = field.as_str().into();
-    }
-    if let (AppError::Internal(_), Some(id)) = (err, request_id) {
-        extensions["requestId"] = id.into();
-    }
-    let body =
-        serde_json::json!({ "errors": [{ "message": err.to_string(), "extensions": extensions }] });
-    (status, Json(body)).into_response()
-}
-
-/// The HTTP status for an error answered before or instead of GraphQL execution.
-pub fn status_of(err: &AppError) -> StatusCode {
-    match err {
-        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        AppError::OperationNotAllowed(_) => StatusCode::FORBIDDEN,
-        AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    }
 }
 
 pub async fn post(
@@ -75,34 +47,24 @@ pub async fn post(
         let err = AppError::bad_input("Content-Type", "POST /graphql takes application/json");
         return error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, &err, rid.as_deref());
     }
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                &AppError::bad_input("body", format!("invalid JSON: {e}")),
-                rid.as_deref(),
-            );
-        }
-    };
+    match request_of_body(&body) {
+        Ok(request) => execute(&gql, &headers, request, rid, true).await,
+        Err(err) => refusal(&err, rid.as_deref()),
+    }
+}
+
+/// The one operation a POST body holds.
+fn request_of_body(body: &[u8]) -> AppResult<Request> {
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| AppError::bad_input("body", format!("invalid JSON: {e}")))?;
     if value.is_array() {
-        let err = AppError::bad_input(
+        return Err(AppError::bad_input(
             "body",
             "batched requests are not supported: send one operation per request",
-        );
-        return error_response(StatusCode::BAD_REQUEST, &err, rid.as_deref());
+        ));
     }
-    let request: Request = match serde_json::from_value(value) {
-        Ok(r) => r,
-        Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                &AppError::bad_input("body", format!("not a GraphQL request: {e}")),
-                rid.as_deref(),
-            );
-        }
-    };
-    execute(&gql, &headers, request, rid, true).await
+    serde_json::from_value(value)
+        .map_err(|e| AppError::bad_input("body", format!("not a GraphQL request: {e}")))
 }
 
 /// Query-string form of a GET request.
@@ -117,48 +79,42 @@ pub struct GetParams {
     extensions: Option<String>,
 }
 
+impl GetParams {
+    fn into_request(self) -> AppResult<Request> {
+        fn json<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> AppResult<T> {
+            serde_json::from_str(text)
+                .map_err(|e| AppError::bad_input(field, format!("invalid JSON: {e}")))
+        }
+        let mut request = Request::new(self.query);
+        if let Some(name) = self.operation_name {
+            request = request.operation_name(name);
+        }
+        if let Some(vars) = self.variables {
+            request = request.variables(async_graphql::Variables::from_json(json(
+                "variables",
+                &vars,
+            )?));
+        }
+        if let Some(extensions) = self.extensions {
+            request.extensions = json("extensions", &extensions)?;
+        }
+        Ok(request)
+    }
+}
+
 pub async fn get(
     State(gql): State<GraphqlState>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> HttpResponse {
     let rid = request_id(&headers);
-    let Ok(Query(params)) = params else {
-        return error_response(
-            StatusCode::BAD_REQUEST,
-            &AppError::bad_input("query", "GET /graphql needs ?query="),
-            rid.as_deref(),
-        );
-    };
-    let mut request = Request::new(params.query);
-    if let Some(name) = params.operation_name {
-        request = request.operation_name(name);
+    let request = params
+        .map_err(|_| AppError::bad_input("query", "GET /graphql needs ?query="))
+        .and_then(|Query(params)| params.into_request());
+    match request {
+        Ok(request) => execute(&gql, &headers, request, rid, false).await,
+        Err(err) => refusal(&err, rid.as_deref()),
     }
-    if let Some(vars) = params.variables {
-        match serde_json::from_str(&vars) {
-            Ok(v) => request = request.variables(async_graphql::Variables::from_json(v)),
-            Err(e) => {
-                return error_response(
-                    StatusCode::BAD_REQUEST,
-                    &AppError::bad_input("variables", format!("invalid JSON: {e}")),
-                    rid.as_deref(),
-                );
-            }
-        }
-    }
-    if let Some(extensions) = params.extensions {
-        match serde_json::from_str(&extensions) {
-            Ok(v) => request.extensions = v,
-            Err(e) => {
-                return error_response(
-                    StatusCode::BAD_REQUEST,
-                    &AppError::bad_input("extensions", format!("invalid JSON: {e}")),
-                    rid.as_deref(),
-                );
-            }
-        }
-    }
-    execute(&gql, &headers, request, rid, false).await
 }
 
 async fn execute(
@@ -170,26 +126,17 @@ async fn execute(
 ) -> HttpResponse {
     let actor = match authenticate(&gql.app, bearer(headers), rid.clone()).await {
         Ok(actor) => actor,
-        Err(err) => return error_response(status_of(&err), &err, rid.as_deref()),
+        Err(err) => return refusal(&err, rid.as_deref()),
     };
-    let admitted = operations::admit(
-        &gql.app.db,
-        gql.app.config.operation_allow_list,
-        &actor,
-        &mut request,
-    )
-    .await;
-    if let Err(err) = admitted {
-        return error_response(status_of(&err), &err, rid.as_deref());
-    }
-    if let Err(err) = super::nesting::check(&request.query) {
-        return error_response(StatusCode::BAD_REQUEST, &err, rid.as_deref());
+    let admitted = allow_list::admit(&gql.app, &actor, &mut request).await;
+    if let Err(err) = admitted.and_then(|()| check_nesting(&request.query)) {
+        return refusal(&err, rid.as_deref());
     }
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
     let operation_name = request.operation_name.clone();
     if let Ok(doc) = request.parsed_query() {
-        if let Some(err) = refusal(doc, operation_name.as_deref(), &gql.app.config) {
-            return error_response(StatusCode::BAD_REQUEST, &err, rid.as_deref());
+        if let Some(err) = refused_document(doc, operation_name.as_deref(), &gql.app.config) {
+            return refusal(&err, rid.as_deref());
         }
         if !is_post && selected_kind(doc, operation_name.as_deref()) != Some(OperationType::Query) {
             let err = AppError::bad_input("query", "mutations and subscriptions are sent by POST");
@@ -203,7 +150,7 @@ async fn execute(
             gql.app.config.loader_batch_window,
         ))
         .data(actor.clone())
-        .data(operations::Admitted)
+        .data(Admitted)
         .data(reads.clone());
     let response = gql.schema.execute(request).await;
     // No personal data leaves without its audit row.
@@ -222,7 +169,7 @@ async fn execute(
 /// Gives every error a code, adds the request id to INTERNAL ones, and counts them.
 pub fn finish(mut response: Response, request_id: Option<&str>) -> Response {
     for error in &mut response.errors {
-        let code = error_code(error);
+        let code = fill_error_code(error);
         if code == code::INTERNAL
             && let Some(id) = request_id
         {
@@ -234,42 +181,6 @@ pub fn finish(mut response: Response, request_id: Option<&str>) -> Response {
         metrics::counter!("graphql_errors_total", "code" => code).increment(1);
     }
     response
-}
-
-/// The code of an error; parse and validation errors (which the library raises without one) are the
-/// client's, so BAD_USER_INPUT.
-fn error_code(error: &mut ServerError) -> &'static str {
-    let existing = error
-        .extensions
-        .as_ref()
-        .and_then(|e| e.get("code"))
-        .and_then(|v| {
-            if let async_graphql::Value::String(s) = v {
-                Some(s.clone())
-            } else {
-                None
-            }
-        });
-    const KNOWN: [&str; 10] = [
-        code::UNAUTHENTICATED,
-        code::FORBIDDEN,
-        code::NOT_FOUND,
-        code::BAD_USER_INPUT,
-        code::CONFLICT,
-        code::INSUFFICIENT_STOCK,
-        code::INVALID_STATE,
-        code::RATE_LIMITED,
-        code::UNAVAILABLE,
-        code::INTERNAL,
-    ];
-    if let Some(found) = existing.and_then(|c| KNOWN.iter().find(|k| **k == c)) {
-        return found;
-    }
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code::BAD_USER_INPUT);
-    code::BAD_USER_INPUT
 }
 
 fn selected_kind(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
@@ -313,7 +224,7 @@ const MAX_OPERATIONS: usize = 100;
 /// Why the document is refused before validation, which costs more than these counts: too many
 /// operations or none chosen, more fields than the complexity limit allows (each field costs at least 1),
 /// aliases over the limit, introspection when off.
-fn refusal(
+fn refused_document(
     doc: &ExecutableDocument,
     operation_name: Option<&str>,
     config: &crate::config::Config,
@@ -337,24 +248,20 @@ fn refusal(
         aliases += usize::from(field.alias.is_some());
         introspects |= matches!(field.name.node.as_str(), "__schema" | "__type");
     });
-    if fields > config.max_complexity {
-        return Some(AppError::bad_input(
-            "query",
-            format!(
-                "{fields} fields; the complexity limit is {}",
-                config.max_complexity
-            ),
-        ));
-    }
-    if aliases > config.max_aliases {
-        return Some(AppError::bad_input(
-            "query",
-            format!(
-                "{aliases} aliases; at most {} per operation",
-                config.max_aliases
-            ),
-        ));
-    }
-    (introspects && !config.introspection)
-        .then(|| AppError::bad_input("query", "introspection is off on this server"))
+    let refused = if fields > config.max_complexity {
+        format!(
+            "{fields} fields; the complexity limit is {}",
+            config.max_complexity
+        )
+    } else if aliases > config.max_aliases {
+        format!(
+            "{aliases} aliases; at most {} per operation",
+            config.max_aliases
+        )
+    } else if introspects && !config.introspection {
+        "introspection is off on this server".to_owned()
+    } else {
+        return None;
+    };
+    Some(AppError::bad_input("query", refused))
 }

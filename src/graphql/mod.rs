@@ -1,6 +1,9 @@
-//! The GraphQL face: schema assembly from one root per domain, the request handler, context helpers,
-//! loaders and pagination. Resolvers stay thin: they convert input, call one service, convert output.
+//! The GraphQL face: the schema assembled from one root per domain. Beside it: the request handler
+//! (HTTP) and `ws` (WebSocket), the gates every request passes (`allow_list`, `nesting`), the resolver
+//! context, loaders, connections and the shared enums and scalars. Resolvers stay thin: they convert
+//! input, call one service, convert output.
 
+pub mod allow_list;
 pub mod connection;
 pub mod context;
 pub mod enums;
@@ -68,7 +71,7 @@ pub fn build_schema(state: &AppState) -> AppSchema {
     .limit_recursive_depth(32)
     .limit_directives(config.max_directives)
     .extension(nesting::NestingLimit)
-    .extension(crate::admin::operations::AllowList);
+    .extension(allow_list::AllowList);
     if !config.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -10,7 +10,8 @@ use axum::http::{Request, StatusCode};
 use chrono::Duration;
 use entity::Role;
 use http_body_util::BodyExt;
-use lienthong::admin::service::{self as admin, NewToken};
+use lienthong::admin::agencies;
+use lienthong::admin::tokens::{self, NewToken};
 use lienthong::auth::Actor;
 use lienthong::config::Config;
 use lienthong::{AppState, build_app, db, demo};
@@ -151,7 +152,7 @@ impl TestApp {
 
     /// Issues a token for any agency and role, as the command-line operator would.
     pub async fn issue(&self, agency: &str, role: Role) -> String {
-        let target = admin::find_agency(&self.state.db, agency)
+        let target = agencies::by_code(&self.state.db, agency)
             .await
             .expect("agency");
         let operator = Actor::operator(target.province_id, "test");
@@ -162,7 +163,7 @@ impl TestApp {
             ttl: Duration::hours(1),
             note: None,
         };
-        admin::issue_token(&self.state.db, &self.state.keys, &operator, new)
+        tokens::issue(&self.state.ctx(&operator), &self.state.keys, new)
             .await
             .expect("issue")
             .text

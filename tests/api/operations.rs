@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use lienthong::admin::operations::hash_of;
+use lienthong::operation_text::hash_of;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_code, error_field, next_event, subscribe, urlencode};

@@ -561,7 +561,7 @@ async fn transfer_events_reach_a_websocket_subscriber() {
 
 /// Creates `count` REQUESTED transfers of 1 to 3 doses from one lot, straight through the service.
 async fn requested_transfers(app: &TestApp, lot: i32, count: usize) -> Vec<i32> {
-    let health = lienthong::admin::service::find_agency(&app.state.db, "health")
+    let health = lienthong::admin::agencies::by_code(&app.state.db, "health")
         .await
         .expect("agency");
     let actor = lienthong::auth::Actor::acting_as(&health, None, Role::Approver, "race-setup");

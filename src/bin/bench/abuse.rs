@@ -14,7 +14,8 @@ use lienthong::db;
 use sea_orm::ConnectionTrait;
 
 use crate::abuse_catalog::{Abuse, Limits, catalog};
-use crate::scale::{Http, QUERY_A, Server, query_b};
+use crate::scale::{Http, QUERY_A, query_b};
+use crate::server::Server;
 use crate::{ScratchDb, bench_keys, dataset, percentile};
 
 pub struct Options {

@@ -296,7 +296,7 @@ pub fn sign(keys: &Keys, jti: &str, issued: DateTime<Utc>) -> Result<String, Str
 }
 
 async fn agency_id(db: &DatabaseConnection) -> Result<i32, String> {
-    lienthong::admin::service::find_agency(db, AGENCY)
+    lienthong::admin::agencies::by_code(db, AGENCY)
         .await
         .map(|a| a.id)
         .map_err(err)

@@ -12,6 +12,7 @@ mod abuse;
 mod abuse_catalog;
 mod dataset;
 mod scale;
+mod server;
 mod transfers;
 
 use std::os::unix::process::CommandExt;

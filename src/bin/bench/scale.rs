@@ -4,7 +4,6 @@
 //! CPU ms per request and the server's peak RSS.
 
 use std::future::Future;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,6 +19,7 @@ use lienthong::db;
 use serde_json::{Value, json};
 
 use crate::dataset::{self, DISTRICTS, SECRET};
+use crate::server::Server;
 use crate::{ScratchDb, percentile};
 
 pub struct Options {
@@ -82,20 +82,9 @@ impl Http {
             .header("authorization", self.auth.as_str())
             .body(Full::new(body))
             .map_err(|e| e.to_string())?;
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?
-            .to_bytes();
+        let (status, bytes) = self.exchange(request).await?;
         // A cheap check, so the clients spend their CPU on sending, not on parsing.
-        if status.is_success() && !bytes.windows(9).any(|w| w == b"\"errors\":") {
+        if (200..300).contains(&status) && !bytes.windows(9).any(|w| w == b"\"errors\":") {
             Ok(bytes)
         } else {
             Err(String::from_utf8_lossy(&bytes).into_owned())
@@ -121,6 +110,14 @@ impl Http {
             request = request.header("authorization", format!("Bearer {token}"));
         }
         let request = request.body(Full::new(body)).map_err(|e| e.to_string())?;
+        self.exchange(request).await
+    }
+
+    /// One request and its whole answer: the status and the body.
+    async fn exchange(
+        &self,
+        request: axum::http::Request<Full<Bytes>>,
+    ) -> Result<(u16, Bytes), String> {
         let response = self
             .client
             .request(request)
@@ -142,7 +139,7 @@ impl Http {
         serde_json::from_slice(&bytes).map_err(|e| e.to_string())
     }
 
-    async fn get(&self, path: &str) -> Result<String, String> {
+    pub async fn get(&self, path: &str) -> Result<String, String> {
         let (status, bytes) = self
             .raw("GET", path, "text/plain", None, Bytes::new())
             .await?;
@@ -153,103 +150,6 @@ impl Http {
             Err(text)
         }
     }
-}
-
-/// The server under test, in its own process so its CPU time and memory are its own.
-pub struct Server {
-    child: Child,
-    pub http: Http,
-}
-
-impl Server {
-    pub async fn start(url: &str, token: &str, clients: usize) -> Result<Server, String> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| e.to_string())?
-            .port();
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let binary = exe.with_file_name("lienthong");
-        let child = Command::new(&binary)
-            .args(["serve", "--database-url", url])
-            .args(["--bind", &format!("127.0.0.1:{port}")])
-            .env("LIENTHONG_JWT_SECRET", SECRET)
-            .env("LIENTHONG_RATE_LIMIT_PER_MINUTE", "1000000000")
-            // The server's log level; `LIENTHONG_BENCH_SERVER_LOG=debug` to see what it did.
-            .env(
-                "LIENTHONG_LOG",
-                std::env::var("LIENTHONG_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| {
-                format!(
-                    "{}: {e} (build it with `cargo build --release`)",
-                    binary.display()
-                )
-            })?;
-        let server = Server {
-            child,
-            http: Http::new(&format!("http://127.0.0.1:{port}"), token, clients),
-        };
-        for _ in 0..200 {
-            if server.http.get("/readyz").await.is_ok() {
-                return Ok(server);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Err("the server did not become ready".into())
-    }
-
-    /// User + system CPU time of the server so far.
-    fn cpu(&self) -> Duration {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-        // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
-        let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-        let fields: Vec<u64> = after
-            .split_whitespace()
-            .map(|f| f.parse().unwrap_or(0))
-            .collect();
-        let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
-        Duration::from_millis(ticks * 1000 / clock_ticks())
-    }
-
-    /// Peak resident set size of the server so far, in MiB.
-    fn peak_rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(0.0, |kb| kb / 1024.0)
-    }
-
-    async fn statements(&self) -> u64 {
-        let text = self.http.get("/metrics").await.unwrap_or_default();
-        text.lines()
-            .find_map(|l| l.strip_prefix("db_statements_total "))
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .map_or(0, |v| v as u64)
-    }
-
-    pub fn stop(mut self) {
-        // SIGTERM, so the server drains and exits by itself.
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-fn clock_ticks() -> u64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(100)
 }
 
 /// What one run measured.

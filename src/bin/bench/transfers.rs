@@ -67,7 +67,7 @@ pub async fn run(
         .find(|t| t.agency == "health")
         .map(|t| t.token.clone())
         .ok_or("no health token")?;
-    let health = lienthong::admin::service::find_agency(&state.db, "health").await?;
+    let health = lienthong::admin::agencies::by_code(&state.db, "health").await?;
     let actor = Actor::acting_as(&health, None, entity::Role::Approver, "bench");
     let receipt = ReceiveLot {
         district_code: "380".into(),

@@ -1,0 +1,191 @@
+//! Inputs and payloads of administration, each input converted to its service type beside it.
+
+use async_graphql::{InputObject, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::types::{Agency, ApiToken, PersistedOperation};
+use crate::admin::agencies::NewAgency;
+use crate::admin::allow_list::NewOperation;
+use crate::admin::audit_log::AuditFilter;
+use crate::admin::tokens::{self, IssuedToken, NewToken, TokenFilter};
+use crate::error::AppResult;
+use crate::graphql::enums::{AgencyKind, Role};
+
+/// Filter for `apiTokens`.
+#[derive(InputObject, Default)]
+pub struct ApiTokenFilter {
+    /// Only tokens of this agency.
+    pub agency_code: Option<String>,
+    /// Include revoked tokens (default false).
+    #[graphql(default)]
+    pub include_revoked: bool,
+}
+
+impl From<ApiTokenFilter> for TokenFilter {
+    fn from(f: ApiTokenFilter) -> Self {
+        TokenFilter {
+            agency_code: f.agency_code,
+            include_revoked: f.include_revoked,
+        }
+    }
+}
+
+/// Filter for `auditEvents`. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct AuditEventFilter {
+    /// Kind of record, e.g. `district`.
+    pub entity: Option<String>,
+    /// Key of the record, e.g. a district code.
+    pub entity_id: Option<String>,
+    /// Agency of the actor.
+    pub agency_code: Option<String>,
+    /// What was done, e.g. `district.update`.
+    pub action: Option<String>,
+    /// From this instant (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Up to this instant (exclusive).
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl From<AuditEventFilter> for AuditFilter {
+    fn from(f: AuditEventFilter) -> Self {
+        AuditFilter {
+            entity: f.entity,
+            entity_id: f.entity_id,
+            agency_code: f.agency_code,
+            action: f.action,
+            from: f.from,
+            to: f.to,
+        }
+    }
+}
+
+/// A new agency.
+#[derive(InputObject)]
+pub struct CreateAgencyInput {
+    /// 2 to 64 characters: a-z, 0-9 and '-', starting with a letter.
+    pub code: String,
+    /// Official name.
+    pub name: String,
+    /// Kind of agency; permissions follow from it.
+    pub kind: AgencyKind,
+    /// GSO code of its district; omit for a province-level agency.
+    pub district_code: Option<String>,
+}
+
+impl From<CreateAgencyInput> for NewAgency {
+    fn from(input: CreateAgencyInput) -> Self {
+        NewAgency {
+            code: input.code,
+            name: input.name,
+            kind: input.kind.into(),
+            district_code: input.district_code,
+        }
+    }
+}
+
+/// Result of `createAgency`.
+#[derive(SimpleObject)]
+pub struct CreateAgencyPayload {
+    /// The new agency.
+    pub agency: Agency,
+}
+
+/// A token to issue.
+#[derive(InputObject)]
+pub struct IssueTokenInput {
+    /// Agency the token acts for.
+    pub agency_code: String,
+    /// Role it carries; ADMIN only for ADMINISTRATION agencies.
+    pub role: Role,
+    /// Person or script the token is for.
+    pub subject: String,
+    /// Lifetime such as `30d`, `12h` or `90m`; at most 365 days (default 30d).
+    pub ttl: Option<String>,
+    /// Free text kept with the record (at most 500 characters).
+    pub note: Option<String>,
+}
+
+impl IssueTokenInput {
+    /// The token to issue; BAD_USER_INPUT on `ttl` when it is not a lifetime.
+    pub fn to_domain(self) -> AppResult<NewToken> {
+        Ok(NewToken {
+            agency_code: self.agency_code,
+            role: self.role.into(),
+            subject: self.subject,
+            ttl: tokens::parse_ttl(self.ttl.as_deref().unwrap_or("30d"))?,
+            note: self.note,
+        })
+    }
+}
+
+/// Result of `issueToken`.
+#[derive(SimpleObject)]
+pub struct IssueTokenPayload {
+    /// The bearer token. Shown this once: it is not stored and cannot be shown again.
+    pub token: String,
+    /// The stored record of the token.
+    pub api_token: ApiToken,
+}
+
+impl From<IssuedToken> for IssueTokenPayload {
+    fn from(issued: IssuedToken) -> Self {
+        IssueTokenPayload {
+            token: issued.text,
+            api_token: ApiToken(issued.record),
+        }
+    }
+}
+
+/// A token to revoke.
+#[derive(InputObject)]
+pub struct RevokeTokenInput {
+    /// Token id (`jti`) to revoke.
+    pub jti: String,
+}
+
+/// Result of `revokeToken`.
+#[derive(SimpleObject)]
+pub struct RevokeTokenPayload {
+    /// The token's record, now revoked.
+    pub api_token: ApiToken,
+}
+
+/// An operation to put on the allow-list.
+#[derive(InputObject)]
+pub struct RegisterOperationInput {
+    /// A name for it (1 to 200 characters), e.g. the screen that sends it.
+    pub name: String,
+    /// The operation's text, exactly as the front-end sends it (its SHA-256 is the key).
+    pub query: String,
+}
+
+impl From<RegisterOperationInput> for NewOperation {
+    fn from(input: RegisterOperationInput) -> Self {
+        NewOperation {
+            name: input.name,
+            query: input.query,
+        }
+    }
+}
+
+/// Result of `registerOperation`.
+#[derive(SimpleObject)]
+pub struct RegisterOperationPayload {
+    /// The registered operation (the existing record when the same text was registered before).
+    pub operation: PersistedOperation,
+}
+
+/// An operation to take off the allow-list.
+#[derive(InputObject)]
+pub struct RemoveOperationInput {
+    /// Its hash.
+    pub hash: String,
+}
+
+/// Result of `removeOperation`.
+#[derive(SimpleObject)]
+pub struct RemoveOperationPayload {
+    /// The operation as it was.
+    pub operation: PersistedOperation,
+}

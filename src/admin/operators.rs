@@ -1,0 +1,57 @@
+//! The command-line operator: trusted with the database file or URL, acting as an administrator of one
+//! province ([`Actor::operator`]). Which province is read from what the command names: the province
+//! itself, or a district, agency or token in it.
+
+use entity::province;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::{agencies, tokens};
+use crate::auth::Actor;
+use crate::districts::lookup;
+use crate::error::{AppError, AppResult};
+
+/// The operator acting on the province with this GSO code, or on the only province the database holds
+/// when no code is given.
+pub async fn of_province<C: ConnectionTrait>(
+    db: &C,
+    province_code: Option<&str>,
+    user: &str,
+) -> AppResult<Actor> {
+    let mut provinces = province::Entity::find();
+    if let Some(code) = province_code {
+        provinces = provinces.filter(province::Column::Code.eq(code));
+    }
+    match provinces.all(db).await?.as_slice() {
+        [only] => Ok(Actor::operator(only.id, user)),
+        [] => Err(AppError::bad_input(
+            "province",
+            "no such province; import districts first",
+        )),
+        _ => Err(AppError::bad_input(
+            "province",
+            "several provinces: name one with --province",
+        )),
+    }
+}
+
+/// The operator acting on the province of the district with this code.
+pub async fn of_district<C: ConnectionTrait>(db: &C, code: &str, user: &str) -> AppResult<Actor> {
+    let district = lookup::by_code(db, code).await?;
+    Ok(Actor::operator(district.province_id, user))
+}
+
+/// The operator acting on the province of the agency with this code.
+pub async fn of_agency<C: ConnectionTrait>(db: &C, code: &str, user: &str) -> AppResult<Actor> {
+    let agency = agencies::by_code(db, code).await?;
+    Ok(Actor::operator(agency.province_id, user))
+}
+
+/// The operator acting on the province of the agency that holds the token with this id.
+pub async fn of_token<C: ConnectionTrait>(db: &C, jti: &str, user: &str) -> AppResult<Actor> {
+    let token = tokens::find(db, jti).await?;
+    let owner = entity::agency::Entity::find_by_id(token.agency_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("agency", token.agency_id))?;
+    Ok(Actor::operator(owner.province_id, user))
+}

@@ -1,0 +1,81 @@
+//! `lienthong agency create | list`.
+
+use clap::Subcommand;
+use entity::AgencyKind;
+
+use super::page_through;
+use crate::admin::agencies::{self, NewAgency};
+use crate::admin::operators;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(Debug, Subcommand)]
+pub enum AgencyCommand {
+    /// Create an agency.
+    Create {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING_COMMITTEE, ADMINISTRATION.
+        #[arg(long)]
+        kind: String,
+        /// District (GSO code) of a district-level agency.
+        #[arg(long)]
+        district: Option<String>,
+        /// Province (GSO code) of a province-level agency, when the database holds several.
+        #[arg(long)]
+        province: Option<String>,
+    },
+    /// List agencies.
+    List {
+        #[arg(long)]
+        province: Option<String>,
+    },
+}
+
+pub async fn run(action: AgencyCommand, state: &AppState, operator: &str) -> AppResult<()> {
+    match action {
+        AgencyCommand::Create {
+            code,
+            name,
+            kind,
+            district,
+            province,
+        } => {
+            let kind = AgencyKind::parse(&kind).ok_or_else(|| AppError::bad_input("kind", "HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING_COMMITTEE or ADMINISTRATION"))?;
+            let actor = match &district {
+                Some(code) => operators::of_district(&state.db, code, operator).await?,
+                None => operators::of_province(&state.db, province.as_deref(), operator).await?,
+            };
+            let new = NewAgency {
+                code,
+                name,
+                kind,
+                district_code: district,
+            };
+            let created = agencies::create(&state.ctx(&actor), new).await?;
+            println!(
+                "created agency {} ({})",
+                created.code,
+                created.kind.as_str()
+            );
+            Ok(())
+        }
+        AgencyCommand::List { province } => {
+            let actor = operators::of_province(&state.db, province.as_deref(), operator).await?;
+            let ctx = state.ctx(&actor);
+            println!("{:<20} {:<20} NAME", "CODE", "KIND");
+            page_through(
+                async |page| agencies::list(&ctx, page).await,
+                async |rows| {
+                    for a in rows {
+                        println!("{:<20} {:<20} {}", a.code, a.kind.as_str(), a.name);
+                    }
+                    Ok(())
+                },
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! An error answered over HTTP before or instead of GraphQL execution (a refused request, the CSV
+//! export, the body limit): its status, and a body in the same shape as GraphQL execution errors.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+
+/// The HTTP status of an error. Transports may answer a BAD_USER_INPUT with a more precise status
+/// (415 for a content type, 405 for a method, 413 for a body, 408 for a timeout).
+pub fn status_of(err: &AppError) -> StatusCode {
+    match err {
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AppError::OperationNotAllowed(_) => StatusCode::FORBIDDEN,
+        AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// The error with its own status ([`status_of`]).
+pub fn refusal(err: &AppError, request_id: Option<&str>) -> Response {
+    error_response(status_of(err), err, request_id)
+}
+
+/// A GraphQL error response with one error and an HTTP status, in the same shape as execution errors.
+pub fn error_response(status: StatusCode, err: &AppError, request_id: Option<&str>) -> Response {
+    metrics::counter!("graphql_errors_total", "code" => err.code()).increment(1);
+    let mut extensions = serde_json::json!({ "code": err.code() });
+    if let AppError::BadUserInput { field, .. } = err {
+        extensions["field"] = field.as_str().into();
+    }
+    if let (AppError::Internal(_), Some(id)) = (err, request_id) {
+        extensions["requestId"] = id.into();
+    }
+    let body =
+        serde_json::json!({ "errors": [{ "message": err.to_string(), "extensions": extensions }] });
+    (status, Json(body)).into_response()
+}
