@@ -10,7 +10,7 @@ use lienthong::config::{Config, ConfigArgs, ServeArgs};
 use lienthong::districts::import;
 use lienthong::error::{AppError, AppResult};
 use lienthong::keyset::{MAX_PAGE_SIZE, PageRequest};
-use lienthong::{AppState, db, demo, server, telemetry};
+use lienthong::{AppState, db, demo, reports, server, telemetry};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 #[derive(Debug, Parser)]
@@ -271,9 +271,9 @@ async fn run_admin(command: Command, state: &AppState, operator: &str) -> AppRes
         } => {
             let reader = std::fs::File::open(&file)
                 .map_err(|e| AppError::bad_input("file", format!("{}: {e}", file.display())))?;
-            let rows = lienthong::reports::csv::parse(std::io::BufReader::new(reader))?;
-            let imported =
-                lienthong::reports::csv::import(db, &Actor::operator(0, operator), &rows).await?;
+            let rows = reports::csv::parse(std::io::BufReader::new(reader))?;
+            let loader = Actor::operator(0, operator);
+            let imported = reports::csv::import(&state.ctx(&loader), &rows).await?;
             println!("imported {imported} reports");
             Ok(())
         }
@@ -290,15 +290,9 @@ async fn run_admin(command: Command, state: &AppState, operator: &str) -> AppRes
             if !format.eq_ignore_ascii_case("csv") {
                 return Err(AppError::bad_input("format", "csv is the one format"));
             }
-            let kind = kind
-                .map(|k| {
-                    entity::ReportKind::parse(&k).ok_or_else(|| {
-                        AppError::bad_input("kind", format!("'{k}' is not a report kind"))
-                    })
-                })
-                .transpose()?;
+            let kind = kind.as_deref().map(reports::csv::parse_kind).transpose()?;
             let actor = operator_for(db, province.as_deref(), operator).await?;
-            let filter = lienthong::reports::service::ReportFilter {
+            let filter = reports::read::ReportFilter {
                 kind,
                 period_from,
                 period_to,
@@ -306,7 +300,7 @@ async fn run_admin(command: Command, state: &AppState, operator: &str) -> AppRes
             };
             print!(
                 "{}",
-                lienthong::reports::csv::export(db, &actor, &filter).await?
+                reports::csv::export(&state.ctx(&actor), &filter).await?
             );
             Ok(())
         }
