@@ -254,4 +254,55 @@ mod tests {
             [(1, true), (2, true), (5, false), (6, true)]
         );
     }
+
+    /// At most `max` rows; those whose `b` column says "bad" are refused, the others give their line.
+    fn rows_at_most(max: usize, input: &str) -> AppResult<Vec<u64>> {
+        CsvFile::open(input.as_bytes(), &["a", "b"])?.rows(max, |line, fields| {
+            match fields.get("b") {
+                Some("bad") => Err("b: bad".into()),
+                _ => Ok(line),
+            }
+        })
+    }
+
+    fn rows(input: &str) -> AppResult<Vec<u64>> {
+        rows_at_most(100, input)
+    }
+
+    #[test]
+    fn rows_name_the_line_where_each_record_starts() {
+        // fuzz/regressions/report_csv: the record index + 2 named line 3 for the error on line 5.
+        let text = rows("a,b\r\n\"1\r\n\",x\r\n\r\n2,bad\r\n3\r\n")
+            .expect_err("must fail")
+            .to_string();
+        assert!(text.contains("line 5: b: bad"), "{text}");
+        assert!(
+            text.contains("line 6: 1 field(s) where the header has 2"),
+            "{text}"
+        );
+        assert!(!text.contains("line 2"), "{text}");
+        assert_eq!(rows("a,b\n\n\"1\n\",x\n2,y\n").ok(), Some(vec![3, 5]));
+    }
+
+    #[test]
+    fn a_file_is_refused_whole_with_its_faults_named() {
+        let missing = rows("\na\n1\n").expect_err("no column b").to_string();
+        assert!(
+            missing.contains("line 2: missing column(s): b"),
+            "{missing}"
+        );
+        assert!(
+            rows("a,b\n")
+                .expect_err("no rows")
+                .to_string()
+                .contains("no rows")
+        );
+        let long = rows_at_most(3, "A,B\n1,x\n2,x\n3,x\n4,x\n")
+            .expect_err("too long")
+            .to_string();
+        assert!(long.contains("line 5: more than 3 rows"), "{long}");
+        let cells: String = (0..60).map(|i| format!("{i},bad\n")).collect();
+        let many = rows(&format!("a,b\n{cells}")).expect_err("bad").to_string();
+        assert!(many.ends_with("; and 10 more"), "{many}");
+    }
 }

@@ -294,8 +294,7 @@ async fn run_admin(command: Command, state: &AppState, operator: &str) -> AppRes
             let actor = operator_for(db, province.as_deref(), operator).await?;
             let filter = reports::read::ReportFilter {
                 kind,
-                period_from,
-                period_to,
+                periods: (period_from, period_to),
                 ..Default::default()
             };
             print!(

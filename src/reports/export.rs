@@ -24,6 +24,17 @@ pub struct ExportParams {
     to: Option<NaiveDate>,
 }
 
+impl ExportParams {
+    fn into_filter(self) -> AppResult<ReportFilter> {
+        Ok(ReportFilter {
+            district_code: self.district,
+            kind: self.kind.as_deref().map(parse_kind).transpose()?,
+            periods: (self.from, self.to),
+            ..Default::default()
+        })
+    }
+}
+
 /// The route's handler: CSV, or the API's JSON error shape and status.
 pub async fn reports_csv(
     State(app): State<AppState>,
@@ -57,12 +68,5 @@ async fn csv_for(
 ) -> AppResult<String> {
     let Query(params) = params.map_err(|e| AppError::bad_input("query", e.body_text()))?;
     let actor = gate::authenticate(app, gate::bearer(headers), request_id).await?;
-    let filter = ReportFilter {
-        district_code: params.district,
-        kind: params.kind.as_deref().map(parse_kind).transpose()?,
-        period_from: params.from,
-        period_to: params.to,
-        ..Default::default()
-    };
-    export(&app.ctx(&actor), &filter).await
+    export(&app.ctx(&actor), &params.into_filter()?).await
 }

@@ -22,38 +22,22 @@ pub const COUNT: usize = 16;
 macro_rules! report_figures {
     ($then:ident) => {
         $then! {
-            adults_18_plus "adults18Plus" [DailyVaccination, VaccinationCensus] false
-                "People aged 18 and over.";
-            adults_dose1 "adultsDose1" [DailyVaccination, VaccinationCensus] false
-                "Adults with at least one dose (at most adults18Plus).";
-            adults_full "adultsFull" [DailyVaccination, VaccinationCensus] false
-                "Adults fully vaccinated (at most adultsDose1).";
-            adolescents_15_17_dose1 "adolescents1517Dose1" [DailyVaccination, VaccinationCensus] false
-                "Adolescents 15 to 17 with at least one dose.";
-            doses_administered_today "dosesAdministeredToday" [DailyVaccination] false
-                "Doses given on the report's day.";
-            unvaccinated_contraindicated "unvaccinatedContraindicated" [DailyVaccination, VaccinationCensus] false
-                "Adults not vaccinated: contraindicated.";
-            unvaccinated_deferred "unvaccinatedDeferred" [DailyVaccination, VaccinationCensus] false
-                "Adults not vaccinated: deferred.";
-            unvaccinated_refused "unvaccinatedRefused" [DailyVaccination, VaccinationCensus] false
-                "Adults not vaccinated: refused.";
-            unvaccinated_absent "unvaccinatedAbsent" [DailyVaccination, VaccinationCensus] false
-                "Adults not vaccinated: absent.";
-            unvaccinated_other "unvaccinatedOther" [DailyVaccination, VaccinationCensus] false
-                "Adults not vaccinated: other reasons. The five reasons add up to adults18Plus - adultsDose1.";
-            new_cases_community "newCasesCommunity" [WeeklyEpidemic] true
-                "New cases found in the community.";
-            new_cases_in_quarantine "newCasesInQuarantine" [WeeklyEpidemic] true
-                "New cases found in quarantine.";
-            tests_performed "testsPerformed" [WeeklyEpidemic] true
-                "Tests performed.";
-            patients_in_treatment "patientsInTreatment" [WeeklyEpidemic] true
-                "Patients in treatment.";
-            deaths "deaths" [WeeklyEpidemic] true
-                "Deaths.";
-            beds_available "bedsAvailable" [WeeklyEpidemic] true
-                "Treatment beds available.";
+            adults_18_plus "adults18Plus" [DailyVaccination, VaccinationCensus] false "People aged 18 and over.";
+            adults_dose1 "adultsDose1" [DailyVaccination, VaccinationCensus] false "Adults with at least one dose (at most adults18Plus).";
+            adults_full "adultsFull" [DailyVaccination, VaccinationCensus] false "Adults fully vaccinated (at most adultsDose1).";
+            adolescents_15_17_dose1 "adolescents1517Dose1" [DailyVaccination, VaccinationCensus] false "Adolescents 15 to 17 with at least one dose.";
+            doses_administered_today "dosesAdministeredToday" [DailyVaccination] false "Doses given on the report's day.";
+            unvaccinated_contraindicated "unvaccinatedContraindicated" [DailyVaccination, VaccinationCensus] false "Adults not vaccinated: contraindicated.";
+            unvaccinated_deferred "unvaccinatedDeferred" [DailyVaccination, VaccinationCensus] false "Adults not vaccinated: deferred.";
+            unvaccinated_refused "unvaccinatedRefused" [DailyVaccination, VaccinationCensus] false "Adults not vaccinated: refused.";
+            unvaccinated_absent "unvaccinatedAbsent" [DailyVaccination, VaccinationCensus] false "Adults not vaccinated: absent.";
+            unvaccinated_other "unvaccinatedOther" [DailyVaccination, VaccinationCensus] false "Adults not vaccinated: other reasons. The five reasons add up to adults18Plus - adultsDose1.";
+            new_cases_community "newCasesCommunity" [WeeklyEpidemic] true "New cases found in the community.";
+            new_cases_in_quarantine "newCasesInQuarantine" [WeeklyEpidemic] true "New cases found in quarantine.";
+            tests_performed "testsPerformed" [WeeklyEpidemic] true "Tests performed.";
+            patients_in_treatment "patientsInTreatment" [WeeklyEpidemic] true "Patients in treatment.";
+            deaths "deaths" [WeeklyEpidemic] true "Deaths.";
+            beds_available "bedsAvailable" [WeeklyEpidemic] true "Treatment beds available.";
         }
     };
 }

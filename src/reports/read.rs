@@ -12,14 +12,32 @@ use crate::keyset::{self, Page, PageRequest};
 use crate::kit::{Ctx, get_scoped};
 use crate::policy::{self, Action, Resource, Scope};
 
+/// Which reports to list; each part given narrows the list.
 #[derive(Debug, Clone, Default)]
 pub struct ReportFilter {
     pub district_code: Option<String>,
     pub kind: Option<ReportKind>,
-    pub period_from: Option<NaiveDate>,
-    pub period_to: Option<NaiveDate>,
+    /// Periods from the first date to the second, both included; either end may be open.
+    pub periods: (Option<NaiveDate>, Option<NaiveDate>),
     pub status: Option<ReportStatus>,
     pub source_agency_code: Option<String>,
+}
+
+impl ReportFilter {
+    /// The filter as a row condition, given the id of the source agency it names.
+    fn condition(&self, source_agency_id: Option<i32>) -> Condition {
+        use report::Column as R;
+        let (from, to) = self.periods;
+        let district =
+            (self.district_code.as_deref()).map(|c| lookup::in_district(R::DistrictId, c));
+        Condition::all()
+            .add_option(district)
+            .add_option(self.kind.map(|k| R::Kind.eq(k)))
+            .add_option(self.status.map(|s| R::Status.eq(s)))
+            .add_option(from.map(|d| R::Period.gte(d)))
+            .add_option(to.map(|d| R::Period.lte(d)))
+            .add_option(source_agency_id.map(|id| R::SourceAgencyId.eq(id)))
+    }
 }
 
 /// Reports the caller may read, filtered, by id; an empty page when it may read none.
@@ -32,34 +50,25 @@ pub async fn list(
     let Some(scope) = policy::read_scope(ctx.actor, Resource::Report) else {
         return Ok(Page::empty());
     };
-    let mut cond = readable(scope);
-    if let Some(code) = &filter.district_code {
-        cond = cond.add(lookup::in_district(report::Column::DistrictId, code));
-    }
-    if let Some(kind) = filter.kind {
-        cond = cond.add(report::Column::Kind.eq(kind));
-    }
-    if let Some(from) = filter.period_from {
-        cond = cond.add(report::Column::Period.gte(from));
-    }
-    if let Some(to) = filter.period_to {
-        cond = cond.add(report::Column::Period.lte(to));
-    }
-    if let Some(status) = filter.status {
-        cond = cond.add(report::Column::Status.eq(status));
-    }
-    if let Some(code) = &filter.source_agency_code {
-        let agency = agency::Entity::find()
-            .filter(agency::Column::Code.eq(code.as_str()))
-            .one(ctx.db)
-            .await?;
-        cond = cond.add(report::Column::SourceAgencyId.eq(agency.map_or(0, |a| a.id)));
-    }
+    let source = match &filter.source_agency_code {
+        Some(code) => Some(source_agency_id(ctx, code).await?),
+        None => None,
+    };
+    let cond = readable(scope).add(filter.condition(source));
     let select = report::Entity::find().filter(cond);
     keyset::fetch(ctx.db, select, report::Column::Id, page, |r| {
         i64::from(r.id)
     })
     .await
+}
+
+/// The id of the agency with this code; 0, which no agency has, when there is none.
+async fn source_agency_id(ctx: &Ctx<'_>, code: &str) -> AppResult<i32> {
+    let agency = agency::Entity::find()
+        .filter(agency::Column::Code.eq(code))
+        .one(ctx.db)
+        .await?;
+    Ok(agency.map_or(0, |a| a.id))
 }
 
 /// One report by id, if the caller may read it (NOT_FOUND otherwise). A subscriber's reports are

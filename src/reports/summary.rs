@@ -65,31 +65,26 @@ fn share_of(part: usize, whole: usize) -> f64 {
     }
 }
 
-/// What a reporting status is asked for: a kind (daily vaccination when not given) and period, or a
-/// report call.
-#[derive(Debug, Clone, Copy)]
-pub struct Expected {
-    pub kind: Option<ReportKind>,
-    pub period: Option<NaiveDate>,
-    pub call_id: Option<i32>,
-}
-
-/// One report is expected from every district for the period (or from each district the call names);
-/// the first one submitted, from either source, counts. Missing reports are late once the due time has
-/// passed by the context's clock.
+/// The reports expected for a report call, or for a kind (daily vaccination when not given) and
+/// period: one from every district (or from each district the call names); the first one submitted,
+/// from either source, counts. Missing reports are late once the due time has passed by the context's
+/// clock.
 #[tracing::instrument(skip_all)]
-pub async fn reporting_status(ctx: &Ctx<'_>, asked: Expected) -> AppResult<ReportingStatus> {
+pub async fn reporting_status(
+    ctx: &Ctx<'_>,
+    kind: Option<ReportKind>,
+    period: Option<NaiveDate>,
+    call_id: Option<i32>,
+) -> AppResult<ReportingStatus> {
     let scope = policy::require(ctx.actor, Resource::Report, Action::Read)?;
-    let (kind, period, call) = match asked.call_id {
+    let (kind, period, call) = match call_id {
         Some(id) => {
             let call = calls::of_province(ctx, id).await?;
             (call.kind, call.period, Some(call))
         }
         None => (
-            asked.kind.unwrap_or(ReportKind::DailyVaccination),
-            asked
-                .period
-                .ok_or_else(|| AppError::bad_input("period", "give a period or a reportCall"))?,
+            kind.unwrap_or(ReportKind::DailyVaccination),
+            period.ok_or_else(|| AppError::bad_input("period", "give a period or a reportCall"))?,
             None,
         ),
     };

@@ -1,14 +1,16 @@
-//! The report workflow, one state machine:
+//! The report workflow, one state machine. A source (the district health centre or committee) saves
+//! its draft and submits it; the province's HEALTH approvers accept it, which freezes it, or return it
+//! for correction.
 //!
-//! | step   | who (policy action)                     | from               | to        |
-//! |--------|-----------------------------------------|--------------------|-----------|
-//! | save   | writers of the district (Write)         | none, DRAFT, RETURNED | DRAFT or as it was |
-//! | submit | writers of the district (Write)         | DRAFT, RETURNED    | SUBMITTED |
-//! | accept | the province's HEALTH approvers (Approve) | SUBMITTED        | ACCEPTED  |
-//! | return | the province's HEALTH approvers (Approve) | SUBMITTED        | RETURNED  |
+//! | step   | who (policy action)             | from                 | to                       |
+//! |--------|---------------------------------|----------------------|--------------------------|
+//! | save   | writers of the district (Write) | new, DRAFT, RETURNED | DRAFT when new, else kept |
+//! | submit | writers of the district (Write) | DRAFT, RETURNED      | SUBMITTED                |
+//! | accept | HEALTH approvers (Approve)      | SUBMITTED            | ACCEPTED                 |
+//! | return | HEALTH approvers (Approve)      | SUBMITTED            | RETURNED                 |
 //!
-//! An accepted report is frozen. Each step's rule is [`Step::rule`]; what it writes besides the status,
-//! [`Step::record`].
+//! Each step's rule is [`Step::rule`], what it writes besides the status [`Step::record`]; a step that
+//! races another on the same report answers CONFLICT.
 
 use chrono::Duration;
 use entity::{ReportKind, ReportStatus, district, report};

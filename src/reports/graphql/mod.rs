@@ -1,28 +1,26 @@
 //! GraphQL face of reports, report calls, reporting status, reconciliation, the province summary and
 //! epidemic levels: the roots, each resolver one service call.
 
-mod inputs;
 mod types;
-mod views;
 
-use async_graphql::{Context, Object, Result, SimpleObject, Subscription};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
 use futures_util::Stream;
 
-use self::inputs::{
-    CreateReportCallInput, ReportFilterInput, ReportIdInput, ReturnReportInput, SaveReportInput,
-};
-pub use self::types::{Report, ReportCall, ReportFigures};
-use self::views::{
+use self::types::{
     EpidemicLevel, LevelCount, ProvinceSummary, ReportDiscrepancy, ReportingStatusView,
 };
+pub use self::types::{Report, ReportCall, ReportFigures};
 use crate::events::DomainEvent;
 use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
-use crate::graphql::enums::ReportKind;
+use crate::graphql::enums::{ReportKind, ReportStatus};
 use crate::graphql::scalars::Date;
+use crate::reports::calls::NewCall;
+use crate::reports::read::ReportFilter;
 use crate::reports::reconciliation::{self, Tolerance};
-use crate::reports::summary::{self, Expected};
-use crate::reports::workflow::{self, Step};
+use crate::reports::summary;
+use crate::reports::workflow::{self, SaveReport, Step};
 use crate::reports::{calls, levels, read};
 
 #[derive(Default)]
@@ -66,12 +64,9 @@ impl ReportQuery {
         period: Option<Date>,
         report_call_id: Option<i32>,
     ) -> Result<ReportingStatusView> {
-        let asked = Expected {
-            kind: kind.map(Into::into),
-            period: period.map(|d| d.0),
-            call_id: report_call_id,
-        };
-        let status = summary::reporting_status(&ctx.services()?, asked).await?;
+        let (kind, period) = (kind.map(Into::into), period.map(|d| d.0));
+        let status =
+            summary::reporting_status(&ctx.services()?, kind, period, report_call_id).await?;
         Ok(ReportingStatusView(status))
     }
 
@@ -97,9 +92,8 @@ impl ReportQuery {
 
     /// Coverage of adults per district and for the province on a date, doses given that day, stock on hand.
     async fn province_summary(&self, ctx: &Context<'_>, date: Date) -> Result<ProvinceSummary> {
-        Ok(summary::province_summary(&ctx.services()?, date.0)
-            .await?
-            .into())
+        let summary = summary::province_summary(&ctx.services()?, date.0).await?;
+        Ok(ProvinceSummary(summary))
     }
 
     /// Epidemic level of every district for the week starting `week` (a Monday), per Decision 4800/QĐ-BYT
@@ -230,5 +224,122 @@ impl ReportSubscription {
             select,
             load,
         ))
+    }
+}
+
+/// Filter for `reports`. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct ReportFilterInput {
+    /// Only this district.
+    pub district_code: Option<String>,
+    /// Only this kind.
+    pub kind: Option<ReportKind>,
+    /// Periods from this date.
+    pub period_from: Option<Date>,
+    /// Periods up to this date.
+    pub period_to: Option<Date>,
+    /// Only this status.
+    pub status: Option<ReportStatus>,
+    /// Only from this agency.
+    pub source_agency_code: Option<String>,
+}
+
+impl From<ReportFilterInput> for ReportFilter {
+    fn from(f: ReportFilterInput) -> Self {
+        ReportFilter {
+            district_code: f.district_code,
+            kind: f.kind.map(Into::into),
+            periods: (f.period_from.map(|d| d.0), f.period_to.map(|d| d.0)),
+            status: f.status.map(Into::into),
+            source_agency_code: f.source_agency_code,
+        }
+    }
+}
+
+/// A draft report to save.
+#[derive(InputObject)]
+pub struct SaveReportInput {
+    /// District reported on (GSO code).
+    pub district_code: String,
+    /// Kind of report.
+    pub kind: ReportKind,
+    /// The day (a Monday for weekly reports).
+    pub period: Date,
+    /// The report call answered, if any.
+    pub report_call_id: Option<i32>,
+    /// The figures.
+    pub figures: ReportFigures,
+    /// The `version` the change is based on; CONFLICT when stale.
+    pub expected_version: Option<i32>,
+}
+
+impl From<SaveReportInput> for SaveReport {
+    fn from(input: SaveReportInput) -> Self {
+        SaveReport {
+            district_code: input.district_code,
+            kind: input.kind.into(),
+            period: input.period.0,
+            report_call_id: input.report_call_id,
+            figures: input.figures.into(),
+            expected_version: input.expected_version,
+        }
+    }
+}
+
+/// A report to act on.
+#[derive(InputObject)]
+pub struct ReportIdInput {
+    /// Report id.
+    pub id: i32,
+}
+
+/// A report to send back.
+#[derive(InputObject)]
+pub struct ReturnReportInput {
+    /// Report id.
+    pub id: i32,
+    /// What to correct (required).
+    pub reason: String,
+}
+
+impl ReturnReportInput {
+    /// The report and the step sending it back.
+    pub fn into_domain(self) -> (i32, Step) {
+        (
+            self.id,
+            Step::Return {
+                reason: self.reason,
+            },
+        )
+    }
+}
+
+/// A report call to issue.
+#[derive(InputObject)]
+pub struct CreateReportCallInput {
+    /// Kind of report asked for.
+    pub kind: ReportKind,
+    /// Period asked for.
+    pub period: Date,
+    /// Districts called (GSO codes); every district of the province when omitted.
+    pub district_codes: Option<Vec<String>>,
+    /// Deadline for the districts.
+    pub deadline: DateTime<Utc>,
+    /// Deadline for the province's aggregate.
+    pub aggregate_deadline: Option<DateTime<Utc>>,
+    /// What is asked.
+    pub note: Option<String>,
+}
+
+impl From<CreateReportCallInput> for NewCall {
+    fn from(input: CreateReportCallInput) -> Self {
+        NewCall {
+            kind: input.kind.into(),
+            period: input.period.0,
+            district_codes: input.district_codes.unwrap_or_default(),
+            deadline: input.deadline,
+            aggregate_deadline: input.aggregate_deadline,
+            note: input.note,
+        }
     }
 }
