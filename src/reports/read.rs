@@ -28,10 +28,9 @@ impl ReportFilter {
     fn condition(&self, source_agency_id: Option<i32>) -> Condition {
         use report::Column as R;
         let (from, to) = self.periods;
-        let district =
-            (self.district_code.as_deref()).map(|c| lookup::in_district(R::DistrictId, c));
+        let in_district = |code: &str| lookup::in_district(R::DistrictId, code);
         Condition::all()
-            .add_option(district)
+            .add_option(self.district_code.as_deref().map(in_district))
             .add_option(self.kind.map(|k| R::Kind.eq(k)))
             .add_option(self.status.map(|s| R::Status.eq(s)))
             .add_option(from.map(|d| R::Period.gte(d)))

@@ -11,10 +11,12 @@ use self::types::{
     EpidemicLevel, LevelCount, ProvinceSummary, ReportDiscrepancy, ReportingStatusView,
 };
 pub use self::types::{Report, ReportCall, ReportFigures};
+use crate::auth::Actor;
 use crate::events::DomainEvent;
 use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{ReportKind, ReportStatus};
+use crate::graphql::live;
 use crate::graphql::scalars::Date;
 use crate::reports::calls::NewCall;
 use crate::reports::read::ReportFilter;
@@ -22,6 +24,7 @@ use crate::reports::reconciliation::{self, Tolerance};
 use crate::reports::summary;
 use crate::reports::workflow::{self, SaveReport, Step};
 use crate::reports::{calls, levels, read};
+use crate::state::AppState;
 
 #[derive(Default)]
 pub struct ReportQuery;
@@ -215,15 +218,11 @@ impl ReportSubscription {
             } if of == district_id => Some(report_id),
             _ => None,
         };
-        let load = |app: crate::state::AppState, actor: crate::auth::Actor, id: i32| async move {
+        let load = |app: AppState, actor: Actor, id: i32| async move {
             read::get(&app.ctx(&actor), id).await.map(Report)
         };
-        Ok(crate::graphql::live::stream(
-            ctx.app().clone(),
-            ctx.actor()?.clone(),
-            select,
-            load,
-        ))
+        let (app, actor) = (ctx.app().clone(), ctx.actor()?.clone());
+        Ok(live::stream(app, actor, select, load))
     }
 }
 
