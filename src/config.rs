@@ -122,7 +122,7 @@ pub struct Config {
     /// How often `last_used_at` of tokens is written back.
     pub token_usage_flush: Duration,
     /// The epidemic-level rule table in force (Decision 4800/QĐ-BYT unless a file gives another).
-    pub epidemic_rules: crate::reports::levels::RuleTable,
+    pub epidemic_rules: crate::reports::levels::rules::RuleTable,
 }
 
 impl Config {
@@ -153,7 +153,7 @@ impl Config {
             token_audience: "lienthong-api".into(),
             token_leeway_secs: 10,
             token_usage_flush: Duration::from_secs(60),
-            epidemic_rules: crate::reports::levels::RuleTable::default(),
+            epidemic_rules: crate::reports::levels::rules::RuleTable::default(),
         }
     }
 

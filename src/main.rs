@@ -3,14 +3,11 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lienthong::admin::operators;
-use lienthong::auth::Actor;
 use lienthong::cli::agencies::AgencyCommand;
 use lienthong::cli::tokens::TokenCommand;
 use lienthong::config::{Config, ConfigArgs, ServeArgs};
 use lienthong::error::{AppError, AppResult};
 use lienthong::{AppState, cli, db, telemetry};
-use sea_orm::DatabaseConnection;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -142,7 +139,7 @@ async fn run(cli: Cli, operator: &str) -> AppResult<()> {
 }
 
 async fn run_admin(command: Command, state: &AppState, operator: &str) -> AppResult<()> {
-    let (config, db) = (&*state.config, &state.db);
+    let config = &*state.config;
     match command {
         Command::Migrate => {
             eprintln!("database is up to date");
@@ -158,15 +155,7 @@ async fn run_admin(command: Command, state: &AppState, operator: &str) -> AppRes
         } => cli::import_districts(state, operator, &file).await,
         Command::Import {
             what: ImportCommand::Reports { file },
-        } => {
-            let reader = std::fs::File::open(&file)
-                .map_err(|e| AppError::bad_input("file", format!("{}: {e}", file.display())))?;
-            let rows = lienthong::reports::csv::parse(std::io::BufReader::new(reader))?;
-            let imported =
-                lienthong::reports::csv::import(db, &Actor::operator(0, operator), &rows).await?;
-            println!("imported {imported} reports");
-            Ok(())
-        }
+        } => cli::reports::import(state, operator, &file).await,
         Command::Export {
             what:
                 ExportCommand::Reports {
@@ -177,38 +166,15 @@ async fn run_admin(command: Command, state: &AppState, operator: &str) -> AppRes
                     province,
                 },
         } => {
-            if !format.eq_ignore_ascii_case("csv") {
-                return Err(AppError::bad_input("format", "csv is the one format"));
-            }
-            let kind = kind
-                .map(|k| {
-                    entity::ReportKind::parse(&k).ok_or_else(|| {
-                        AppError::bad_input("kind", format!("'{k}' is not a report kind"))
-                    })
-                })
-                .transpose()?;
-            let actor = operator_for(db, province.as_deref(), operator).await?;
-            let filter = lienthong::reports::service::ReportFilter {
-                kind,
+            let args = cli::reports::ExportArgs {
                 period_from,
                 period_to,
-                ..Default::default()
+                kind,
+                format,
+                province,
             };
-            print!(
-                "{}",
-                lienthong::reports::csv::export(db, &actor, &filter).await?
-            );
-            Ok(())
+            cli::reports::export(state, operator, args).await
         }
         Command::Schema | Command::Serve { .. } => Ok(()),
     }
-}
-
-/// The operator acting on one province: the one named, or the only one the database holds.
-async fn operator_for(
-    db: &DatabaseConnection,
-    province_code: Option<&str>,
-    operator: &str,
-) -> AppResult<Actor> {
-    operators::of_province(db, province_code, operator).await
 }

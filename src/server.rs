@@ -45,7 +45,10 @@ pub fn build_app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
-        .route("/export/reports.csv", get(export_reports))
+        .route(
+            "/export/reports.csv",
+            get(crate::reports::export::reports_csv),
+        )
         .with_state(state);
     // The body limit sits next to the routes: it changes the request body type, which the middleware
     // outside it does not need to know.
@@ -151,71 +154,6 @@ async fn readyz(State(state): State<AppState>) -> Response {
     match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
-    }
-}
-
-/// Query of `GET /export/reports.csv`.
-#[derive(Debug, serde::Deserialize)]
-struct ExportParams {
-    kind: Option<String>,
-    district: Option<String>,
-    from: Option<chrono::NaiveDate>,
-    to: Option<chrono::NaiveDate>,
-}
-
-/// Reports as CSV for scripts, with a bearer token like the API; the caller's scope applies.
-async fn export_reports(
-    State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-    params: Result<axum::extract::Query<ExportParams>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let rid = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let result = async {
-        let axum::extract::Query(params) =
-            params.map_err(|e| crate::error::AppError::bad_input("query", e.body_text()))?;
-        let actor = crate::auth::gate::authenticate(
-            &state,
-            crate::auth::gate::bearer(&headers),
-            rid.clone(),
-        )
-        .await?;
-        let kind = params
-            .kind
-            .map(|k| {
-                entity::ReportKind::parse(&k).ok_or_else(|| {
-                    crate::error::AppError::bad_input("kind", format!("'{k}' is not a report kind"))
-                })
-            })
-            .transpose()?;
-        let filter = crate::reports::service::ReportFilter {
-            district_code: params.district,
-            kind,
-            period_from: params.from,
-            period_to: params.to,
-            ..Default::default()
-        };
-        crate::reports::csv::export(&state.db, &actor, &filter).await
-    }
-    .await;
-    match result {
-        Ok(text) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            text,
-        )
-            .into_response(),
-        Err(err) => {
-            let status = http_error::status_of(&err);
-            if let crate::error::AppError::Internal(cause) = &err {
-                tracing::error!(%cause, "export failed");
-            }
-            http_error::error_response(status, &err, rid.as_deref())
-        }
     }
 }
 

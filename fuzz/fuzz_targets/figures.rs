@@ -1,4 +1,4 @@
-//! `figures`: report figures validation, `lienthong::reports::service::Figures::validate`.
+//! `figures`: report figures validation, `lienthong::reports::figures::Figures::validate`.
 //!
 //! Each of the 16 figures is absent, small, near the limit or any 64-bit number, as the input says.
 //! Invariants: it never panics; it accepts exactly the figures meeting the documented rules (each figure
@@ -14,7 +14,7 @@ mod input;
 
 use input::Input;
 use lienthong::error::AppError;
-use lienthong::reports::service::{Figures, MAX_FIGURE};
+use lienthong::reports::figures::{Figures, MAX_FIGURE};
 
 #[cfg(fuzzing)]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| run(data));

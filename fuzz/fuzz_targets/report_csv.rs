@@ -12,7 +12,7 @@ mod lines;
 
 use lienthong::error::AppError;
 use lienthong::reports::csv::parse;
-use lienthong::reports::service::due_at;
+use lienthong::reports::deadlines::due_at;
 use lines::Lines;
 
 #[cfg(fuzzing)]

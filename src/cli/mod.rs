@@ -3,6 +3,7 @@
 //! same way. What a command prints and its exit status are the command line's contract with scripts.
 
 pub mod agencies;
+pub mod reports;
 pub mod serve;
 pub mod tokens;
 

@@ -13,13 +13,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, S
 use serde::Serialize;
 
 use super::service::{MAX_BEDS, MAX_POPULATION, fold};
-use crate::csv_lines::{self, LineReader};
-use crate::error::{AppError, AppResult};
+use crate::csv_lines::CsvFile;
+use crate::error::AppResult;
 use crate::kit::Ctx;
 use crate::policy::{self, Action, Resource};
 
-/// Most line errors reported at once.
-const MAX_REPORTED_ERRORS: usize = 50;
 /// Most rows one file may hold.
 const MAX_ROWS: usize = 10_000;
 
@@ -47,82 +45,15 @@ pub struct ImportSummary {
 
 /// Parses and validates the whole file; every bad line is reported with its line number.
 pub fn parse(input: impl Read) -> AppResult<Vec<DistrictRow>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(LineReader::new(input));
-    let (headers, header_line) = csv_lines::headers(&mut reader).map_err(|(line, e)| {
-        AppError::bad_input(format!("line {line}"), format!("unreadable header: {e}"))
-    })?;
-    let index: HashMap<String, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim_start_matches('\u{feff}').to_lowercase(), i))
-        .collect();
     let required = ["code", "name", "kind", "province_code", "province_name"];
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|c| !index.contains_key(*c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(AppError::bad_input(
-            format!("line {header_line}"),
-            format!("missing column(s): {}", missing.join(", ")),
-        ));
-    }
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for (line, record) in csv_lines::records(&mut reader) {
-        if rows.len() + errors.len() >= MAX_ROWS {
-            errors.push(format!("line {line}: more than {MAX_ROWS} rows"));
-            break;
+    CsvFile::open(input, &required)?.rows(MAX_ROWS, |line, fields| {
+        let row = parse_row(&|name| fields.get(name))?;
+        if let Some(first) = seen.insert(row.code.clone(), line) {
+            return Err(format!("code: {} already given on line {first}", row.code));
         }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(format!("line {line}: {e}"));
-                continue;
-            }
-        };
-        let get = |name: &str| {
-            index
-                .get(name)
-                .and_then(|&i| record.get(i))
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        };
-        match parse_row(&get) {
-            Ok(row) => {
-                if let Some(first) = seen.insert(row.code.clone(), line) {
-                    errors.push(format!(
-                        "line {line}: code: {} already given on line {first}",
-                        row.code
-                    ));
-                } else {
-                    rows.push(row);
-                }
-            }
-            Err(e) => errors.push(format!("line {line}: {e}")),
-        }
-    }
-    if !errors.is_empty() {
-        let total = errors.len();
-        errors.truncate(MAX_REPORTED_ERRORS);
-        let more = if total > MAX_REPORTED_ERRORS {
-            format!("; and {} more", total - MAX_REPORTED_ERRORS)
-        } else {
-            String::new()
-        };
-        return Err(AppError::bad_input(
-            "file",
-            format!("{}{more}", errors.join("; ")),
-        ));
-    }
-    if rows.is_empty() {
-        return Err(AppError::bad_input("file", "no rows"));
-    }
-    Ok(rows)
+        Ok(row)
+    })
 }
 
 fn parse_row<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<DistrictRow, String> {

@@ -1,6 +1,6 @@
-//! Epidemic levels (Resolution 128/NQ-CP; Decision 4800/QĐ-BYT of 12/10/2021). The rule table is data,
-//! named by the decision it implements, because the criteria changed (Decision 218/QĐ-BYT, January 2022)
-//! and a province may override any cell. Pure: the service gathers the inputs.
+//! The epidemic level rule table (Resolution 128/NQ-CP; Decision 4800/QĐ-BYT of 12/10/2021). The table
+//! is data, named by the decision it implements, because the criteria changed (Decision 218/QĐ-BYT,
+//! January 2022) and a province may override any cell. Pure: [`super`] gathers the inputs.
 
 use serde::{Deserialize, Serialize};
 
