@@ -9,21 +9,22 @@ use crate::admin::service as admin;
 use crate::auth::Actor;
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::stock::ledger::{self, Consume};
+use crate::stock::lots::{self, ReceiveLot};
+use crate::transfers::request::{self, RequestTransfer};
+use crate::transfers::workflow;
 
 /// Demo stock: lots of several vaccines across the districts, with recent administrations, so that some
 /// districts hold far more than they use, some run short, and some lots are close to expiry; and a few
 /// transfers at each step of the workflow.
 pub(super) async fn seed(state: &AppState) -> AppResult<()> {
-    let (db, events) = (&state.db, &state.events);
-    use crate::stock::service::{self as stock, Consume, ReceiveLot};
-    use crate::transfers::service::{self as transfers, RequestTransfer};
-
-    let health = admin::find_agency(db, "health").await?;
+    let health = admin::find_agency(&state.db, "health").await?;
     let actor = Actor::acting_as(&health, None, Role::Approver, "demo-loader");
-    let today = crate::clock::today();
+    let ctx = state.ctx(&actor);
+    let today = ctx.today();
     let districts = district::Entity::find()
         .filter(district::Column::ProvinceId.eq(health.province_id))
-        .all(db)
+        .all(ctx.db)
         .await?;
     let mut first_lots = Vec::new();
     for (i, d) in districts.iter().enumerate() {
@@ -76,9 +77,8 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
             ));
         }
         for (vaccine, lot_number, doses, expires_in, daily) in lots {
-            let (lot, _) = stock::receive_lot(
-                db,
-                &actor,
+            let (lot, _) = lots::receive_lot(
+                &ctx,
                 ReceiveLot {
                     district_code: d.code.clone(),
                     vaccine_code: vaccine.into(),
@@ -99,7 +99,7 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
                     reason: None,
                     idempotency_key: None,
                 };
-                stock::record_administration(db, &actor, consume).await?;
+                ledger::record_administration(&ctx, consume).await?;
             }
             if vaccine == "ASTRAZENECA" {
                 first_lots.push(lot);
@@ -112,25 +112,23 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
         let (Some(lot), Some(dest)) = (first_lots.get(from), districts.get(to)) else {
             continue;
         };
-        let request = RequestTransfer {
+        let ask = RequestTransfer {
             lot_id: lot.id,
             to_district_code: dest.code.clone(),
             doses: 500,
             reason: Some("short of doses for second injections".into()),
             idempotency_key: None,
         };
-        let t = transfers::request(db, events, &actor, request).await?;
+        let t = request::request(&ctx, ask).await?;
         if step >= 1 {
-            transfers::approve(db, events, &actor, t.id).await?;
+            workflow::approve(&ctx, t.id).await?;
         }
         if step >= 2 {
-            transfers::dispatch(db, events, &actor, t.id).await?;
+            workflow::dispatch(&ctx, t.id).await?;
         }
         if step >= 3 {
-            transfers::receive(
-                db,
-                events,
-                &actor,
+            workflow::receive(
+                &ctx,
                 t.id,
                 if step == 4 { 490 } else { 500 },
                 (step == 4).then(|| "one box of 10 doses broken in transit".into()),

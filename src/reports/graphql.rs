@@ -571,7 +571,7 @@ impl ReportQuery {
 
     /// Coverage of adults per district and for the province on a date, doses given that day, stock on hand.
     async fn province_summary(&self, ctx: &Context<'_>, date: Date) -> Result<ProvinceSummary> {
-        let lines = service::province_summary(&ctx.app().db, ctx.actor()?, date.0).await?;
+        let lines = service::province_summary(&ctx.services()?, date.0).await?;
         let with_figures: Vec<&SummaryLine> =
             lines.iter().filter(|l| l.adults_dose1.is_some()).collect();
         let adults: i64 = with_figures.iter().filter_map(|l| l.adults_18_plus).sum();

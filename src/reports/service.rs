@@ -976,10 +976,10 @@ pub struct SummaryLine {
 /// the report, else the district profile), doses given that day, and usable stock on hand.
 #[tracing::instrument(skip_all)]
 pub async fn province_summary(
-    db: &DatabaseConnection,
-    actor: &Actor,
+    ctx: &crate::kit::Ctx<'_>,
     date: NaiveDate,
 ) -> AppResult<Vec<SummaryLine>> {
+    let (db, actor) = (ctx.db, ctx.actor);
     let scope = policy::require(actor, Resource::Report, Action::Read)?;
     // Coverage comes from daily vaccination reports.
     require_figures_of(&scope, ReportKind::DailyVaccination)?;
@@ -993,7 +993,7 @@ pub async fn province_summary(
         &ids,
     )
     .await?;
-    let stock = crate::stock::service::stock_summary(db, actor, None)
+    let stock = crate::stock::reads::stock_summary(ctx, None)
         .await
         .unwrap_or_default();
     Ok(districts
