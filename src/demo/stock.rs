@@ -87,7 +87,7 @@ fn planned_lots(i: usize, n: i64) -> Vec<(&'static str, String, i64, i64, i64)> 
         60 + n % 90,
         rate,
     )];
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         // Pfizer close to expiry where it is used slowly: the directive's "doses left to expire".
         lots.push((
             "PFIZER",
@@ -106,7 +106,7 @@ fn planned_lots(i: usize, n: i64) -> Vec<(&'static str, String, i64, i64, i64)> 
             60,
         ));
     }
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         lots.push((
             "VEROCELL",
             format!("VC{}{:03}", 4200 + (n % 3), n),

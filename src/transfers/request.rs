@@ -1,10 +1,10 @@
 //! The first step of a transfer: a request for doses from a lot of another district.
 
 use entity::{TransferStatus, transfer};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, NotSet, Set};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, NotSet, Set};
 use serde::Serialize;
 
-use super::workflow::{REASON, covers, event_of, refuse_expired};
+use super::workflow::{REASON, by_id, covers, event_of, refuse_expired};
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed, TxnFuture};
@@ -109,9 +109,6 @@ async fn create(
 fn existing(txn: &DatabaseTransaction, id: i64) -> TxnFuture<'_, transfer::Model> {
     Box::pin(async move {
         let id = i32::try_from(id).map_err(|_| AppError::not_found("transfer", id))?;
-        transfer::Entity::find_by_id(id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::not_found("transfer", id))
+        by_id(txn, id).await
     })
 }

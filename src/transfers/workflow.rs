@@ -13,7 +13,7 @@
 //! commit.
 
 use entity::{TransferStatus, district, transfer, vaccine_lot};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, Set};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, Set};
 
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
@@ -25,6 +25,14 @@ use crate::stock::lots;
 
 /// Reasons and notes given with a transfer: one line, at most 500 characters.
 pub(super) const REASON: Text = Text::optional(500);
+
+/// The transfer with this id, whoever may see it; NOT_FOUND when there is none.
+pub(super) async fn by_id<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<transfer::Model> {
+    transfer::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("transfer", id))
+}
 
 pub(super) fn event_of(t: &transfer::Model) -> DomainEvent {
     DomainEvent::Transfer {
@@ -77,7 +85,8 @@ enum Side {
 /// What a step does to the stock of the lots involved.
 #[derive(Debug, Clone, Copy)]
 enum StockEffect {
-    None,
+    /// Nothing moves.
+    Untouched,
     /// The doses are held back at the source lot (not for an expired lot).
     Reserve,
     /// Doses held back at the source lot, if the transfer was approved, are freed.
@@ -103,51 +112,24 @@ struct Rule {
 }
 
 impl Step {
-    /// The transitions, each listed once.
+    /// The transitions, each listed once: the policy actions on transfers that allow the step (the
+    /// first the caller holds gives its scope), the side of the transfer that scope must cover, the
+    /// statuses it leaves from, the status it reaches, and what it does to stock.
+    #[rustfmt::skip]
     fn rule(&self) -> Rule {
+        use Side::*;
+        use StockEffect::*;
         use TransferStatus::*;
+        const APPROVE: &[Action] = &[Action::Approve];
+        const WRITE: &[Action] = &[Action::Write];
+        // Either side, or an approver, may call a transfer off before it leaves.
+        const APPROVE_OR_WRITE: &[Action] = &[Action::Approve, Action::Write];
         match self {
-            Step::Approve => Rule {
-                name: "approve",
-                by: &[Action::Approve],
-                side: Side::Source,
-                from: &[Requested],
-                to: Approved,
-                stock: StockEffect::Reserve,
-            },
-            Step::Reject { .. } => Rule {
-                name: "reject",
-                by: &[Action::Approve],
-                side: Side::Source,
-                from: &[Requested],
-                to: Rejected,
-                stock: StockEffect::None,
-            },
-            Step::Dispatch => Rule {
-                name: "dispatch",
-                by: &[Action::Write],
-                side: Side::Source,
-                from: &[Approved],
-                to: Dispatched,
-                stock: StockEffect::MoveOut,
-            },
-            Step::Receive { .. } => Rule {
-                name: "receive",
-                by: &[Action::Write],
-                side: Side::Destination,
-                from: &[Dispatched],
-                to: Received,
-                stock: StockEffect::MoveIn,
-            },
-            // Either side, or an approver, may call a transfer off before it leaves.
-            Step::Cancel { .. } => Rule {
-                name: "cancel",
-                by: &[Action::Approve, Action::Write],
-                side: Side::Either,
-                from: &[Requested, Approved],
-                to: Cancelled,
-                stock: StockEffect::Release,
-            },
+            Step::Approve        => Rule { name: "approve",  by: APPROVE,          side: Source,      from: &[Requested],           to: Approved,   stock: Reserve },
+            Step::Reject { .. }  => Rule { name: "reject",   by: APPROVE,          side: Source,      from: &[Requested],           to: Rejected,   stock: Untouched },
+            Step::Dispatch       => Rule { name: "dispatch", by: WRITE,            side: Source,      from: &[Approved],            to: Dispatched, stock: MoveOut },
+            Step::Receive { .. } => Rule { name: "receive",  by: WRITE,            side: Destination, from: &[Dispatched],          to: Received,   stock: MoveIn },
+            Step::Cancel { .. }  => Rule { name: "cancel",   by: APPROVE_OR_WRITE, side: Either,      from: &[Requested, Approved], to: Cancelled,  stock: Release },
         }
     }
 
@@ -264,10 +246,7 @@ pub async fn take(ctx: &Ctx<'_>, id: i32, step: Step) -> AppResult<transfer::Mod
     let scope = rule.scope(ctx.actor)?;
     let step = step.checked()?;
     let mut w = ctx.write().await?;
-    let before = transfer::Entity::find_by_id(id)
-        .one(&*w)
-        .await?
-        .ok_or_else(|| AppError::not_found("transfer", id))?;
+    let before = by_id(&*w, id).await?;
     rule.check_side(&w, &scope, &before).await?;
     rule.check_status(&before)?;
     let lot = ledger::lot_by_id(&*w, before.from_lot_id).await?;
@@ -309,7 +288,7 @@ async fn stock_effect(
         to_lot_id: None,
     };
     Ok(match effect {
-        StockEffect::None => Effect::default(),
+        StockEffect::Untouched => Effect::default(),
         StockEffect::Reserve => {
             refuse_expired(w, lot, "")?;
             on_source(Movement::reservation(t.doses))
