@@ -124,6 +124,7 @@ impl Attempt for WriteTxn {
     }
 }
 
+/// The attempts of [`once`] and [`once_in_txn`]: at most two, the second after a concurrent copy won.
 async fn run<W: Attempt, T: Send, B: Future<Output = AppResult<W>>>(
     begin: impl Fn() -> B,
     actor: &Actor,
