@@ -5,9 +5,10 @@
 //! finds the winner's result on its second attempt.
 
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::idempotency_key;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet,
@@ -17,7 +18,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::auth::Actor;
+use crate::db::{self, WriteTxn};
 use crate::error::{AppError, AppResult};
+use crate::kit::{Ctx, Write};
 
 pub type TxnFuture<'t, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 't>>;
 
@@ -45,10 +48,31 @@ pub fn validate_key(key: Option<&str>) -> AppResult<()> {
     }
 }
 
-/// Runs `work` in a write transaction, at most once per (agency, key). `work` returns its result and the
-/// id to remember; `existing` loads the result of an earlier run by that id. The flag says whether this
-/// call did the work (false when it returned an earlier result).
-pub async fn once<T: Send>(
+/// One keyed request: the operation it names, its key (none: the work simply runs) and the hash of its
+/// input.
+#[derive(Debug, Clone, Copy)]
+pub struct Keyed<'k> {
+    pub operation: &'static str,
+    pub key: Option<&'k str>,
+    pub hash: &'k str,
+}
+
+/// Runs `work` in a write ([`Write`]: its audit rows and events commit with it), at most once per
+/// (agency, key). `work` returns its result and the id to remember; `existing` loads the result of an
+/// earlier run by that id. The flag says whether this call did the work (false when it returned an
+/// earlier result, whose events were published by the call that made it).
+pub async fn once<'a, T: Send>(
+    ctx: &Ctx<'a>,
+    request: Keyed<'_>,
+    existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
+    work: impl for<'w> Fn(&'w mut Write<'a>) -> TxnFuture<'w, (T, i64)>,
+) -> AppResult<(T, bool)> {
+    run(|| ctx.write(), ctx.actor, request, existing, work).await
+}
+
+/// [`once`] for a service not on the service kit yet, which stages and delivers its own events:
+/// `work` gets the bare transaction.
+pub async fn once_in_txn<T: Send>(
     db: &DatabaseConnection,
     actor: &Actor,
     operation: &'static str,
@@ -57,23 +81,78 @@ pub async fn once<T: Send>(
     existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
     work: impl for<'t> Fn(&'t DatabaseTransaction) -> TxnFuture<'t, (T, i64)>,
 ) -> AppResult<(T, bool)> {
+    let request = Keyed {
+        operation,
+        key,
+        hash,
+    };
+    let begin = || db::begin_write(db);
+    run(begin, actor, request, existing, |txn: &mut WriteTxn| {
+        work(txn)
+    })
+    .await
+}
+
+/// A write transaction that `run` makes its attempts in.
+trait Attempt: Deref<Target = DatabaseTransaction> + Send + Sized {
+    fn at(&self) -> DateTime<Utc>;
+    fn commit(self) -> impl Future<Output = AppResult<()>> + Send;
+    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send;
+}
+
+impl Attempt for Write<'_> {
+    fn at(&self) -> DateTime<Utc> {
+        self.now()
+    }
+    fn commit(self) -> impl Future<Output = AppResult<()>> + Send {
+        Write::commit(self)
+    }
+    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send {
+        Write::rollback(self)
+    }
+}
+
+impl Attempt for WriteTxn {
+    fn at(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+    fn commit(self) -> impl Future<Output = AppResult<()>> + Send {
+        WriteTxn::commit(self)
+    }
+    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send {
+        WriteTxn::rollback(self)
+    }
+}
+
+/// The attempts of [`once`] and [`once_in_txn`]: at most two, the second after a concurrent copy won.
+async fn run<W: Attempt, T: Send, B: Future<Output = AppResult<W>>>(
+    begin: impl Fn() -> B,
+    actor: &Actor,
+    request: Keyed<'_>,
+    existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
+    work: impl for<'w> Fn(&'w mut W) -> TxnFuture<'w, (T, i64)>,
+) -> AppResult<(T, bool)> {
+    let Keyed {
+        operation,
+        key,
+        hash,
+    } = request;
     validate_key(key)?;
     for attempt in 0..2 {
-        let write = crate::db::begin_write(db).await?;
-        let txn: &sea_orm::DatabaseTransaction = &write;
+        let mut write = begin().await?;
         if let Some(key) = key
-            && let Some(found) = find(txn, actor, key).await?
+            && let Some(found) = find(&write, actor, key).await?
         {
             if found.operation != operation || found.request_hash != hash {
                 return Err(AppError::Conflict(format!(
                     "idempotency key {key} was already used for a different request"
                 )));
             }
-            let result = existing(txn, found.result_id).await?;
+            let result = existing(&write, found.result_id).await?;
             write.commit().await?;
             return Ok((result, false));
         }
-        let (result, id) = match work(txn).await {
+        let (result, id) = match work(&mut write).await {
             // A concurrent copy made the same record first; on the second attempt its key is found
             // (or, when the request is not a copy, the work's own checks explain the refusal).
             Err(AppError::Duplicate(_)) if attempt == 0 => {
@@ -86,7 +165,7 @@ pub async fn once<T: Send>(
                 // the copy's committed result is the answer, as if this one had come second.
                 if let Some(key) = key
                     && let Some(result) =
-                        earlier_result(db, actor, operation, key, hash, &existing).await?
+                        earlier_result(&begin, actor, operation, key, hash, &existing).await?
                 {
                     return Ok((result, false));
                 }
@@ -102,9 +181,9 @@ pub async fn once<T: Send>(
                 operation: Set(operation.to_owned()),
                 request_hash: Set(hash.to_owned()),
                 result_id: Set(id),
-                created_at: Set(Utc::now()),
+                created_at: Set(write.at()),
             };
-            match row.insert(txn).await {
+            match row.insert(&*write).await {
                 Ok(_) => {}
                 Err(e) if crate::error::is_unique_violation(&e) && attempt == 0 => {
                     // A concurrent copy of this request won; drop ours and return theirs.
@@ -123,15 +202,15 @@ pub async fn once<T: Send>(
 }
 
 /// The result an earlier, committed run of the same request under `key` produced, if any.
-async fn earlier_result<T>(
-    db: &DatabaseConnection,
+async fn earlier_result<W: Attempt, T, B: Future<Output = AppResult<W>>>(
+    begin: &impl Fn() -> B,
     actor: &Actor,
     operation: &str,
     key: &str,
     hash: &str,
     existing: &impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
 ) -> AppResult<Option<T>> {
-    let write = crate::db::begin_write(db).await?;
+    let write = begin().await?;
     let found = match find(&write, actor, key).await? {
         Some(found) if found.operation == operation && found.request_hash == hash => {
             Some(existing(&write, found.result_id).await?)

@@ -12,7 +12,7 @@ use crate::error::AppResult;
 use crate::events::EventBus;
 use crate::kit::Ctx;
 use crate::ratelimit::RateLimiter;
-use crate::stock::service::VaccineCatalog;
+use crate::stock::catalog::VaccineCatalog;
 
 #[derive(Clone)]
 pub struct AppState {

@@ -260,7 +260,7 @@ pub async fn create_checkpoint(
         .ok_or_else(|| AppError::bad_input("kind", "required"))?;
     let hash = idempotency::request_hash(&input);
     let key = input.idempotency_key.clone();
-    let (created, _) = idempotency::once(
+    let (created, _) = idempotency::once_in_txn(
         db,
         actor,
         "createCheckpoint",
@@ -706,7 +706,7 @@ pub async fn record_screening(
     let hash = idempotency::request_hash(&input);
     let key = input.idempotency_key.clone();
     let bus = events.clone();
-    let ((recorded, raised), is_new) = idempotency::once(db, actor, "recordScreening", key.as_deref(), &hash, existing_screening, move |txn| {
+    let ((recorded, raised), is_new) = idempotency::once_in_txn(db, actor, "recordScreening", key.as_deref(), &hash, existing_screening, move |txn| {
         let (input, actor, bus) = (input.clone(), actor.clone(), bus.clone());
         Box::pin(async move {
             let post = find_checkpoint(txn, &input.checkpoint_code).await.map_err(|_| AppError::bad_input("checkpointCode", format!("no checkpoint {}", input.checkpoint_code)))?;

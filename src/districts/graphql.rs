@@ -5,13 +5,12 @@ use chrono::{DateTime, Utc};
 use entity::{district, province};
 
 use super::service::{self, DistrictFilter as ServiceFilter, DistrictUpdate};
-use crate::error::AppError;
 use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::DistrictKind;
 use crate::stock::graphql::VaccineLot;
 use crate::stock::loaders::DistrictLotsLoader;
-use crate::stock::service::{self as stock, LotSlice};
+use crate::stock::reads as stock;
 
 /// A province, identified by its GSO code.
 #[derive(SimpleObject, Clone)]
@@ -106,20 +105,19 @@ impl District {
         include_empty: bool,
         #[graphql(desc = "Include expired lots.", default = false)] include_expired: bool,
     ) -> Result<Vec<VaccineLot>> {
-        if !(1..=100).contains(&first) {
-            return Err(AppError::bad_input("first", "must be between 1 and 100").into());
-        }
-        if !stock::may_read_lots_of(ctx.actor()?, &self.0) {
-            return Ok(Vec::new());
-        }
-        let slice = LotSlice {
-            first: first as u64,
+        let shown = stock::district_lots(
+            &ctx.services()?,
+            &self.0,
+            first,
             include_empty,
             include_expired,
+        )?;
+        let Some(key) = shown else {
+            return Ok(Vec::new());
         };
         let lots = ctx
             .loader::<DistrictLotsLoader>()
-            .load_one((self.0.id, slice))
+            .load_one(key)
             .await?
             .unwrap_or_default();
         Ok(lots.into_iter().map(VaccineLot).collect())

@@ -221,7 +221,7 @@ pub async fn province_summary(ctx: &Ctx<'_>, date: NaiveDate) -> AppResult<Provi
     let ids: Vec<i32> = districts.iter().map(|d| d.id).collect();
     let from = date - Duration::days(60);
     let daily = submitted_reports(ctx, ReportKind::DailyVaccination, from, date, &ids).await?;
-    let stock = crate::stock::service::stock_summary(ctx.db, ctx.actor, None)
+    let stock = crate::stock::reads::stock_summary(ctx, None)
         .await
         .unwrap_or_default();
     let lines = districts.into_iter().map(|d| {

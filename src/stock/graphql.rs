@@ -6,7 +6,9 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{stock_event, vaccine, vaccine_lot};
 
-use super::service::{self, AdjustStock, Consume, EventFilter, LotFilter, ReceiveLot, StockLine};
+use super::ledger::{self, AdjustStock, Consume, Recorded};
+use super::lots::{self, ReceiveLot};
+use super::reads::{self, EventFilter, LotFilter, StockLine};
 use crate::districts::graphql::District;
 use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
@@ -85,8 +87,8 @@ impl VaccineLot {
         Date(self.0.expires_on)
     }
     /// Days from today (province time) to expiry; negative once expired.
-    async fn days_to_expiry(&self) -> i64 {
-        (self.0.expires_on - crate::clock::today()).num_days()
+    async fn days_to_expiry(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(ledger::days_to_expiry(&ctx.services()?, &self.0))
     }
     /// Doses physically held.
     async fn doses_on_hand(&self) -> i64 {
@@ -98,7 +100,7 @@ impl VaccineLot {
     }
     /// Doses that can be given or moved: on hand less reserved.
     async fn doses_available(&self) -> i64 {
-        service::available(&self.0)
+        ledger::available(&self.0)
     }
     /// Allocation decision or delivery note; null when none was given.
     async fn allocation_ref(&self) -> Option<&str> {
@@ -192,7 +194,7 @@ impl StockSummaryLine {
     }
     /// On hand less reserved.
     async fn doses_available(&self) -> i64 {
-        self.0.doses_on_hand - self.0.doses_reserved
+        self.0.doses_available()
     }
     /// Doses in lots that expire within 30 days.
     async fn doses_expiring_within_30_days(&self) -> i64 {
@@ -217,6 +219,18 @@ pub struct VaccineLotFilter {
     pub include_expired: bool,
 }
 
+impl From<VaccineLotFilter> for LotFilter {
+    fn from(f: VaccineLotFilter) -> Self {
+        LotFilter {
+            district_code: f.district_code,
+            vaccine_code: f.vaccine_code,
+            expiring_within_days: f.expiring_within_days,
+            include_empty: f.include_empty,
+            include_expired: f.include_expired,
+        }
+    }
+}
+
 /// Filter for `stockEvents`. All given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct StockEventFilter {
@@ -230,6 +244,18 @@ pub struct StockEventFilter {
     pub from: Option<DateTime<Utc>>,
     /// Up to this instant (exclusive).
     pub to: Option<DateTime<Utc>>,
+}
+
+impl From<StockEventFilter> for EventFilter {
+    fn from(f: StockEventFilter) -> Self {
+        EventFilter {
+            lot_id: f.lot_id,
+            district_code: f.district_code,
+            kind: f.kind.map(Into::into),
+            from: f.from,
+            to: f.to,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -253,18 +279,9 @@ impl StockQuery {
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<VaccineLot>> {
         let paging = ctx.paging(first, after)?;
-        let f = filter.unwrap_or_default();
-        let filter = LotFilter {
-            district_code: f.district_code,
-            vaccine_code: f.vaccine_code,
-            expiring_within_days: f.expiring_within_days,
-            include_empty: f.include_empty,
-            include_expired: f.include_expired,
-        };
-        Ok(paging.connection(
-            service::list_lots(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
-            VaccineLot,
-        ))
+        let filter = filter.unwrap_or_default().into();
+        let lots = reads::list_lots(&ctx.services()?, &filter, paging.request).await?;
+        Ok(paging.connection(lots, VaccineLot))
     }
 
     /// The stock ledger of lots in the caller's scope, oldest first.
@@ -277,18 +294,9 @@ impl StockQuery {
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<StockEvent>> {
         let paging = ctx.paging(first, after)?;
-        let f = filter.unwrap_or_default();
-        let filter = EventFilter {
-            lot_id: f.lot_id,
-            district_code: f.district_code,
-            kind: f.kind.map(Into::into),
-            from: f.from,
-            to: f.to,
-        };
-        Ok(paging.connection(
-            service::list_events(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
-            StockEvent,
-        ))
+        let filter = filter.unwrap_or_default().into();
+        let events = reads::list_events(&ctx.services()?, &filter, paging.request).await?;
+        Ok(paging.connection(events, StockEvent))
     }
 
     /// Stock per district and vaccine in the caller's scope (optionally one province's).
@@ -297,8 +305,7 @@ impl StockQuery {
         ctx: &Context<'_>,
         province_code: Option<String>,
     ) -> Result<Vec<StockSummaryLine>> {
-        let lines =
-            service::stock_summary(&ctx.app().db, ctx.actor()?, province_code.as_deref()).await?;
+        let lines = reads::stock_summary(&ctx.services()?, province_code.as_deref()).await?;
         Ok(lines.into_iter().map(StockSummaryLine).collect())
     }
 
@@ -308,13 +315,8 @@ impl StockQuery {
         ctx: &Context<'_>,
         #[graphql(default = 30)] within_days: i64,
     ) -> Result<Vec<VaccineLot>> {
-        Ok(
-            service::expiring_lots(&ctx.app().db, ctx.actor()?, within_days)
-                .await?
-                .into_iter()
-                .map(VaccineLot)
-                .collect(),
-        )
+        let lots = reads::expiring_lots(&ctx.services()?, within_days).await?;
+        Ok(lots.into_iter().map(VaccineLot).collect())
     }
 }
 
@@ -337,6 +339,20 @@ pub struct ReceiveLotInput {
     pub idempotency_key: Option<String>,
 }
 
+impl From<ReceiveLotInput> for ReceiveLot {
+    fn from(input: ReceiveLotInput) -> Self {
+        ReceiveLot {
+            district_code: input.district_code,
+            vaccine_code: input.vaccine_code,
+            lot_number: input.lot_number.trim().to_owned(),
+            expires_on: input.expires_on.0,
+            doses: input.doses,
+            allocation_ref: input.allocation_ref,
+            idempotency_key: input.idempotency_key,
+        }
+    }
+}
+
 /// Doses given from a lot.
 #[derive(InputObject)]
 pub struct RecordAdministrationInput {
@@ -350,6 +366,18 @@ pub struct RecordAdministrationInput {
     pub idempotency_key: Option<String>,
 }
 
+impl From<RecordAdministrationInput> for Consume {
+    fn from(input: RecordAdministrationInput) -> Self {
+        Consume {
+            lot_id: input.lot_id,
+            doses: input.doses,
+            dose_number: Some(input.dose_number),
+            reason: None,
+            idempotency_key: input.idempotency_key,
+        }
+    }
+}
+
 /// Doses lost from a lot.
 #[derive(InputObject)]
 pub struct RecordWastageInput {
@@ -361,6 +389,18 @@ pub struct RecordWastageInput {
     pub reason: String,
     /// Makes retries safe: the same key returns the first result.
     pub idempotency_key: Option<String>,
+}
+
+impl From<RecordWastageInput> for Consume {
+    fn from(input: RecordWastageInput) -> Self {
+        Consume {
+            lot_id: input.lot_id,
+            doses: input.doses,
+            dose_number: None,
+            reason: Some(input.reason),
+            idempotency_key: input.idempotency_key,
+        }
+    }
 }
 
 /// A physical count of a lot.
@@ -378,6 +418,18 @@ pub struct AdjustStockInput {
     pub idempotency_key: Option<String>,
 }
 
+impl From<AdjustStockInput> for AdjustStock {
+    fn from(input: AdjustStockInput) -> Self {
+        AdjustStock {
+            lot_id: input.lot_id,
+            counted_doses: input.counted_doses,
+            reason: input.reason,
+            expected_version: input.expected_version,
+            idempotency_key: input.idempotency_key,
+        }
+    }
+}
+
 /// Result of a stock mutation.
 #[derive(SimpleObject)]
 pub struct StockPayload {
@@ -387,10 +439,12 @@ pub struct StockPayload {
     pub event: StockEvent,
 }
 
-fn payload((lot, event): (vaccine_lot::Model, stock_event::Model)) -> StockPayload {
-    StockPayload {
-        lot: VaccineLot(lot),
-        event: StockEvent(event),
+impl From<Recorded> for StockPayload {
+    fn from((lot, event): Recorded) -> Self {
+        StockPayload {
+            lot: VaccineLot(lot),
+            event: StockEvent(event),
+        }
     }
 }
 
@@ -402,18 +456,8 @@ impl StockMutation {
     /// Records an allocation received: a new lot, or more doses of a lot the district holds (same vaccine
     /// and expiry). HEALTH agencies; district ones for their own district.
     async fn receive_lot(&self, ctx: &Context<'_>, input: ReceiveLotInput) -> Result<StockPayload> {
-        let input = ReceiveLot {
-            district_code: input.district_code,
-            vaccine_code: input.vaccine_code,
-            lot_number: input.lot_number.trim().to_owned(),
-            expires_on: input.expires_on.0,
-            doses: input.doses,
-            allocation_ref: input.allocation_ref,
-            idempotency_key: input.idempotency_key,
-        };
-        Ok(payload(
-            service::receive_lot(&ctx.app().db, ctx.actor()?, input).await?,
-        ))
+        let recorded = lots::receive_lot(&ctx.services()?, input.into()).await?;
+        Ok(recorded.into())
     }
 
     /// Records doses given. INSUFFICIENT_STOCK beyond the doses available; INVALID_STATE for an expired lot.
@@ -422,16 +466,8 @@ impl StockMutation {
         ctx: &Context<'_>,
         input: RecordAdministrationInput,
     ) -> Result<StockPayload> {
-        let input = Consume {
-            lot_id: input.lot_id,
-            doses: input.doses,
-            dose_number: Some(input.dose_number),
-            reason: None,
-            idempotency_key: input.idempotency_key,
-        };
-        Ok(payload(
-            service::record_administration(&ctx.app().db, ctx.actor()?, input).await?,
-        ))
+        let recorded = ledger::record_administration(&ctx.services()?, input.into()).await?;
+        Ok(recorded.into())
     }
 
     /// Records doses wasted, with a reason. INSUFFICIENT_STOCK beyond the doses available.
@@ -440,16 +476,8 @@ impl StockMutation {
         ctx: &Context<'_>,
         input: RecordWastageInput,
     ) -> Result<StockPayload> {
-        let input = Consume {
-            lot_id: input.lot_id,
-            doses: input.doses,
-            dose_number: None,
-            reason: Some(input.reason),
-            idempotency_key: input.idempotency_key,
-        };
-        Ok(payload(
-            service::record_wastage(&ctx.app().db, ctx.actor()?, input).await?,
-        ))
+        let recorded = ledger::record_wastage(&ctx.services()?, input.into()).await?;
+        Ok(recorded.into())
     }
 
     /// Sets a lot to a physical count; the difference is recorded as ADJUSTED.
@@ -458,15 +486,7 @@ impl StockMutation {
         ctx: &Context<'_>,
         input: AdjustStockInput,
     ) -> Result<StockPayload> {
-        let input = AdjustStock {
-            lot_id: input.lot_id,
-            counted_doses: input.counted_doses,
-            reason: input.reason,
-            expected_version: input.expected_version,
-            idempotency_key: input.idempotency_key,
-        };
-        Ok(payload(
-            service::adjust_stock(&ctx.app().db, ctx.actor()?, input).await?,
-        ))
+        let recorded = ledger::adjust_stock(&ctx.services()?, input.into()).await?;
+        Ok(recorded.into())
     }
 }

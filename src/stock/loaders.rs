@@ -6,7 +6,7 @@ use async_graphql::dataloader::Loader;
 use entity::vaccine_lot;
 use sea_orm::DatabaseConnection;
 
-use super::service::{self as stock, LotSlice};
+use super::reads::{self, LotSlice};
 use crate::graphql::loaders::RequestLoader;
 
 /// The first lots of each district, one statement per batch.
@@ -32,7 +32,7 @@ impl Loader<(i32, LotSlice)> for DistrictLotsLoader {
         }
         let mut out: HashMap<(i32, LotSlice), Self::Value> = HashMap::new();
         for (slice, district_ids) in slices {
-            for lot in stock::first_lots_of_districts(&self.0, &district_ids, slice).await? {
+            for lot in reads::first_lots_of_districts(&self.0, &district_ids, slice).await? {
                 out.entry((lot.district_id, slice)).or_default().push(lot);
             }
         }

@@ -5,14 +5,17 @@ use chrono::{DateTime, Utc};
 use entity::transfer;
 use futures_util::Stream;
 
+use super::reads::{self, Milestone, TransferFilter};
 use super::rebalance::Reason;
-use super::service::{self, NeedBasis, RequestTransfer, SuggestionView, TransferFilter};
+use super::request::{self, RequestTransfer};
+use super::suggestions::{self, NeedBasis, SuggestedTransfer};
+use super::workflow;
 use crate::auth::Actor;
 use crate::districts::graphql::District;
-use crate::events::DomainEvent;
 use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::TransferStatus;
+use crate::graphql::live;
 use crate::state::AppState;
 use crate::stock::graphql::{Vaccine, VaccineLot, vaccine_of};
 
@@ -28,6 +31,16 @@ pub struct TransferStep {
     pub at: DateTime<Utc>,
     /// Who, as "agency-code/subject".
     pub by: String,
+}
+
+impl From<Milestone> for TransferStep {
+    fn from(m: Milestone) -> Self {
+        TransferStep {
+            status: m.status.into(),
+            at: m.at,
+            by: m.by,
+        }
+    }
 }
 
 /// Doses moved from a lot of one district to another district:
@@ -109,44 +122,10 @@ impl Transfer {
     }
     /// The steps taken so far, oldest first.
     async fn timeline(&self) -> Vec<TransferStep> {
-        let t = &self.0;
-        let closed = if t.status == entity::TransferStatus::Rejected {
-            TransferStatus::Rejected
-        } else {
-            TransferStatus::Cancelled
-        };
-        [
-            (
-                TransferStatus::Requested,
-                Some(t.requested_at),
-                Some(&t.requested_by),
-            ),
-            (
-                TransferStatus::Approved,
-                t.approved_at,
-                t.approved_by.as_ref(),
-            ),
-            (
-                TransferStatus::Dispatched,
-                t.dispatched_at,
-                t.dispatched_by.as_ref(),
-            ),
-            (
-                TransferStatus::Received,
-                t.received_at,
-                t.received_by.as_ref(),
-            ),
-            (closed, t.closed_at, t.closed_by.as_ref()),
-        ]
-        .into_iter()
-        .filter_map(|(status, at, by)| {
-            Some(TransferStep {
-                status,
-                at: at?,
-                by: by?.clone(),
-            })
-        })
-        .collect()
+        reads::timeline(&self.0)
+            .into_iter()
+            .map(Into::into)
+            .collect()
     }
     /// Version, increased by every step.
     async fn version(&self) -> i32 {
@@ -161,6 +140,15 @@ pub enum NeedBasisInput {
     RemainingNeed,
     /// What the district would give over the horizon at its rate of the last 14 days.
     DaysOfStock,
+}
+
+impl From<NeedBasisInput> for NeedBasis {
+    fn from(basis: NeedBasisInput) -> Self {
+        match basis {
+            NeedBasisInput::RemainingNeed => NeedBasis::RemainingNeed,
+            NeedBasisInput::DaysOfStock => NeedBasis::DaysOfStock,
+        }
+    }
 }
 
 /// Why a move is suggested.
@@ -185,14 +173,14 @@ impl From<Reason> for SuggestionReason {
 }
 
 /// A suggested move of doses from surplus to shortage.
-pub struct RebalancingSuggestion(SuggestionView);
+pub struct RebalancingSuggestion(SuggestedTransfer);
 
 /// A suggested move of doses from surplus to shortage, lots expiring first going first.
 #[Object]
 impl RebalancingSuggestion {
     /// Pass it to `requestSuggestedTransfer` to turn the suggestion into a transfer request.
     async fn id(&self) -> String {
-        service::suggestion_id(&self.0.suggestion)
+        self.0.id()
     }
     /// District with doses to spare.
     #[graphql(name = "fromDistrict")]
@@ -236,14 +224,7 @@ impl RebalancingSuggestion {
     }
     /// The reasons in words.
     async fn explanation(&self) -> String {
-        let s = &self.0.suggestion;
-        format!(
-            "{}; the destination is short of {} doses; lot {} expires {}",
-            service::describe(&s.reasons),
-            s.destination_shortage,
-            self.0.lot.lot_number,
-            self.0.lot.expires_on
-        )
+        self.0.explanation()
     }
 }
 
@@ -256,6 +237,16 @@ pub struct TransferFilterInput {
     pub district_code: Option<String>,
     /// Only transfers of this vaccine.
     pub vaccine_code: Option<String>,
+}
+
+impl From<TransferFilterInput> for TransferFilter {
+    fn from(f: TransferFilterInput) -> Self {
+        TransferFilter {
+            status: f.status.map(Into::into),
+            district_code: f.district_code,
+            vaccine_code: f.vaccine_code,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -273,23 +264,14 @@ impl TransferQuery {
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Transfer>> {
         let paging = ctx.paging(first, after)?;
-        let f = filter.unwrap_or_default();
-        let filter = TransferFilter {
-            status: f.status.map(Into::into),
-            district_code: f.district_code,
-            vaccine_code: f.vaccine_code,
-        };
-        Ok(paging.connection(
-            service::list(&ctx.app().db, ctx.actor()?, &filter, paging.request).await?,
-            Transfer,
-        ))
+        let filter = filter.unwrap_or_default().into();
+        let transfers = reads::list(&ctx.services()?, &filter, paging.request).await?;
+        Ok(paging.connection(transfers, Transfer))
     }
 
     /// One transfer with its timeline. NOT_FOUND when it does not exist or is not visible to the caller.
     async fn transfer(&self, ctx: &Context<'_>, id: i32) -> Result<Transfer> {
-        Ok(Transfer(
-            service::get(&ctx.app().db, ctx.actor()?, id).await?,
-        ))
+        Ok(Transfer(reads::get(&ctx.services()?, id).await?))
     }
 
     /// Moves that would bring surplus doses of one vaccine to districts short of them within
@@ -302,18 +284,9 @@ impl TransferQuery {
         #[graphql(default = 30)] horizon_days: i64,
         #[graphql(default_with = "NeedBasisInput::RemainingNeed")] basis: NeedBasisInput,
     ) -> Result<Vec<RebalancingSuggestion>> {
-        let basis = match basis {
-            NeedBasisInput::RemainingNeed => NeedBasis::RemainingNeed,
-            NeedBasisInput::DaysOfStock => NeedBasis::DaysOfStock,
-        };
-        let found = service::suggestions(
-            &ctx.app().db,
-            ctx.actor()?,
-            &vaccine_code,
-            horizon_days,
-            basis,
-        )
-        .await?;
+        let found =
+            suggestions::suggestions(&ctx.services()?, &vaccine_code, horizon_days, basis.into())
+                .await?;
         Ok(found.into_iter().map(RebalancingSuggestion).collect())
     }
 }
@@ -331,6 +304,18 @@ pub struct RequestTransferInput {
     pub reason: Option<String>,
     /// Makes retries safe: the same key returns the first result.
     pub idempotency_key: Option<String>,
+}
+
+impl From<RequestTransferInput> for RequestTransfer {
+    fn from(input: RequestTransferInput) -> Self {
+        RequestTransfer {
+            lot_id: input.lot_id,
+            to_district_code: input.to_district_code,
+            doses: input.doses,
+            reason: input.reason,
+            idempotency_key: input.idempotency_key,
+        }
+    }
 }
 
 /// A transfer to act on.
@@ -376,9 +361,11 @@ pub struct TransferPayload {
     pub transfer: Transfer,
 }
 
-fn payload(t: transfer::Model) -> TransferPayload {
-    TransferPayload {
-        transfer: Transfer(t),
+impl From<transfer::Model> for TransferPayload {
+    fn from(t: transfer::Model) -> Self {
+        TransferPayload {
+            transfer: Transfer(t),
+        }
     }
 }
 
@@ -393,17 +380,9 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: RequestTransferInput,
     ) -> Result<TransferPayload> {
-        let s = ctx.app();
-        let input = RequestTransfer {
-            lot_id: input.lot_id,
-            to_district_code: input.to_district_code,
-            doses: input.doses,
-            reason: input.reason,
-            idempotency_key: input.idempotency_key,
-        };
-        Ok(payload(
-            service::request(&s.db, &s.events, ctx.actor()?, input).await?,
-        ))
+        Ok(request::request(&ctx.services()?, input.into())
+            .await?
+            .into())
     }
 
     /// Turns a rebalancing suggestion into a transfer request.
@@ -412,17 +391,10 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: RequestSuggestedTransferInput,
     ) -> Result<TransferPayload> {
-        let s = ctx.app();
-        Ok(payload(
-            service::request_suggested(
-                &s.db,
-                &s.events,
-                ctx.actor()?,
-                &input.suggestion_id,
-                input.idempotency_key,
-            )
-            .await?,
-        ))
+        let (id, key) = (&input.suggestion_id, input.idempotency_key.clone());
+        Ok(suggestions::request_suggested(&ctx.services()?, id, key)
+            .await?
+            .into())
     }
 
     /// Approves a requested transfer and reserves its doses (province HEALTH, role APPROVER).
@@ -431,10 +403,7 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: TransferIdInput,
     ) -> Result<TransferPayload> {
-        let s = ctx.app();
-        Ok(payload(
-            service::approve(&s.db, &s.events, ctx.actor()?, input.id).await?,
-        ))
+        Ok(workflow::approve(&ctx.services()?, input.id).await?.into())
     }
 
     /// Refuses a requested transfer (province HEALTH, role APPROVER).
@@ -443,10 +412,9 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: CloseTransferInput,
     ) -> Result<TransferPayload> {
-        let s = ctx.app();
-        Ok(payload(
-            service::reject(&s.db, &s.events, ctx.actor()?, input.id, input.reason).await?,
-        ))
+        Ok(workflow::reject(&ctx.services()?, input.id, input.reason)
+            .await?
+            .into())
     }
 
     /// Sends an approved transfer: its doses leave the source lot (the source district).
@@ -455,10 +423,7 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: TransferIdInput,
     ) -> Result<TransferPayload> {
-        let s = ctx.app();
-        Ok(payload(
-            service::dispatch(&s.db, &s.events, ctx.actor()?, input.id).await?,
-        ))
+        Ok(workflow::dispatch(&ctx.services()?, input.id).await?.into())
     }
 
     /// Records the arrival of a dispatched transfer (the destination district).
@@ -467,18 +432,10 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: ReceiveTransferInput,
     ) -> Result<TransferPayload> {
-        let s = ctx.app();
-        Ok(payload(
-            service::receive(
-                &s.db,
-                &s.events,
-                ctx.actor()?,
-                input.id,
-                input.doses_received,
-                input.shortfall_reason,
-            )
-            .await?,
-        ))
+        let (id, received, why) = (input.id, input.doses_received, input.shortfall_reason);
+        Ok(workflow::receive(&ctx.services()?, id, received, why)
+            .await?
+            .into())
     }
 
     /// Calls off a transfer before dispatch, releasing any reservation.
@@ -487,10 +444,9 @@ impl TransferMutation {
         ctx: &Context<'_>,
         input: CloseTransferInput,
     ) -> Result<TransferPayload> {
-        let s = ctx.app();
-        Ok(payload(
-            service::cancel(&s.db, &s.events, ctx.actor()?, input.id, input.reason).await?,
-        ))
+        Ok(workflow::cancel(&ctx.services()?, input.id, input.reason)
+            .await?
+            .into())
     }
 }
 
@@ -505,27 +461,11 @@ impl TransferSubscription {
         ctx: &Context<'_>,
         district_code: String,
     ) -> Result<impl Stream<Item = Transfer>> {
-        let app = ctx.app().clone();
-        let actor = ctx.actor()?.clone();
-        crate::policy::require(
-            &actor,
-            crate::policy::Resource::Transfer,
-            crate::policy::Action::Read,
-        )?;
-        let district = crate::districts::lookup::by_code(&app.db, &district_code).await?;
-        let select = move |event: &DomainEvent| match *event {
-            DomainEvent::Transfer {
-                transfer_id,
-                from_district_id,
-                to_district_id,
-            } if from_district_id == district.id || to_district_id == district.id => {
-                Some(transfer_id)
-            }
-            _ => None,
-        };
+        let watch = reads::watch(&ctx.services()?, &district_code).await?;
         let load = |app: AppState, actor: Actor, id: i32| async move {
-            service::get(&app.db, &actor, id).await.map(Transfer)
+            reads::get(&app.ctx(&actor), id).await.map(Transfer)
         };
-        Ok(crate::graphql::live::stream(app, actor, select, load))
+        let (app, actor) = (ctx.app().clone(), ctx.actor()?.clone());
+        Ok(live::stream(app, actor, move |e| watch.picks(e), load))
     }
 }

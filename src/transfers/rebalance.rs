@@ -72,6 +72,62 @@ fn expiring_unused(lots: &[&LotStock], rate: f64, today: NaiveDate) -> HashMap<i
     out
 }
 
+/// What the districts holding doses may give: per district its surplus over its need, or more where
+/// its doses would otherwise expire unused; per lot, the doses that would expire unused.
+struct Donors {
+    giveable: HashMap<i32, i64>,
+    surplus_of: HashMap<i32, i64>,
+    expiring: HashMap<i32, i64>,
+}
+
+fn donors(
+    districts: &[DistrictNeed],
+    by_district: &HashMap<i32, Vec<&LotStock>>,
+    held: impl Fn(i32) -> i64,
+    today: NaiveDate,
+) -> Donors {
+    let mut donors = Donors {
+        giveable: HashMap::new(),
+        surplus_of: HashMap::new(),
+        expiring: HashMap::new(),
+    };
+    for d in districts {
+        let surplus = (held(d.district_id) - d.need).max(0);
+        let unused = by_district
+            .get(&d.district_id)
+            .map(|l| expiring_unused(l, d.daily_rate, today))
+            .unwrap_or_default();
+        let unused_total: i64 = if d.daily_rate > 0.0 {
+            unused.values().sum()
+        } else {
+            0
+        };
+        if d.daily_rate > 0.0 {
+            donors.expiring.extend(unused);
+        }
+        donors.surplus_of.insert(d.district_id, surplus);
+        donors
+            .giveable
+            .insert(d.district_id, surplus.max(unused_total));
+    }
+    donors
+}
+
+/// Doses of `lot` the destination could use between their arrival and the lot's expiry: at its rate
+/// when known, else any amount if it has the default days to use them; 0 when none would be left.
+fn usable_at(dest: &DistrictNeed, lot: &LotStock, params: Params) -> i64 {
+    let usable_days = (lot.expires_on - params.today).num_days() + 1 - params.transit_days;
+    if usable_days <= 0 {
+        0
+    } else if dest.daily_rate > 0.0 {
+        (dest.daily_rate * usable_days as f64).floor() as i64
+    } else if usable_days >= params.default_days_to_use {
+        i64::MAX
+    } else {
+        0
+    }
+}
+
 pub fn suggest(districts: &[DistrictNeed], lots: &[LotStock], params: Params) -> Vec<Suggestion> {
     let mut by_district: HashMap<i32, Vec<&LotStock>> = HashMap::new();
     for lot in lots
@@ -88,28 +144,11 @@ pub fn suggest(districts: &[DistrictNeed], lots: &[LotStock], params: Params) ->
             .get(&id)
             .map_or(0, |l| l.iter().map(|x| x.available).sum::<i64>())
     };
-
-    // What each source may give: its surplus, or more where its doses would otherwise expire.
-    let mut giveable: HashMap<i32, i64> = HashMap::new();
-    let mut surplus_of: HashMap<i32, i64> = HashMap::new();
-    let mut expiring: HashMap<i32, i64> = HashMap::new();
-    for d in districts {
-        let surplus = (held(d.district_id) - d.need).max(0);
-        let unused = by_district
-            .get(&d.district_id)
-            .map(|l| expiring_unused(l, d.daily_rate, params.today))
-            .unwrap_or_default();
-        let unused_total: i64 = if d.daily_rate > 0.0 {
-            unused.values().sum()
-        } else {
-            0
-        };
-        if d.daily_rate > 0.0 {
-            expiring.extend(unused);
-        }
-        surplus_of.insert(d.district_id, surplus);
-        giveable.insert(d.district_id, surplus.max(unused_total));
-    }
+    let Donors {
+        mut giveable,
+        surplus_of,
+        expiring,
+    } = donors(districts, &by_district, held, params.today);
     let mut lot_left: HashMap<i32, i64> = lots.iter().map(|l| (l.lot_id, l.available)).collect();
 
     let mut shortages: Vec<(&DistrictNeed, i64)> = districts
@@ -139,19 +178,10 @@ pub fn suggest(districts: &[DistrictNeed], lots: &[LotStock], params: Params) ->
             }
             let give = giveable.get(&lot.district_id).copied().unwrap_or(0);
             let left = lot_left.get(&lot.lot_id).copied().unwrap_or(0);
-            // Days the destination would have to use the doses once they arrive.
-            let usable_days = (lot.expires_on - params.today).num_days() + 1 - params.transit_days;
-            if usable_days <= 0 {
-                continue;
-            }
-            let usable_at_destination = if dest.daily_rate > 0.0 {
-                (dest.daily_rate * usable_days as f64).floor() as i64
-            } else if usable_days >= params.default_days_to_use {
-                i64::MAX
-            } else {
-                0
-            };
-            let doses = remaining.min(give).min(left).min(usable_at_destination);
+            let doses = remaining
+                .min(give)
+                .min(left)
+                .min(usable_at(dest, lot, params));
             if doses <= 0 {
                 continue;
             }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use entity::Role;
-use lienthong::transfers::service::{self as transfers, RequestTransfer};
+use lienthong::transfers::request::{self as transfer_request, RequestTransfer};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
@@ -575,7 +575,7 @@ async fn requested_transfers(app: &TestApp, lot: i32, count: usize) -> Vec<i32> 
             idempotency_key: None,
         };
         ids.push(
-            transfers::request(&app.state.db, &app.state.events, &actor, input)
+            transfer_request::request(&app.state.ctx(&actor), input)
                 .await
                 .expect("request")
                 .id,

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use lienthong::auth::Actor;
 use lienthong::config::Config;
-use lienthong::stock::service::{self as stock, ReceiveLot};
+use lienthong::stock::ledger::MAX_DOSES;
+use lienthong::stock::lots::{self, ReceiveLot};
 use lienthong::{AppState, db, demo, server};
 use serde_json::{Value, json};
 
@@ -73,12 +74,12 @@ pub async fn run(
         district_code: "380".into(),
         vaccine_code: "MODERNA".into(),
         lot_number: "BENCH-1".into(),
-        expires_on: lienthong::clock::today() + chrono::Duration::days(90),
-        doses: stock::MAX_DOSES,
+        expires_on: state.clock.today() + chrono::Duration::days(90),
+        doses: MAX_DOSES,
         allocation_ref: None,
         idempotency_key: None,
     };
-    let (lot, _) = stock::receive_lot(&state.db, &actor, receipt).await?;
+    let (lot, _) = lots::receive_lot(&state.ctx(&actor), receipt).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

@@ -1,0 +1,302 @@
+//! What the stock looks like: lots and ledger rows in the caller's scope, the lots shown under a
+//! district, stock per district and vaccine, lots close to expiry.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use entity::{StockEventKind, district, province, stock_event, vaccine_lot};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use super::catalog::in_vaccine;
+use crate::districts::lookup::in_district;
+use crate::error::{AppError, AppResult};
+use crate::keyset::{self, Page, PageRequest};
+use crate::kit::Ctx;
+use crate::policy::{self, Resource};
+
+#[derive(Debug, Clone, Default)]
+pub struct LotFilter {
+    pub district_code: Option<String>,
+    pub vaccine_code: Option<String>,
+    pub expiring_within_days: Option<i64>,
+    pub include_empty: bool,
+    pub include_expired: bool,
+}
+
+/// Lots in the caller's scope, by id.
+#[tracing::instrument(skip_all)]
+pub async fn list_lots(
+    ctx: &Ctx<'_>,
+    filter: &LotFilter,
+    page: PageRequest,
+) -> AppResult<Page<vaccine_lot::Model>> {
+    let Some(scope) = policy::read_scope(ctx.actor, Resource::Stock) else {
+        return Ok(Page::empty());
+    };
+    let today = ctx.today();
+    let mut cond = Condition::all().add(scope.district_filter(vaccine_lot::Column::DistrictId));
+    if let Some(code) = &filter.district_code {
+        cond = cond.add(in_district(vaccine_lot::Column::DistrictId, code.as_str()));
+    }
+    if let Some(code) = &filter.vaccine_code {
+        cond = cond.add(in_vaccine(vaccine_lot::Column::VaccineId, code.as_str()));
+    }
+    if let Some(days) = filter.expiring_within_days {
+        if !(0..=3650).contains(&days) {
+            return Err(AppError::bad_input("expiringWithinDays", "0 to 3650"));
+        }
+        cond = cond.add(vaccine_lot::Column::ExpiresOn.lte(today + Duration::days(days)));
+    }
+    cond = cond.add(usable_lots(
+        filter.include_empty,
+        filter.include_expired,
+        today,
+    ));
+    keyset::fetch(
+        ctx.db,
+        vaccine_lot::Entity::find().filter(cond),
+        vaccine_lot::Column::Id,
+        page,
+        |l| i64::from(l.id),
+    )
+    .await
+}
+
+/// Lots still holding doses and not expired on `today`, unless asked to include those too.
+fn usable_lots(include_empty: bool, include_expired: bool, today: NaiveDate) -> Condition {
+    let mut cond = Condition::all();
+    if !include_expired {
+        cond = cond.add(vaccine_lot::Column::ExpiresOn.gte(today));
+    }
+    if !include_empty {
+        cond = cond.add(vaccine_lot::Column::DosesOnHand.gt(0));
+    }
+    cond
+}
+
+/// Which of a district's lots to show under it: the first `first` by id, usable on `today` unless the
+/// flags say otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LotSlice {
+    pub first: u64,
+    pub include_empty: bool,
+    pub include_expired: bool,
+    pub today: NaiveDate,
+}
+
+/// The lots of `district` to show the caller under it: `first` (1 to 100) of them, keyed for
+/// [`first_lots_of_districts`]. `None` when the caller may not read the district's stock.
+pub fn district_lots(
+    ctx: &Ctx<'_>,
+    district: &district::Model,
+    first: i32,
+    include_empty: bool,
+    include_expired: bool,
+) -> AppResult<Option<(i32, LotSlice)>> {
+    let Ok(first @ 1..=100) = u64::try_from(first) else {
+        return Err(AppError::bad_input("first", "must be between 1 and 100"));
+    };
+    let readable = policy::read_scope(ctx.actor, Resource::Stock)
+        .is_some_and(|scope| scope.covers_district(district.id, district.province_id));
+    Ok(readable.then(|| {
+        let slice = LotSlice {
+            first,
+            include_empty,
+            include_expired,
+            today: ctx.today(),
+        };
+        (district.id, slice)
+    }))
+}
+
+/// The first lots of each district, in one statement whatever the number of districts: one index range
+/// (district, id) per district, united. The caller has checked the reader may see them
+/// ([`district_lots`]).
+pub async fn first_lots_of_districts<C: ConnectionTrait>(
+    db: &C,
+    district_ids: &[i32],
+    slice: LotSlice,
+) -> AppResult<Vec<vaccine_lot::Model>> {
+    let mut ids = district_ids.iter().map(|&district_id| {
+        let head = Query::select()
+            .column(vaccine_lot::Column::Id)
+            .from(vaccine_lot::Entity)
+            .and_where(vaccine_lot::Column::DistrictId.eq(district_id))
+            .cond_where(usable_lots(
+                slice.include_empty,
+                slice.include_expired,
+                slice.today,
+            ))
+            .order_by(vaccine_lot::Column::Id, Order::Asc)
+            .limit(slice.first)
+            .to_owned();
+        // Wrapped, since SQLite takes no LIMIT inside a compound select's arms.
+        Query::select()
+            .column(Alias::new("id"))
+            .from_subquery(head, Alias::new("head"))
+            .to_owned()
+    });
+    let Some(mut united) = ids.next() else {
+        return Ok(Vec::new());
+    };
+    united.unions(ids.map(|arm| (UnionType::All, arm)));
+    Ok(vaccine_lot::Entity::find()
+        .filter(vaccine_lot::Column::Id.in_subquery(united))
+        .order_by_asc(vaccine_lot::Column::Id)
+        .all(db)
+        .await?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub lot_id: Option<i32>,
+    pub district_code: Option<String>,
+    pub kind: Option<StockEventKind>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Ledger rows of lots in the caller's scope, oldest first.
+#[tracing::instrument(skip_all)]
+pub async fn list_events(
+    ctx: &Ctx<'_>,
+    filter: &EventFilter,
+    page: PageRequest,
+) -> AppResult<Page<stock_event::Model>> {
+    let Some(scope) = policy::read_scope(ctx.actor, Resource::Stock) else {
+        return Ok(Page::empty());
+    };
+    let mut lots = Query::select()
+        .column(vaccine_lot::Column::Id)
+        .from(vaccine_lot::Entity)
+        .cond_where(scope.district_filter(vaccine_lot::Column::DistrictId))
+        .to_owned();
+    if let Some(code) = &filter.district_code {
+        lots.and_where(in_district(vaccine_lot::Column::DistrictId, code.as_str()));
+    }
+    let mut cond = Condition::all().add(stock_event::Column::LotId.in_subquery(lots));
+    if let Some(id) = filter.lot_id {
+        cond = cond.add(stock_event::Column::LotId.eq(id));
+    }
+    if let Some(kind) = filter.kind {
+        cond = cond.add(stock_event::Column::Kind.eq(kind));
+    }
+    if let Some(from) = filter.from {
+        cond = cond.add(stock_event::Column::At.gte(from));
+    }
+    if let Some(to) = filter.to {
+        cond = cond.add(stock_event::Column::At.lt(to));
+    }
+    keyset::fetch(
+        ctx.db,
+        stock_event::Entity::find().filter(cond),
+        stock_event::Column::Id,
+        page,
+        |e| e.id,
+    )
+    .await
+}
+
+/// Stock of one vaccine in one district.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct StockLine {
+    pub district_id: i32,
+    pub vaccine_id: i32,
+    pub lots: i64,
+    pub doses_on_hand: i64,
+    pub doses_reserved: i64,
+    /// Doses in lots that expire within 30 days.
+    pub doses_expiring_30_days: i64,
+}
+
+impl StockLine {
+    /// On hand less reserved.
+    pub fn doses_available(&self) -> i64 {
+        self.doses_on_hand - self.doses_reserved
+    }
+}
+
+/// Stock per district and vaccine (usable lots only: not expired), in the caller's scope.
+#[tracing::instrument(skip_all)]
+pub async fn stock_summary(
+    ctx: &Ctx<'_>,
+    province_code: Option<&str>,
+) -> AppResult<Vec<StockLine>> {
+    use vaccine_lot::Column as L;
+    let Some(scope) = policy::read_scope(ctx.actor, Resource::Stock) else {
+        return Ok(Vec::new());
+    };
+    let today = ctx.today();
+    let soon = today + Duration::days(30);
+    let mut cond = Condition::all()
+        .add(scope.district_filter(L::DistrictId))
+        .add(L::ExpiresOn.gte(today));
+    if let Some(code) = province_code {
+        cond = cond.add(L::DistrictId.in_subquery(districts_of_province(code)));
+    }
+    let expiring =
+        Expr::case(Expr::col(L::ExpiresOn).lte(soon), Expr::col(L::DosesOnHand)).finally(0);
+    Ok(vaccine_lot::Entity::find()
+        .select_only()
+        .column(L::DistrictId)
+        .column(L::VaccineId)
+        .column_as(Expr::col(L::Id).count(), "lots")
+        .column_as(
+            Expr::col(L::DosesOnHand).sum().cast_as("BIGINT"),
+            "doses_on_hand",
+        )
+        .column_as(
+            Expr::col(L::DosesReserved).sum().cast_as("BIGINT"),
+            "doses_reserved",
+        )
+        .column_as(expiring.sum().cast_as("BIGINT"), "doses_expiring_30_days")
+        .filter(cond)
+        .group_by(L::DistrictId)
+        .group_by(L::VaccineId)
+        .order_by_asc(L::DistrictId)
+        .order_by_asc(L::VaccineId)
+        .into_model::<StockLine>()
+        .all(ctx.db)
+        .await?)
+}
+
+/// Ids of the districts of the province with this code.
+fn districts_of_province(code: &str) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(district::Column::Id)
+        .from(district::Entity)
+        .and_where(
+            Expr::col(district::Column::ProvinceId).in_subquery(
+                Query::select()
+                    .column(province::Column::Id)
+                    .from(province::Entity)
+                    .and_where(Expr::col(province::Column::Code).eq(code))
+                    .to_owned(),
+            ),
+        )
+        .to_owned()
+}
+
+/// Lots with doses left that expire within `within_days` (today included), soonest first.
+#[tracing::instrument(skip_all)]
+pub async fn expiring_lots(ctx: &Ctx<'_>, within_days: i64) -> AppResult<Vec<vaccine_lot::Model>> {
+    if !(0..=3650).contains(&within_days) {
+        return Err(AppError::bad_input("withinDays", "0 to 3650"));
+    }
+    let Some(scope) = policy::read_scope(ctx.actor, Resource::Stock) else {
+        return Ok(Vec::new());
+    };
+    let today = ctx.today();
+    Ok(vaccine_lot::Entity::find()
+        .filter(scope.district_filter(vaccine_lot::Column::DistrictId))
+        .filter(vaccine_lot::Column::ExpiresOn.gte(today))
+        .filter(vaccine_lot::Column::ExpiresOn.lte(today + Duration::days(within_days)))
+        .filter(vaccine_lot::Column::DosesOnHand.gt(0))
+        .order_by_asc(vaccine_lot::Column::ExpiresOn)
+        .order_by_asc(vaccine_lot::Column::Id)
+        .limit(1000)
+        .all(ctx.db)
+        .await?)
+}
