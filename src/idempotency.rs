@@ -7,7 +7,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::idempotency_key;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet,
@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
+use crate::kit::{Ctx, Write};
 
 pub type TxnFuture<'t, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 't>>;
 
@@ -58,88 +59,180 @@ pub async fn once<T: Send>(
     work: impl for<'t> Fn(&'t DatabaseTransaction) -> TxnFuture<'t, (T, i64)>,
 ) -> AppResult<(T, bool)> {
     validate_key(key)?;
+    let request = Request {
+        actor,
+        operation,
+        key,
+        hash,
+    };
     for attempt in 0..2 {
         let write = crate::db::begin_write(db).await?;
-        let txn: &sea_orm::DatabaseTransaction = &write;
-        if let Some(key) = key
-            && let Some(found) = find(txn, actor, key).await?
-        {
-            if found.operation != operation || found.request_hash != hash {
-                return Err(AppError::Conflict(format!(
-                    "idempotency key {key} was already used for a different request"
-                )));
-            }
-            let result = existing(txn, found.result_id).await?;
+        if let Some(result) = request.replay(&write, &existing).await? {
             write.commit().await?;
             return Ok((result, false));
         }
-        let (result, id) = match work(txn).await {
-            // A concurrent copy made the same record first; on the second attempt its key is found
-            // (or, when the request is not a copy, the work's own checks explain the refusal).
-            Err(AppError::Duplicate(_)) if attempt == 0 => {
+        let done = work(&write).await;
+        match request.settle(&write, done, attempt, Utc::now()).await {
+            Settled::Done(result) => {
+                write.commit().await?;
+                return Ok((result, true));
+            }
+            Settled::Retry => write.rollback().await?,
+            Settled::Refused(err) => {
                 write.rollback().await?;
-                continue;
+                return request.refused(db, err, &existing).await;
             }
-            Err(err) => {
-                write.rollback().await?;
-                // Refused because a concurrent copy changed what this one read (a stale count, say):
-                // the copy's committed result is the answer, as if this one had come second.
-                if let Some(key) = key
-                    && let Some(result) =
-                        earlier_result(db, actor, operation, key, hash, &existing).await?
-                {
-                    return Ok((result, false));
-                }
-                return Err(err);
-            }
-            Ok(done) => done,
-        };
-        if let Some(key) = key {
-            let row = idempotency_key::ActiveModel {
-                id: NotSet,
-                agency_id: Set(actor.agency_id),
-                key: Set(key.to_owned()),
-                operation: Set(operation.to_owned()),
-                request_hash: Set(hash.to_owned()),
-                result_id: Set(id),
-                created_at: Set(Utc::now()),
-            };
-            match row.insert(txn).await {
-                Ok(_) => {}
-                Err(e) if crate::error::is_unique_violation(&e) && attempt == 0 => {
-                    // A concurrent copy of this request won; drop ours and return theirs.
-                    write.rollback().await?;
-                    continue;
-                }
-                Err(e) => return Err(e.into()),
-            }
+            Settled::Failed(err) => return Err(err),
         }
-        write.commit().await?;
-        return Ok((result, true));
     }
-    Err(AppError::Conflict(
-        "the request raced with a copy of itself; retry".into(),
-    ))
+    Err(raced())
 }
 
-/// The result an earlier, committed run of the same request under `key` produced, if any.
-async fn earlier_result<T>(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    operation: &str,
-    key: &str,
+/// Runs `work` in a [`Write`], at most once per (agency, key), as [`once`] does: the record, its audit
+/// rows, its events and the key commit together, and the events reach subscribers only when this call
+/// did the work. The flag says whether it did (false when it returned an earlier result).
+pub async fn once_in<'a, T: Send>(
+    ctx: &Ctx<'a>,
+    operation: &'static str,
+    key: Option<&str>,
     hash: &str,
-    existing: &impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
-) -> AppResult<Option<T>> {
-    let write = crate::db::begin_write(db).await?;
-    let found = match find(&write, actor, key).await? {
-        Some(found) if found.operation == operation && found.request_hash == hash => {
-            Some(existing(&write, found.result_id).await?)
-        }
-        _ => None,
+    existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
+    work: impl for<'t> Fn(&'t mut Write<'a>) -> TxnFuture<'t, (T, i64)>,
+) -> AppResult<(T, bool)> {
+    validate_key(key)?;
+    let request = Request {
+        actor: ctx.actor,
+        operation,
+        key,
+        hash,
     };
-    write.commit().await?;
-    Ok(found)
+    for attempt in 0..2 {
+        let mut write = ctx.write().await?;
+        if let Some(result) = request.replay(&write, &existing).await? {
+            write.commit().await?;
+            return Ok((result, false));
+        }
+        let done = work(&mut write).await;
+        let at = write.now();
+        match request.settle(&write, done, attempt, at).await {
+            Settled::Done(result) => {
+                write.commit().await?;
+                return Ok((result, true));
+            }
+            Settled::Retry => write.rollback().await?,
+            Settled::Refused(err) => {
+                write.rollback().await?;
+                return request.refused(ctx.db, err, &existing).await;
+            }
+            Settled::Failed(err) => return Err(err),
+        }
+    }
+    Err(raced())
+}
+
+/// One keyed request: who sent it, what it is, and the hash of its input.
+struct Request<'r> {
+    actor: &'r Actor,
+    operation: &'static str,
+    key: Option<&'r str>,
+    hash: &'r str,
+}
+
+/// What became of one attempt's work.
+enum Settled<T> {
+    /// Done, and its key stored: commit.
+    Done(T),
+    /// A concurrent copy made the same record or stored the same key first: roll back and look again.
+    Retry,
+    /// Refused: roll back and answer, unless a concurrent copy's committed result answers instead.
+    Refused(AppError),
+    /// The key could not be stored: roll back and answer.
+    Failed(AppError),
+}
+
+impl Request<'_> {
+    /// The result of an earlier run of this request, if its key is stored; CONFLICT when the key was
+    /// used for another request.
+    async fn replay<T>(
+        &self,
+        txn: &DatabaseTransaction,
+        existing: &impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
+    ) -> AppResult<Option<T>> {
+        let Some(key) = self.key else {
+            return Ok(None);
+        };
+        let Some(found) = find(txn, self.actor, key).await? else {
+            return Ok(None);
+        };
+        if found.operation != self.operation || found.request_hash != self.hash {
+            return Err(AppError::Conflict(format!(
+                "idempotency key {key} was already used for a different request"
+            )));
+        }
+        Ok(Some(existing(txn, found.result_id).await?))
+    }
+
+    /// Stores the key of work that succeeded, in its transaction.
+    async fn settle<T>(
+        &self,
+        txn: &DatabaseTransaction,
+        done: AppResult<(T, i64)>,
+        attempt: u32,
+        at: DateTime<Utc>,
+    ) -> Settled<T> {
+        let (result, id) = match done {
+            // A concurrent copy made the same record first; on the second attempt its key is found
+            // (or, when the request is not a copy, the work's own checks explain the refusal).
+            Err(AppError::Duplicate(_)) if attempt == 0 => return Settled::Retry,
+            Err(err) => return Settled::Refused(err),
+            Ok(done) => done,
+        };
+        let Some(key) = self.key else {
+            return Settled::Done(result);
+        };
+        let row = idempotency_key::ActiveModel {
+            id: NotSet,
+            agency_id: Set(self.actor.agency_id),
+            key: Set(key.to_owned()),
+            operation: Set(self.operation.to_owned()),
+            request_hash: Set(self.hash.to_owned()),
+            result_id: Set(id),
+            created_at: Set(at),
+        };
+        match row.insert(txn).await {
+            Ok(_) => Settled::Done(result),
+            // A concurrent copy of this request won; drop ours and return theirs.
+            Err(e) if crate::error::is_unique_violation(&e) && attempt == 0 => Settled::Retry,
+            Err(e) => Settled::Failed(e.into()),
+        }
+    }
+
+    /// The answer to work that was refused (and rolled back). Refused because a concurrent copy changed
+    /// what this one read (a stale count, say): the copy's committed result is the answer, as if this
+    /// one had come second.
+    async fn refused<T>(
+        &self,
+        db: &DatabaseConnection,
+        err: AppError,
+        existing: &impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
+    ) -> AppResult<(T, bool)> {
+        if self.key.is_none() {
+            return Err(err);
+        }
+        let write = crate::db::begin_write(db).await?;
+        let earlier = match self.replay(&write, existing).await {
+            Ok(found) => found,
+            // The key stands for another request: this request's own refusal is the answer.
+            Err(AppError::Conflict(_)) => None,
+            Err(other) => return Err(other),
+        };
+        write.commit().await?;
+        earlier.map(|result| (result, false)).ok_or(err)
+    }
+}
+
+fn raced() -> AppError {
+    AppError::Conflict("the request raced with a copy of itself; retry".into())
 }
 
 async fn find(
