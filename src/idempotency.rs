@@ -5,6 +5,7 @@
 //! finds the winner's result on its second attempt.
 
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
@@ -17,6 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::auth::Actor;
+use crate::db::WriteTxn;
 use crate::error::{AppError, AppResult};
 use crate::kit::{Ctx, Write};
 
@@ -58,34 +60,14 @@ pub async fn once<T: Send>(
     existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
     work: impl for<'t> Fn(&'t DatabaseTransaction) -> TxnFuture<'t, (T, i64)>,
 ) -> AppResult<(T, bool)> {
-    validate_key(key)?;
     let request = Request {
         actor,
         operation,
         key,
         hash,
     };
-    for attempt in 0..2 {
-        let write = crate::db::begin_write(db).await?;
-        if let Some(result) = request.replay(&write, &existing).await? {
-            write.commit().await?;
-            return Ok((result, false));
-        }
-        let done = work(&write).await;
-        match request.settle(&write, done, attempt, Utc::now()).await {
-            Settled::Done(result) => {
-                write.commit().await?;
-                return Ok((result, true));
-            }
-            Settled::Retry => write.rollback().await?,
-            Settled::Refused(err) => {
-                write.rollback().await?;
-                return request.refused(db, err, &existing).await;
-            }
-            Settled::Failed(err) => return Err(err),
-        }
-    }
-    Err(raced())
+    let begin = || crate::db::begin_write(db);
+    run(request, db, begin, existing, |txn: &mut WriteTxn| work(txn)).await
 }
 
 /// Runs `work` in a [`Write`], at most once per (agency, key), as [`once`] does: the record, its audit
@@ -99,21 +81,71 @@ pub async fn once_in<'a, T: Send>(
     existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
     work: impl for<'t> Fn(&'t mut Write<'a>) -> TxnFuture<'t, (T, i64)>,
 ) -> AppResult<(T, bool)> {
-    validate_key(key)?;
     let request = Request {
         actor: ctx.actor,
         operation,
         key,
         hash,
     };
+    run(request, ctx.db, || ctx.write(), existing, work).await
+}
+
+/// A write transaction that keyed work can run in: the plain one, or a [`Write`] with its audit rows
+/// and events.
+trait Turn: Deref<Target = DatabaseTransaction> + Send {
+    /// The instant the key is stored at.
+    fn at(&self) -> DateTime<Utc>;
+    fn commit(self) -> impl Future<Output = AppResult<()>> + Send;
+    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send;
+}
+
+impl Turn for WriteTxn {
+    fn at(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+    fn commit(self) -> impl Future<Output = AppResult<()>> + Send {
+        WriteTxn::commit(self)
+    }
+    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send {
+        WriteTxn::rollback(self)
+    }
+}
+
+impl Turn for Write<'_> {
+    fn at(&self) -> DateTime<Utc> {
+        self.now()
+    }
+    fn commit(self) -> impl Future<Output = AppResult<()>> + Send {
+        Write::commit(self)
+    }
+    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send {
+        Write::rollback(self)
+    }
+}
+
+/// The loop of [`once`] and [`once_in`]: a second attempt when a concurrent copy of the request won
+/// the first.
+async fn run<W, B, T>(
+    request: Request<'_>,
+    db: &DatabaseConnection,
+    begin: impl Fn() -> B,
+    existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
+    work: impl for<'t> Fn(&'t mut W) -> TxnFuture<'t, (T, i64)>,
+) -> AppResult<(T, bool)>
+where
+    W: Turn,
+    B: Future<Output = AppResult<W>>,
+    T: Send,
+{
+    validate_key(request.key)?;
     for attempt in 0..2 {
-        let mut write = ctx.write().await?;
+        let mut write = begin().await?;
         if let Some(result) = request.replay(&write, &existing).await? {
             write.commit().await?;
             return Ok((result, false));
         }
         let done = work(&mut write).await;
-        let at = write.now();
+        let at = write.at();
         match request.settle(&write, done, attempt, at).await {
             Settled::Done(result) => {
                 write.commit().await?;
@@ -122,12 +154,14 @@ pub async fn once_in<'a, T: Send>(
             Settled::Retry => write.rollback().await?,
             Settled::Refused(err) => {
                 write.rollback().await?;
-                return request.refused(ctx.db, err, &existing).await;
+                return request.refused(db, err, &existing).await;
             }
             Settled::Failed(err) => return Err(err),
         }
     }
-    Err(raced())
+    Err(AppError::Conflict(
+        "the request raced with a copy of itself; retry".into(),
+    ))
 }
 
 /// One keyed request: who sent it, what it is, and the hash of its input.
@@ -229,10 +263,6 @@ impl Request<'_> {
         write.commit().await?;
         earlier.map(|result| (result, false)).ok_or(err)
     }
-}
-
-fn raced() -> AppError {
-    AppError::Conflict("the request raced with a copy of itself; retry".into())
 }
 
 async fn find(

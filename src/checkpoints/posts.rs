@@ -9,8 +9,8 @@ use entity::{
     checkpoint_status_change,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    NotSet, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 
@@ -100,30 +100,39 @@ pub async fn get(ctx: &Ctx<'_>, code: &str) -> AppResult<checkpoint::Model> {
     Ok(found)
 }
 
-/// Status changes of these checkpoints, oldest first. No policy check: for nesting under checkpoints
-/// the caller was allowed to read.
-pub async fn status_history(
-    db: &DatabaseConnection,
-    checkpoint_ids: &[i32],
-) -> AppResult<Vec<checkpoint_status_change::Model>> {
-    use checkpoint_status_change::Column as C;
-    Ok(checkpoint_status_change::Entity::find()
-        .filter(C::CheckpointId.is_in(checkpoint_ids.iter().copied()))
-        .order_by_asc(C::Id)
-        .all(db)
-        .await?)
+/// A table of rows that belong to one checkpoint each: its status changes, its staff.
+pub trait OfCheckpoint: EntityTrait {
+    const ID: Self::Column;
+    const CHECKPOINT_ID: Self::Column;
+    fn checkpoint_of(row: &Self::Model) -> i32;
 }
 
-/// Agencies staffing these checkpoints. No policy check, as [`status_history`].
-pub async fn staff<C: ConnectionTrait>(
-    db: &C,
+impl OfCheckpoint for checkpoint_status_change::Entity {
+    const ID: Self::Column = checkpoint_status_change::Column::Id;
+    const CHECKPOINT_ID: Self::Column = checkpoint_status_change::Column::CheckpointId;
+    fn checkpoint_of(row: &Self::Model) -> i32 {
+        row.checkpoint_id
+    }
+}
+
+impl OfCheckpoint for checkpoint_staff::Entity {
+    const ID: Self::Column = checkpoint_staff::Column::Id;
+    const CHECKPOINT_ID: Self::Column = checkpoint_staff::Column::CheckpointId;
+    fn checkpoint_of(row: &Self::Model) -> i32 {
+        row.checkpoint_id
+    }
+}
+
+/// The rows of `E` that belong to these checkpoints, oldest first. No policy check: for nesting under
+/// checkpoints the caller was allowed to read, and for the rules of this domain.
+pub async fn rows_of<E: OfCheckpoint, C: ConnectionTrait>(
+    conn: &C,
     checkpoint_ids: &[i32],
-) -> AppResult<Vec<checkpoint_staff::Model>> {
-    use checkpoint_staff::Column as C;
-    Ok(checkpoint_staff::Entity::find()
-        .filter(C::CheckpointId.is_in(checkpoint_ids.iter().copied()))
-        .order_by_asc(C::Id)
-        .all(db)
+) -> AppResult<Vec<E::Model>> {
+    Ok(E::find()
+        .filter(E::CHECKPOINT_ID.is_in(checkpoint_ids.iter().copied()))
+        .order_by_asc(E::ID)
+        .all(conn)
         .await?)
 }
 
@@ -177,14 +186,14 @@ fn check(input: &CheckpointInput) -> AppResult<Texts> {
         route_marker: given("routeMarker", &input.route_marker, Text::optional(100))?,
         commune: given("commune", &input.commune, Text::optional(200))?,
     };
-    if input.latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
-        return Err(AppError::bad_input("latitude", "between -90 and 90"));
-    }
-    if input
-        .longitude
-        .is_some_and(|v| !(-180.0..=180.0).contains(&v))
-    {
-        return Err(AppError::bad_input("longitude", "between -180 and 180"));
+    for (field, value, bound) in [
+        ("latitude", input.latitude, 90.0),
+        ("longitude", input.longitude, 180.0),
+    ] {
+        if value.is_some_and(|v| !(-bound..=bound).contains(&v)) {
+            let message = format!("between -{bound} and {bound}");
+            return Err(AppError::bad_input(field, message));
+        }
     }
     if input
         .staffing_agency_codes
@@ -357,22 +366,11 @@ pub async fn update(ctx: &Ctx<'_>, input: CheckpointInput) -> AppResult<checkpoi
     if input.longitude.is_some() {
         row.longitude = Set(input.longitude);
     }
-    let after = w
-        .update_versioned::<checkpoint::Entity>(before.id, before.version, row, Condition::all())
-        .await?;
+    let after = save(&w, &before, row).await?;
     if let Some(codes) = &input.staffing_agency_codes {
         replace_staff(&w, before.id, codes).await?;
     }
-    w.audit_changed(
-        "checkpoint.update",
-        "checkpoint",
-        &after.code,
-        &before,
-        &after,
-    )
-    .await?;
-    w.commit().await?;
-    Ok(after)
+    commit_change(w, "checkpoint.update", &before, after).await
 }
 
 /// A change of a checkpoint's status.
@@ -421,18 +419,30 @@ pub async fn set_status(ctx: &Ctx<'_>, step: StatusStep) -> AppResult<checkpoint
     let mut row: checkpoint::ActiveModel = before.clone().into();
     row.status = Set(step.status);
     row.status_since = Set(effective);
-    let after = w
-        .update_versioned::<checkpoint::Entity>(before.id, before.version, row, Condition::all())
-        .await?;
+    let after = save(&w, &before, row).await?;
     record_status(&w, before.id, step.status, effective, reason).await?;
-    w.audit_changed(
-        "checkpoint.status",
-        "checkpoint",
-        &after.code,
-        &before,
-        &after,
-    )
-    .await?;
+    commit_change(w, "checkpoint.status", &before, after).await
+}
+
+/// Saves `row` over `before`, at the version read (CONFLICT when it changed since).
+async fn save(
+    w: &Write<'_>,
+    before: &checkpoint::Model,
+    row: checkpoint::ActiveModel,
+) -> AppResult<checkpoint::Model> {
+    w.update_versioned::<checkpoint::Entity>(before.id, before.version, row, Condition::all())
+        .await
+}
+
+/// Audits a change of a checkpoint and commits it.
+async fn commit_change(
+    w: Write<'_>,
+    action: &str,
+    before: &checkpoint::Model,
+    after: checkpoint::Model,
+) -> AppResult<checkpoint::Model> {
+    w.audit_changed(action, "checkpoint", &after.code, before, &after)
+        .await?;
     w.commit().await?;
     Ok(after)
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     AgencyKind, CheckpointStatus, Decision, Direction, TestKind, TestResult, VehicleKind, alert,
-    checkpoint, district, screening,
+    checkpoint, checkpoint_staff, district, screening,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -235,7 +235,7 @@ async fn check_recorder<C: ConnectionTrait>(
     if post_district.province_id != actor.province_id {
         return Err(AppError::forbidden("the checkpoint is in another province"));
     }
-    let staff = posts::staff(conn, &[post.id]).await?;
+    let staff = posts::rows_of::<checkpoint_staff::Entity, _>(conn, &[post.id]).await?;
     let staffs = staff.iter().any(|s| s.agency_id == actor.agency_id);
     let province_post_agency = actor.district_id.is_none()
         && matches!(

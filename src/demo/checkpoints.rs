@@ -192,6 +192,32 @@ async fn screenings_of_the_week(ctx: &Ctx<'_>) -> AppResult<()> {
     Ok(())
 }
 
+/// Travellers' names (invented).
+const NAMES: [&str; 7] = [
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Văn Cường",
+    "Phạm Thị Dung",
+    "Hoàng Văn Em",
+    "Vũ Thị Hoa",
+    "Đặng Văn Giang",
+];
+
+/// What the `n`th traveller at a post of this kind travels in.
+fn vehicle(kind: CheckpointKind, n: i64) -> VehicleKind {
+    match kind {
+        CheckpointKind::RailStation => VehicleKind::Train,
+        CheckpointKind::Airport => VehicleKind::Aircraft,
+        CheckpointKind::Seaport => VehicleKind::Boat,
+        _ => [
+            VehicleKind::Car,
+            VehicleKind::Truck,
+            VehicleKind::Bus,
+            VehicleKind::Motorbike,
+        ][(n % 4) as usize],
+    }
+}
+
 /// The `n`th screening of the demo, at `code` in `district`.
 fn screening(
     n: i64,
@@ -200,15 +226,6 @@ fn screening(
     kind: CheckpointKind,
     at: DateTime<Utc>,
 ) -> NewScreening {
-    let names = [
-        "Nguyễn Văn An",
-        "Trần Thị Bình",
-        "Lê Văn Cường",
-        "Phạm Thị Dung",
-        "Hoàng Văn Em",
-        "Vũ Thị Hoa",
-        "Đặng Văn Giang",
-    ];
     let positive = n % 23 == 0;
     let symptoms = n % 31 == 0;
     let decision = if positive {
@@ -221,17 +238,7 @@ fn screening(
         Decision::Allowed
     };
     let tested = positive || n % 3 == 0;
-    let vehicle_kind = match kind {
-        CheckpointKind::RailStation => VehicleKind::Train,
-        CheckpointKind::Airport => VehicleKind::Aircraft,
-        CheckpointKind::Seaport => VehicleKind::Boat,
-        _ => [
-            VehicleKind::Car,
-            VehicleKind::Truck,
-            VehicleKind::Bus,
-            VehicleKind::Motorbike,
-        ][(n % 4) as usize],
-    };
+    let vehicle_kind = vehicle(kind, n);
     NewScreening {
         checkpoint_code: code.into(),
         recorded_at: at,
@@ -265,7 +272,7 @@ fn screening(
         doses_shown: Some((n % 3) as i32),
         symptoms,
         decision,
-        full_name: Some(names[(n % 7) as usize].into()),
+        full_name: Some(NAMES[(n % 7) as usize].into()),
         id_number: Some(format!("0380900{:05}", n)),
         phone: Some(format!("09{:08}", 12_345_000 + n)),
         destination_address: Some(format!("Thôn {}, {}", 1 + n % 9, district)),

@@ -6,6 +6,7 @@ mod types;
 
 use async_graphql::{Context, Object, Result, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
+use entity::checkpoint;
 use futures_util::Stream;
 
 use inputs::{
@@ -97,6 +98,14 @@ pub struct CheckpointPayload {
     pub checkpoint: Checkpoint,
 }
 
+impl From<checkpoint::Model> for CheckpointPayload {
+    fn from(model: checkpoint::Model) -> CheckpointPayload {
+        CheckpointPayload {
+            checkpoint: Checkpoint(model),
+        }
+    }
+}
+
 /// Result of `recordScreening`.
 #[derive(SimpleObject)]
 pub struct RecordScreeningPayload {
@@ -124,10 +133,7 @@ impl CheckpointMutation {
         ctx: &Context<'_>,
         input: CreateCheckpointInput,
     ) -> Result<CheckpointPayload> {
-        let created = posts::create(&ctx.services()?, input.into()).await?;
-        Ok(CheckpointPayload {
-            checkpoint: Checkpoint(created),
-        })
+        Ok(posts::create(&ctx.services()?, input.into()).await?.into())
     }
 
     /// Updates a checkpoint's details or staffing.
@@ -136,10 +142,7 @@ impl CheckpointMutation {
         ctx: &Context<'_>,
         input: UpdateCheckpointInput,
     ) -> Result<CheckpointPayload> {
-        let updated = posts::update(&ctx.services()?, input.into()).await?;
-        Ok(CheckpointPayload {
-            checkpoint: Checkpoint(updated),
-        })
+        Ok(posts::update(&ctx.services()?, input.into()).await?.into())
     }
 
     /// Opens, pauses or closes a checkpoint; the change is kept in its history.
@@ -148,10 +151,9 @@ impl CheckpointMutation {
         ctx: &Context<'_>,
         input: SetCheckpointStatusInput,
     ) -> Result<CheckpointPayload> {
-        let changed = posts::set_status(&ctx.services()?, input.into()).await?;
-        Ok(CheckpointPayload {
-            checkpoint: Checkpoint(changed),
-        })
+        Ok(posts::set_status(&ctx.services()?, input.into())
+            .await?
+            .into())
     }
 
     /// Records a screening at an OPEN checkpoint (an agency staffing it, or province-level police, transport,
