@@ -160,27 +160,24 @@ pub async fn acknowledge(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppRes
     if before.acknowledged_at.is_some() {
         return Err(already_acknowledged(&before));
     }
-    let after = alert::Model {
-        acknowledged_at: Some(w.now()),
-        acknowledged_by: Some(ctx.actor.label()),
-        note,
-        ..before.clone()
-    };
     // Only while it is still open: of two concurrent acknowledgements, one takes it up.
     let taken = alert::Entity::update_many()
         .set(alert::ActiveModel {
-            acknowledged_at: Set(after.acknowledged_at),
-            acknowledged_by: Set(after.acknowledged_by.clone()),
-            note: Set(after.note.clone()),
+            acknowledged_at: Set(Some(w.now())),
+            acknowledged_by: Set(Some(ctx.actor.label())),
+            note: Set(note),
             ..Default::default()
         })
         .filter(alert::Column::Id.eq(id))
         .filter(alert::Column::AcknowledgedAt.is_null())
         .exec(&*w)
         .await?;
+    let after = alert::Entity::find_by_id(id)
+        .one(&*w)
+        .await?
+        .ok_or_else(|| AppError::not_found("alert", id))?;
     if taken.rows_affected != 1 {
-        let now = alert::Entity::find_by_id(id).one(&*w).await?;
-        return Err(already_acknowledged(now.as_ref().unwrap_or(&before)));
+        return Err(already_acknowledged(&after));
     }
     w.audit_changed("alert.acknowledge", "alert", id, &before, &after)
         .await?;
