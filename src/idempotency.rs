@@ -18,7 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::auth::Actor;
-use crate::db::WriteTxn;
+use crate::db::{self, WriteTxn};
 use crate::error::{AppError, AppResult};
 use crate::kit::{Ctx, Write};
 
@@ -48,10 +48,31 @@ pub fn validate_key(key: Option<&str>) -> AppResult<()> {
     }
 }
 
-/// Runs `work` in a write transaction, at most once per (agency, key). `work` returns its result and the
-/// id to remember; `existing` loads the result of an earlier run by that id. The flag says whether this
-/// call did the work (false when it returned an earlier result).
-pub async fn once<T: Send>(
+/// One keyed request: the operation it names, its key (none: the work simply runs) and the hash of its
+/// input.
+#[derive(Debug, Clone, Copy)]
+pub struct Keyed<'k> {
+    pub operation: &'static str,
+    pub key: Option<&'k str>,
+    pub hash: &'k str,
+}
+
+/// Runs `work` in a write ([`Write`]: its audit rows and events commit with it), at most once per
+/// (agency, key). `work` returns its result and the id to remember; `existing` loads the result of an
+/// earlier run by that id. The flag says whether this call did the work (false when it returned an
+/// earlier result, whose events were published by the call that made it).
+pub async fn once<'a, T: Send>(
+    ctx: &Ctx<'a>,
+    request: Keyed<'_>,
+    existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
+    work: impl for<'w> Fn(&'w mut Write<'a>) -> TxnFuture<'w, (T, i64)>,
+) -> AppResult<(T, bool)> {
+    run(|| ctx.write(), ctx.actor, request, existing, work).await
+}
+
+/// [`once`] for a service not on the service kit yet, which stages and delivers its own events:
+/// `work` gets the bare transaction.
+pub async fn once_in_txn<T: Send>(
     db: &DatabaseConnection,
     actor: &Actor,
     operation: &'static str,
@@ -60,58 +81,26 @@ pub async fn once<T: Send>(
     existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
     work: impl for<'t> Fn(&'t DatabaseTransaction) -> TxnFuture<'t, (T, i64)>,
 ) -> AppResult<(T, bool)> {
-    let request = Request {
-        actor,
+    let request = Keyed {
         operation,
         key,
         hash,
     };
-    let begin = || crate::db::begin_write(db);
-    run(request, db, begin, existing, |txn: &mut WriteTxn| work(txn)).await
+    let begin = || db::begin_write(db);
+    run(begin, actor, request, existing, |txn: &mut WriteTxn| {
+        work(txn)
+    })
+    .await
 }
 
-/// Runs `work` in a [`Write`], at most once per (agency, key), as [`once`] does: the record, its audit
-/// rows, its events and the key commit together, and the events reach subscribers only when this call
-/// did the work. The flag says whether it did (false when it returned an earlier result).
-pub async fn once_in<'a, T: Send>(
-    ctx: &Ctx<'a>,
-    operation: &'static str,
-    key: Option<&str>,
-    hash: &str,
-    existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
-    work: impl for<'t> Fn(&'t mut Write<'a>) -> TxnFuture<'t, (T, i64)>,
-) -> AppResult<(T, bool)> {
-    let request = Request {
-        actor: ctx.actor,
-        operation,
-        key,
-        hash,
-    };
-    run(request, ctx.db, || ctx.write(), existing, work).await
-}
-
-/// A write transaction that keyed work can run in: the plain one, or a [`Write`] with its audit rows
-/// and events.
-trait Turn: Deref<Target = DatabaseTransaction> + Send {
-    /// The instant the key is stored at.
+/// A write transaction that `run` makes its attempts in.
+trait Attempt: Deref<Target = DatabaseTransaction> + Send + Sized {
     fn at(&self) -> DateTime<Utc>;
     fn commit(self) -> impl Future<Output = AppResult<()>> + Send;
     fn rollback(self) -> impl Future<Output = AppResult<()>> + Send;
 }
 
-impl Turn for WriteTxn {
-    fn at(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-    fn commit(self) -> impl Future<Output = AppResult<()>> + Send {
-        WriteTxn::commit(self)
-    }
-    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send {
-        WriteTxn::rollback(self)
-    }
-}
-
-impl Turn for Write<'_> {
+impl Attempt for Write<'_> {
     fn at(&self) -> DateTime<Utc> {
         self.now()
     }
@@ -123,146 +112,112 @@ impl Turn for Write<'_> {
     }
 }
 
-/// The loop of [`once`] and [`once_in`]: a second attempt when a concurrent copy of the request won
-/// the first.
-async fn run<W, B, T>(
-    request: Request<'_>,
-    db: &DatabaseConnection,
+impl Attempt for WriteTxn {
+    fn at(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+    fn commit(self) -> impl Future<Output = AppResult<()>> + Send {
+        WriteTxn::commit(self)
+    }
+    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send {
+        WriteTxn::rollback(self)
+    }
+}
+
+async fn run<W: Attempt, T: Send, B: Future<Output = AppResult<W>>>(
     begin: impl Fn() -> B,
+    actor: &Actor,
+    request: Keyed<'_>,
     existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
-    work: impl for<'t> Fn(&'t mut W) -> TxnFuture<'t, (T, i64)>,
-) -> AppResult<(T, bool)>
-where
-    W: Turn,
-    B: Future<Output = AppResult<W>>,
-    T: Send,
-{
-    validate_key(request.key)?;
+    work: impl for<'w> Fn(&'w mut W) -> TxnFuture<'w, (T, i64)>,
+) -> AppResult<(T, bool)> {
+    let Keyed {
+        operation,
+        key,
+        hash,
+    } = request;
+    validate_key(key)?;
     for attempt in 0..2 {
         let mut write = begin().await?;
-        if let Some(result) = request.replay(&write, &existing).await? {
+        if let Some(key) = key
+            && let Some(found) = find(&write, actor, key).await?
+        {
+            if found.operation != operation || found.request_hash != hash {
+                return Err(AppError::Conflict(format!(
+                    "idempotency key {key} was already used for a different request"
+                )));
+            }
+            let result = existing(&write, found.result_id).await?;
             write.commit().await?;
             return Ok((result, false));
         }
-        let done = work(&mut write).await;
-        let at = write.at();
-        match request.settle(&write, done, attempt, at).await {
-            Settled::Done(result) => {
-                write.commit().await?;
-                return Ok((result, true));
-            }
-            Settled::Retry => write.rollback().await?,
-            Settled::Refused(err) => {
+        let (result, id) = match work(&mut write).await {
+            // A concurrent copy made the same record first; on the second attempt its key is found
+            // (or, when the request is not a copy, the work's own checks explain the refusal).
+            Err(AppError::Duplicate(_)) if attempt == 0 => {
                 write.rollback().await?;
-                return request.refused(db, err, &existing).await;
+                continue;
             }
-            Settled::Failed(err) => return Err(err),
+            Err(err) => {
+                write.rollback().await?;
+                // Refused because a concurrent copy changed what this one read (a stale count, say):
+                // the copy's committed result is the answer, as if this one had come second.
+                if let Some(key) = key
+                    && let Some(result) =
+                        earlier_result(&begin, actor, operation, key, hash, &existing).await?
+                {
+                    return Ok((result, false));
+                }
+                return Err(err);
+            }
+            Ok(done) => done,
+        };
+        if let Some(key) = key {
+            let row = idempotency_key::ActiveModel {
+                id: NotSet,
+                agency_id: Set(actor.agency_id),
+                key: Set(key.to_owned()),
+                operation: Set(operation.to_owned()),
+                request_hash: Set(hash.to_owned()),
+                result_id: Set(id),
+                created_at: Set(write.at()),
+            };
+            match row.insert(&*write).await {
+                Ok(_) => {}
+                Err(e) if crate::error::is_unique_violation(&e) && attempt == 0 => {
+                    // A concurrent copy of this request won; drop ours and return theirs.
+                    write.rollback().await?;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
+        write.commit().await?;
+        return Ok((result, true));
     }
     Err(AppError::Conflict(
         "the request raced with a copy of itself; retry".into(),
     ))
 }
 
-/// One keyed request: who sent it, what it is, and the hash of its input.
-struct Request<'r> {
-    actor: &'r Actor,
-    operation: &'static str,
-    key: Option<&'r str>,
-    hash: &'r str,
-}
-
-/// What became of one attempt's work.
-enum Settled<T> {
-    /// Done, and its key stored: commit.
-    Done(T),
-    /// A concurrent copy made the same record or stored the same key first: roll back and look again.
-    Retry,
-    /// Refused: roll back and answer, unless a concurrent copy's committed result answers instead.
-    Refused(AppError),
-    /// The key could not be stored: roll back and answer.
-    Failed(AppError),
-}
-
-impl Request<'_> {
-    /// The result of an earlier run of this request, if its key is stored; CONFLICT when the key was
-    /// used for another request.
-    async fn replay<T>(
-        &self,
-        txn: &DatabaseTransaction,
-        existing: &impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
-    ) -> AppResult<Option<T>> {
-        let Some(key) = self.key else {
-            return Ok(None);
-        };
-        let Some(found) = find(txn, self.actor, key).await? else {
-            return Ok(None);
-        };
-        if found.operation != self.operation || found.request_hash != self.hash {
-            return Err(AppError::Conflict(format!(
-                "idempotency key {key} was already used for a different request"
-            )));
+/// The result an earlier, committed run of the same request under `key` produced, if any.
+async fn earlier_result<W: Attempt, T, B: Future<Output = AppResult<W>>>(
+    begin: &impl Fn() -> B,
+    actor: &Actor,
+    operation: &str,
+    key: &str,
+    hash: &str,
+    existing: &impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
+) -> AppResult<Option<T>> {
+    let write = begin().await?;
+    let found = match find(&write, actor, key).await? {
+        Some(found) if found.operation == operation && found.request_hash == hash => {
+            Some(existing(&write, found.result_id).await?)
         }
-        Ok(Some(existing(txn, found.result_id).await?))
-    }
-
-    /// Stores the key of work that succeeded, in its transaction.
-    async fn settle<T>(
-        &self,
-        txn: &DatabaseTransaction,
-        done: AppResult<(T, i64)>,
-        attempt: u32,
-        at: DateTime<Utc>,
-    ) -> Settled<T> {
-        let (result, id) = match done {
-            // A concurrent copy made the same record first; on the second attempt its key is found
-            // (or, when the request is not a copy, the work's own checks explain the refusal).
-            Err(AppError::Duplicate(_)) if attempt == 0 => return Settled::Retry,
-            Err(err) => return Settled::Refused(err),
-            Ok(done) => done,
-        };
-        let Some(key) = self.key else {
-            return Settled::Done(result);
-        };
-        let row = idempotency_key::ActiveModel {
-            id: NotSet,
-            agency_id: Set(self.actor.agency_id),
-            key: Set(key.to_owned()),
-            operation: Set(self.operation.to_owned()),
-            request_hash: Set(self.hash.to_owned()),
-            result_id: Set(id),
-            created_at: Set(at),
-        };
-        match row.insert(txn).await {
-            Ok(_) => Settled::Done(result),
-            // A concurrent copy of this request won; drop ours and return theirs.
-            Err(e) if crate::error::is_unique_violation(&e) && attempt == 0 => Settled::Retry,
-            Err(e) => Settled::Failed(e.into()),
-        }
-    }
-
-    /// The answer to work that was refused (and rolled back). Refused because a concurrent copy changed
-    /// what this one read (a stale count, say): the copy's committed result is the answer, as if this
-    /// one had come second.
-    async fn refused<T>(
-        &self,
-        db: &DatabaseConnection,
-        err: AppError,
-        existing: &impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
-    ) -> AppResult<(T, bool)> {
-        if self.key.is_none() {
-            return Err(err);
-        }
-        let write = crate::db::begin_write(db).await?;
-        let earlier = match self.replay(&write, existing).await {
-            Ok(found) => found,
-            // The key stands for another request: this request's own refusal is the answer.
-            Err(AppError::Conflict(_)) => None,
-            Err(other) => return Err(other),
-        };
-        write.commit().await?;
-        earlier.map(|result| (result, false)).ok_or(err)
-    }
+        _ => None,
+    };
+    write.commit().await?;
+    Ok(found)
 }
 
 async fn find(

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
-use crate::idempotency;
+use crate::idempotency::{self, Keyed};
 use crate::keyset::{self, Page, PageRequest};
 use crate::kit::{Ctx, Text, Write, check_version, text};
 use crate::policy::{self, Action, Resource, Scope};
@@ -249,8 +249,12 @@ pub async fn create(ctx: &Ctx<'_>, input: CheckpointInput) -> AppResult<checkpoi
     let scope = policy::require(ctx.actor, Resource::Checkpoint, Action::Write)?;
     let new = NewPost::from_input(&input)?;
     let hash = idempotency::request_hash(&input);
-    let key = input.idempotency_key.as_deref();
-    let (created, _) = idempotency::once_in(ctx, "createCheckpoint", key, &hash, existing, |w| {
+    let request = Keyed {
+        operation: "createCheckpoint",
+        key: input.idempotency_key.as_deref(),
+        hash: &hash,
+    };
+    let (created, _) = idempotency::once(ctx, request, existing, |w| {
         let new = new.clone();
         Box::pin(async move { insert(w, scope, new).await })
     })

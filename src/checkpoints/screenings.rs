@@ -16,7 +16,7 @@ use super::{alerts, posts};
 use crate::auth::Actor;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
-use crate::idempotency;
+use crate::idempotency::{self, Keyed};
 use crate::keyset::{self, Order, Page, PageRequest, Position};
 use crate::kit::{Ctx, Text, Write, text};
 use crate::policy::{self, Action, Resource, Scope};
@@ -167,18 +167,15 @@ pub async fn record(
     let hash = idempotency::request_hash(&input);
     input.full_name = texts.full_name;
     input.destination_address = texts.destination_address;
-    let key = input.idempotency_key.clone();
-    let (recorded, _) = idempotency::once_in(
-        ctx,
-        "recordScreening",
-        key.as_deref(),
-        &hash,
-        existing,
-        |w| {
-            let input = input.clone();
-            Box::pin(async move { insert(w, input).await })
-        },
-    )
+    let request = Keyed {
+        operation: "recordScreening",
+        key: input.idempotency_key.as_deref(),
+        hash: &hash,
+    };
+    let (recorded, _) = idempotency::once(ctx, request, existing, |w| {
+        let input = input.clone();
+        Box::pin(async move { insert(w, input).await })
+    })
     .await?;
     Ok(recorded)
 }

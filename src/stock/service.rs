@@ -284,7 +284,7 @@ pub async fn receive_lot(
     }
     let hash = idempotency::request_hash(&input);
     let key = input.idempotency_key.clone();
-    let (result, _) = idempotency::once(
+    let (result, _) = idempotency::once_in_txn(
         db,
         actor,
         "receiveLot",
@@ -446,7 +446,7 @@ async fn consume(
     };
     let hash = idempotency::request_hash(&(operation, &input));
     let key = input.idempotency_key.clone();
-    let (result, _) = idempotency::once(
+    let (result, _) = idempotency::once_in_txn(
         db,
         actor,
         operation,
@@ -532,7 +532,7 @@ pub async fn adjust_stock(
     validate_reason("reason", Some(&input.reason), true)?;
     let hash = idempotency::request_hash(&input);
     let key = input.idempotency_key.clone();
-    let (result, _) = idempotency::once(
+    let (result, _) = idempotency::once_in_txn(
         db,
         actor,
         "adjustStock",

@@ -75,7 +75,7 @@ pub async fn request(
     check_text("reason", input.reason.as_deref(), false)?;
     let hash = idempotency::request_hash(&input);
     let key = input.idempotency_key.clone();
-    let (created, is_new) = idempotency::once(
+    let (created, is_new) = idempotency::once_in_txn(
         db,
         actor,
         "requestTransfer",
