@@ -5,20 +5,16 @@
 //! finds the winner's result on its second attempt.
 
 use std::future::Future;
-use std::ops::Deref;
 use std::pin::Pin;
 
-use chrono::{DateTime, Utc};
 use entity::idempotency_key;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::auth::Actor;
-use crate::db::{self, WriteTxn};
 use crate::error::{AppError, AppResult};
 use crate::kit::{Ctx, Write};
 
@@ -58,80 +54,17 @@ pub struct Keyed<'k> {
 }
 
 /// Runs `work` in a write ([`Write`]: its audit rows and events commit with it), at most once per
-/// (agency, key). `work` returns its result and the id to remember; `existing` loads the result of an
-/// earlier run by that id. The flag says whether this call did the work (false when it returned an
-/// earlier result, whose events were published by the call that made it).
+/// (agency, key): at most two attempts, the second after a concurrent copy won. `work` returns its
+/// result and the id to remember; `existing` loads the result of an earlier run by that id. The flag says
+/// whether this call did the work (false when it returned an earlier result, whose events were published
+/// by the call that made it).
 pub async fn once<'a, T: Send>(
     ctx: &Ctx<'a>,
     request: Keyed<'_>,
     existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
     work: impl for<'w> Fn(&'w mut Write<'a>) -> TxnFuture<'w, (T, i64)>,
 ) -> AppResult<(T, bool)> {
-    run(|| ctx.write(), ctx.actor, request, existing, work).await
-}
-
-/// [`once`] for a service not on the service kit yet, which stages and delivers its own events:
-/// `work` gets the bare transaction.
-pub async fn once_in_txn<T: Send>(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    operation: &'static str,
-    key: Option<&str>,
-    hash: &str,
-    existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
-    work: impl for<'t> Fn(&'t DatabaseTransaction) -> TxnFuture<'t, (T, i64)>,
-) -> AppResult<(T, bool)> {
-    let request = Keyed {
-        operation,
-        key,
-        hash,
-    };
-    let begin = || db::begin_write(db);
-    run(begin, actor, request, existing, |txn: &mut WriteTxn| {
-        work(txn)
-    })
-    .await
-}
-
-/// A write transaction that `run` makes its attempts in.
-trait Attempt: Deref<Target = DatabaseTransaction> + Send + Sized {
-    fn at(&self) -> DateTime<Utc>;
-    fn commit(self) -> impl Future<Output = AppResult<()>> + Send;
-    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send;
-}
-
-impl Attempt for Write<'_> {
-    fn at(&self) -> DateTime<Utc> {
-        self.now()
-    }
-    fn commit(self) -> impl Future<Output = AppResult<()>> + Send {
-        Write::commit(self)
-    }
-    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send {
-        Write::rollback(self)
-    }
-}
-
-impl Attempt for WriteTxn {
-    fn at(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-    fn commit(self) -> impl Future<Output = AppResult<()>> + Send {
-        WriteTxn::commit(self)
-    }
-    fn rollback(self) -> impl Future<Output = AppResult<()>> + Send {
-        WriteTxn::rollback(self)
-    }
-}
-
-/// The attempts of [`once`] and [`once_in_txn`]: at most two, the second after a concurrent copy won.
-async fn run<W: Attempt, T: Send, B: Future<Output = AppResult<W>>>(
-    begin: impl Fn() -> B,
-    actor: &Actor,
-    request: Keyed<'_>,
-    existing: impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
-    work: impl for<'w> Fn(&'w mut W) -> TxnFuture<'w, (T, i64)>,
-) -> AppResult<(T, bool)> {
+    let actor = ctx.actor;
     let Keyed {
         operation,
         key,
@@ -139,7 +72,7 @@ async fn run<W: Attempt, T: Send, B: Future<Output = AppResult<W>>>(
     } = request;
     validate_key(key)?;
     for attempt in 0..2 {
-        let mut write = begin().await?;
+        let mut write = ctx.write().await?;
         if let Some(key) = key
             && let Some(found) = find(&write, actor, key).await?
         {
@@ -165,7 +98,7 @@ async fn run<W: Attempt, T: Send, B: Future<Output = AppResult<W>>>(
                 // the copy's committed result is the answer, as if this one had come second.
                 if let Some(key) = key
                     && let Some(result) =
-                        earlier_result(&begin, actor, operation, key, hash, &existing).await?
+                        earlier_result(ctx, operation, key, hash, &existing).await?
                 {
                     return Ok((result, false));
                 }
@@ -181,7 +114,7 @@ async fn run<W: Attempt, T: Send, B: Future<Output = AppResult<W>>>(
                 operation: Set(operation.to_owned()),
                 request_hash: Set(hash.to_owned()),
                 result_id: Set(id),
-                created_at: Set(write.at()),
+                created_at: Set(write.now()),
             };
             match row.insert(&*write).await {
                 Ok(_) => {}
@@ -202,16 +135,15 @@ async fn run<W: Attempt, T: Send, B: Future<Output = AppResult<W>>>(
 }
 
 /// The result an earlier, committed run of the same request under `key` produced, if any.
-async fn earlier_result<W: Attempt, T, B: Future<Output = AppResult<W>>>(
-    begin: &impl Fn() -> B,
-    actor: &Actor,
+async fn earlier_result<T>(
+    ctx: &Ctx<'_>,
     operation: &str,
     key: &str,
     hash: &str,
     existing: &impl for<'t> Fn(&'t DatabaseTransaction, i64) -> TxnFuture<'t, T>,
 ) -> AppResult<Option<T>> {
-    let write = begin().await?;
-    let found = match find(&write, actor, key).await? {
+    let write = ctx.write().await?;
+    let found = match find(&write, ctx.actor, key).await? {
         Some(found) if found.operation == operation && found.request_hash == hash => {
             Some(existing(&write, found.result_id).await?)
         }

@@ -1,11 +1,16 @@
 //! The demo's control posts: the twelve checkpoints of 19/10/2021 and a week of screenings.
 
-use chrono::{Duration, Utc};
-use entity::Role;
+use chrono::{DateTime, Duration, Utc};
+use entity::{
+    CheckpointKind, CheckpointStatus, Decision, Direction, Role, TestKind, TestResult, VehicleKind,
+};
 
 use crate::admin::agencies;
 use crate::auth::Actor;
+use crate::checkpoints::posts::{self, CheckpointInput, StatusStep};
+use crate::checkpoints::screenings::{self, NewScreening};
 use crate::error::AppResult;
+use crate::kit::Ctx;
 use crate::state::AppState;
 
 /// Checkpoints: code, name, district, kind, route marker, open? Names are illustrative where the
@@ -125,17 +130,9 @@ const CHECKPOINTS: [DemoCheckpoint; 12] = {
 /// Checkpoints with their staff and history, and a week of screenings at the open ones, a few of which
 /// raise alerts. Names of people are invented.
 pub(super) async fn seed(state: &AppState) -> AppResult<()> {
-    let (db, events) = (&state.db, &state.events);
-    use crate::checkpoints::service::{self as checkpoints, CheckpointInput, NewScreening};
-    use entity::{
-        CheckpointKind, CheckpointStatus, Decision, Direction, TestKind, TestResult, VehicleKind,
-    };
-
-    let police = agencies::by_code(db, "police").await?;
+    let police = agencies::by_code(&state.db, "police").await?;
     let officer = Actor::acting_as(&police, None, Role::Editor, "demo-loader");
-    let paused_on = chrono::NaiveDate::from_ymd_opt(2021, 10, 19)
-        .and_then(|d| d.and_hms_opt(1, 0, 0))
-        .map(|t| t.and_utc());
+    let ctx = state.ctx(&officer);
     for (code, name, district, kind, marker, open) in CHECKPOINTS {
         let border = kind == CheckpointKind::BorderGate;
         let staff = vec![
@@ -156,108 +153,130 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
             staffing_agency_codes: Some(staff),
             ..Default::default()
         };
-        checkpoints::create_checkpoint(db, &officer, input).await?;
+        posts::create(&ctx, input).await?;
         if !open {
-            let reason = Some(
-                "Thanh Hóa kept seven posts and paused five on 19/10/2021 (safe adaptation)"
-                    .to_owned(),
-            );
-            checkpoints::set_status(
-                db,
-                &officer,
-                code,
-                CheckpointStatus::Paused,
-                reason,
-                paused_on,
-                None,
-            )
-            .await?;
+            posts::set_status(&ctx, paused(code)).await?;
         }
     }
-    let names = [
-        "Nguyễn Văn An",
-        "Trần Thị Bình",
-        "Lê Văn Cường",
-        "Phạm Thị Dung",
-        "Hoàng Văn Em",
-        "Vũ Thị Hoa",
-        "Đặng Văn Giang",
-    ];
-    let now = Utc::now();
+    screenings_of_the_week(&ctx).await
+}
+
+/// Thanh Hóa kept seven posts and paused five on 19/10/2021.
+fn paused(code: &str) -> StatusStep {
+    StatusStep {
+        code: code.into(),
+        status: CheckpointStatus::Paused,
+        reason: Some(
+            "Thanh Hóa kept seven posts and paused five on 19/10/2021 (safe adaptation)".to_owned(),
+        ),
+        effective_from: chrono::NaiveDate::from_ymd_opt(2021, 10, 19)
+            .and_then(|d| d.and_hms_opt(1, 0, 0))
+            .map(|t| t.and_utc()),
+        expected_version: None,
+    }
+}
+
+/// Three screenings a day for a week at every open post.
+async fn screenings_of_the_week(ctx: &Ctx<'_>) -> AppResult<()> {
+    let now = ctx.now();
     let mut n: i64 = 0;
     for (code, _, district, kind, _, _) in CHECKPOINTS.iter().filter(|c| c.5) {
         for day in 0..7 {
             for slot in 0..3 {
                 n += 1;
-                let positive = n % 23 == 0;
-                let symptoms = n % 31 == 0;
-                let decision = if positive {
-                    Decision::Quarantined
-                } else if symptoms {
-                    Decision::ReferredToHealth
-                } else if n % 17 == 0 {
-                    Decision::TurnedBack
-                } else {
-                    Decision::Allowed
-                };
-                let tested = positive || n % 3 == 0;
-                let vehicle_kind = match kind {
-                    CheckpointKind::RailStation => VehicleKind::Train,
-                    CheckpointKind::Airport => VehicleKind::Aircraft,
-                    CheckpointKind::Seaport => VehicleKind::Boat,
-                    _ => [
-                        VehicleKind::Car,
-                        VehicleKind::Truck,
-                        VehicleKind::Bus,
-                        VehicleKind::Motorbike,
-                    ][(n % 4) as usize],
-                };
-                let screening = NewScreening {
-                    checkpoint_code: (*code).into(),
-                    recorded_at: now - Duration::days(day) - Duration::hours(2 + slot * 5),
-                    direction: if n % 2 == 0 {
-                        Direction::Inbound
-                    } else {
-                        Direction::Outbound
-                    },
-                    vehicle_plate: matches!(
-                        vehicle_kind,
-                        VehicleKind::Car | VehicleKind::Truck | VehicleKind::Bus
-                    )
-                    .then(|| format!("36A-{:05}", 10_000 + n * 37 % 89_999)),
-                    vehicle_kind,
-                    people_count: 1 + (n % 4) as i32,
-                    origin_province_code: Some(
-                        ["01", "79", "37", "40", "27"][(n % 5) as usize].into(),
-                    ),
-                    origin_district_code: None,
-                    from_epidemic_area: n % 5 == 1,
-                    health_declared: n % 7 != 0,
-                    test_kind: if tested {
-                        TestKind::RapidAntigen
-                    } else {
-                        TestKind::None
-                    },
-                    test_result: tested.then_some(if positive {
-                        TestResult::Positive
-                    } else {
-                        TestResult::Negative
-                    }),
-                    test_taken_at: tested
-                        .then(|| now - Duration::days(day) - Duration::hours(2 + slot * 5)),
-                    doses_shown: Some((n % 3) as i32),
-                    symptoms,
-                    decision,
-                    full_name: Some(names[(n % 7) as usize].into()),
-                    id_number: Some(format!("0380900{:05}", n)),
-                    phone: Some(format!("09{:08}", 12_345_000 + n)),
-                    destination_address: Some(format!("Thôn {}, {}", 1 + n % 9, district)),
-                    destination_district_code: Some((*district).into()),
-                    idempotency_key: None,
-                };
-                checkpoints::record_screening(db, events, &officer, screening).await?;
+                let at = now - Duration::days(day) - Duration::hours(2 + slot * 5);
+                screenings::record(ctx, screening(n, code, district, *kind, at)).await?;
             }
         }
     }
     Ok(())
+}
+
+/// Travellers' names (invented).
+const NAMES: [&str; 7] = [
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Văn Cường",
+    "Phạm Thị Dung",
+    "Hoàng Văn Em",
+    "Vũ Thị Hoa",
+    "Đặng Văn Giang",
+];
+
+/// What the `n`th traveller at a post of this kind travels in.
+fn vehicle(kind: CheckpointKind, n: i64) -> VehicleKind {
+    match kind {
+        CheckpointKind::RailStation => VehicleKind::Train,
+        CheckpointKind::Airport => VehicleKind::Aircraft,
+        CheckpointKind::Seaport => VehicleKind::Boat,
+        _ => [
+            VehicleKind::Car,
+            VehicleKind::Truck,
+            VehicleKind::Bus,
+            VehicleKind::Motorbike,
+        ][(n % 4) as usize],
+    }
+}
+
+/// The `n`th screening of the demo, at `code` in `district`.
+fn screening(
+    n: i64,
+    code: &str,
+    district: &str,
+    kind: CheckpointKind,
+    at: DateTime<Utc>,
+) -> NewScreening {
+    let positive = n % 23 == 0;
+    let symptoms = n % 31 == 0;
+    let decision = if positive {
+        Decision::Quarantined
+    } else if symptoms {
+        Decision::ReferredToHealth
+    } else if n % 17 == 0 {
+        Decision::TurnedBack
+    } else {
+        Decision::Allowed
+    };
+    let tested = positive || n % 3 == 0;
+    let vehicle_kind = vehicle(kind, n);
+    NewScreening {
+        checkpoint_code: code.into(),
+        recorded_at: at,
+        direction: if n % 2 == 0 {
+            Direction::Inbound
+        } else {
+            Direction::Outbound
+        },
+        vehicle_plate: matches!(
+            vehicle_kind,
+            VehicleKind::Car | VehicleKind::Truck | VehicleKind::Bus
+        )
+        .then(|| format!("36A-{:05}", 10_000 + n * 37 % 89_999)),
+        vehicle_kind,
+        people_count: 1 + (n % 4) as i32,
+        origin_province_code: Some(["01", "79", "37", "40", "27"][(n % 5) as usize].into()),
+        origin_district_code: None,
+        from_epidemic_area: n % 5 == 1,
+        health_declared: n % 7 != 0,
+        test_kind: if tested {
+            TestKind::RapidAntigen
+        } else {
+            TestKind::None
+        },
+        test_result: tested.then_some(if positive {
+            TestResult::Positive
+        } else {
+            TestResult::Negative
+        }),
+        test_taken_at: tested.then_some(at),
+        doses_shown: Some((n % 3) as i32),
+        symptoms,
+        decision,
+        full_name: Some(NAMES[(n % 7) as usize].into()),
+        id_number: Some(format!("0380900{:05}", n)),
+        phone: Some(format!("09{:08}", 12_345_000 + n)),
+        destination_address: Some(format!("Thôn {}, {}", 1 + n % 9, district)),
+        destination_district_code: Some(district.into()),
+        idempotency_key: None,
+    }
 }

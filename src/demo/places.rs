@@ -1,16 +1,15 @@
 //! The demo's places: Thanh Hóa's 27 districts with illustrative figures where official ones are
 //! missing, and the province's and districts' agencies.
 
-use chrono::Utc;
 use entity::{AgencyKind, district};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 
 use super::{DISTRICTS_CSV, PROVINCE_AGENCIES, PROVINCE_CODE};
 use crate::admin::agencies::{self, NewAgency};
-use crate::audit::{self, Change};
 use crate::auth::Actor;
 use crate::districts::import;
 use crate::error::AppResult;
+use crate::kit::Ctx;
 use crate::state::AppState;
 
 pub(super) async fn seed(state: &AppState, operator_name: &str) -> AppResult<()> {
@@ -27,7 +26,7 @@ pub(super) async fn seed(state: &AppState, operator_name: &str) -> AppResult<()>
         .await?;
     let province_id = districts.first().map_or(0, |d| d.province_id);
     let operator = Actor::operator(province_id, operator_name);
-    fill_illustrative_figures(db, &operator, &districts).await?;
+    fill_illustrative_figures(&state.ctx(&operator), &districts).await?;
     for (code, name, kind, _) in PROVINCE_AGENCIES {
         agencies::create(
             &state.ctx(&operator),
@@ -58,14 +57,8 @@ pub(super) async fn seed(state: &AppState, operator_name: &str) -> AppResult<()>
 }
 
 /// Plausible figures where the official ones are missing; deterministic, so every demo looks alike.
-async fn fill_illustrative_figures(
-    db: &DatabaseConnection,
-    operator: &Actor,
-    districts: &[district::Model],
-) -> AppResult<()> {
-    let write = crate::db::begin_write(db).await?;
-    let txn: &sea_orm::DatabaseTransaction = &write;
-    let now = Utc::now();
+async fn fill_illustrative_figures(ctx: &Ctx<'_>, districts: &[district::Model]) -> AppResult<()> {
+    let write = ctx.write().await?;
     for d in districts {
         let n: i64 = d.code.parse().unwrap_or(0);
         let mut row: district::ActiveModel = d.clone().into();
@@ -87,23 +80,19 @@ async fn fill_illustrative_figures(
             120 + (n % 5) as i32 * 30
         }));
         row.intensive_care_beds = Set(Some(4 + (n % 7) as i32));
-        row.version = Set(d.version + 1);
-        row.updated_at = Set(now);
-        row.update(txn).await?;
+        write
+            .update_versioned::<district::Entity>(d.id, d.version, row, Condition::all())
+            .await?;
     }
-    audit::record(
-        txn,
-        operator,
-        chrono::Utc::now(),
-        Change {
-            action: "demo.figures",
-            entity: "district",
-            entity_id: format!("{} districts", districts.len()),
-            before: None::<&()>,
-            after: Some(&serde_json::json!({ "illustrative": true })),
-        },
-    )
-    .await?;
+    let illustrative = serde_json::json!({ "illustrative": true });
+    write
+        .audit_created(
+            "demo.figures",
+            "district",
+            format!("{} districts", districts.len()),
+            &illustrative,
+        )
+        .await?;
     write.commit().await?;
     Ok(())
 }

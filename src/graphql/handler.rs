@@ -18,8 +18,8 @@ use serde::Deserialize;
 use super::AppSchema;
 use super::allow_list::{self, Admitted};
 use super::loaders::Loaders;
+use super::personal_reads::PersonalReads;
 use crate::auth::gate::{authenticate, bearer, request_id};
-use crate::checkpoints::graphql::PersonalReads;
 use crate::error::{AppError, AppResult, code, fill_error_code};
 use crate::http_error::{error_response, refusal, status_of};
 use crate::operation_text::check_nesting;
@@ -154,7 +154,7 @@ async fn execute(
         .data(reads.clone());
     let response = gql.schema.execute(request).await;
     // No personal data leaves without its audit row.
-    if let Err(err) = reads.flush(&gql.app, &actor).await {
+    if let Err(err) = reads.flush(&gql.app.ctx(&actor)).await {
         return error_response(status_of(&err), &err, rid.as_deref());
     }
     let response = finish(response, rid.as_deref());

@@ -11,6 +11,7 @@ pub mod handler;
 pub mod live;
 pub mod loaders;
 pub mod nesting;
+pub mod personal_reads;
 pub mod scalars;
 pub mod ws;
 

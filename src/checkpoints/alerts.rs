@@ -1,0 +1,194 @@
+//! Alerts: the screenings health must follow up. The rule that raises one, listing them, reading one
+//! (for a subscriber too), and health acknowledging it.
+
+use entity::{Decision, TestResult, alert, screening};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
+    Set,
+};
+
+use crate::districts::lookup;
+use crate::error::{AppError, AppResult};
+use crate::events::DomainEvent;
+use crate::keyset::{self, Page, PageRequest};
+use crate::kit::{Ctx, Text, Write, get_scoped, text};
+use crate::policy::{self, Action, Resource, Scope};
+
+/// The alert rule: why a screening needs health's attention, if it does.
+pub fn reasons(s: &screening::Model) -> Vec<&'static str> {
+    let mut reasons = Vec::new();
+    if s.test_result == Some(TestResult::Positive) {
+        reasons.push("POSITIVE_TEST");
+    }
+    if s.symptoms {
+        reasons.push("SYMPTOMS");
+    }
+    match s.decision {
+        Decision::Quarantined => reasons.push("QUARANTINED"),
+        Decision::ReferredToHealth => reasons.push("REFERRED_TO_HEALTH"),
+        _ => {}
+    }
+    reasons
+}
+
+/// Raises an alert for the health centre of `district_id` when the rule finds reasons, in the write
+/// that records the screening; subscribers hear of it when that write commits.
+pub(super) async fn raise(
+    w: &mut Write<'_>,
+    screening: &screening::Model,
+    district_id: i32,
+) -> AppResult<Option<alert::Model>> {
+    let reasons = reasons(screening);
+    if reasons.is_empty() {
+        return Ok(None);
+    }
+    let raised = alert::ActiveModel {
+        id: NotSet,
+        screening_id: Set(screening.id),
+        district_id: Set(district_id),
+        reasons: Set(reasons.join(",")),
+        created_at: Set(w.now()),
+        acknowledged_at: Set(None),
+        acknowledged_by: Set(None),
+        note: Set(None),
+    }
+    .insert(&**w)
+    .await?;
+    w.emit(DomainEvent::Alert {
+        alert_id: raised.id,
+        district_id: raised.district_id,
+    })
+    .await?;
+    Ok(Some(raised))
+}
+
+/// The alert a screening raised, if any.
+pub(super) async fn of_screening<C: ConnectionTrait>(
+    conn: &C,
+    screening_id: i64,
+) -> AppResult<Option<alert::Model>> {
+    Ok(alert::Entity::find()
+        .filter(alert::Column::ScreeningId.eq(screening_id))
+        .one(conn)
+        .await?)
+}
+
+fn within(scope: Scope) -> Condition {
+    scope.district_filter(alert::Column::DistrictId)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AlertFilter {
+    pub district_code: Option<String>,
+    pub acknowledged: Option<bool>,
+}
+
+/// Alerts in the caller's scope, by id; an empty page when it may read none.
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    ctx: &Ctx<'_>,
+    filter: &AlertFilter,
+    page: PageRequest,
+) -> AppResult<Page<alert::Model>> {
+    let Some(scope) = policy::read_scope(ctx.actor, Resource::Alert) else {
+        return Ok(Page::empty());
+    };
+    let mut cond = within(scope);
+    if let Some(code) = &filter.district_code {
+        cond = cond.add(lookup::in_district(
+            alert::Column::DistrictId,
+            code.as_str(),
+        ));
+    }
+    match filter.acknowledged {
+        Some(true) => cond = cond.add(alert::Column::AcknowledgedAt.is_not_null()),
+        Some(false) => cond = cond.add(alert::Column::AcknowledgedAt.is_null()),
+        None => {}
+    }
+    let select = alert::Entity::find().filter(cond);
+    keyset::fetch(ctx.db, select, alert::Column::Id, page, |a| a.id).await
+}
+
+/// One alert, if the caller may see it; NOT_FOUND otherwise.
+pub async fn get(ctx: &Ctx<'_>, id: i64) -> AppResult<alert::Model> {
+    get_scoped::<alert::Entity>(ctx, Resource::Alert, alert::Column::Id, id, "alert", within).await
+}
+
+/// The alerts a subscriber follows: those of one district, or of every district in its scope.
+#[derive(Debug, Clone, Copy)]
+pub struct AlertFeed {
+    district_id: Option<i32>,
+}
+
+impl AlertFeed {
+    /// The id of the alert an event raised, if this feed carries it. Each is then read through [`get`],
+    /// which applies the subscriber's scope.
+    pub fn select(&self, event: &DomainEvent) -> Option<i64> {
+        match *event {
+            DomainEvent::Alert {
+                alert_id,
+                district_id,
+            } if self.district_id.is_none_or(|d| d == district_id) => Some(alert_id),
+            _ => None,
+        }
+    }
+}
+
+/// Starts following alerts, of the district `district_code` or of all the caller may read. FORBIDDEN
+/// for a caller who may read no alerts.
+pub async fn follow(ctx: &Ctx<'_>, district_code: Option<&str>) -> AppResult<AlertFeed> {
+    policy::require(ctx.actor, Resource::Alert, Action::Read)?;
+    let district_id = match district_code {
+        Some(code) => Some(lookup::by_code(ctx.db, code).await?.id),
+        None => None,
+    };
+    Ok(AlertFeed { district_id })
+}
+
+/// Health confirms it has taken up an alert. Taken up once: a second acknowledgement is INVALID_STATE.
+#[tracing::instrument(skip_all, fields(alert.id = id))]
+pub async fn acknowledge(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppResult<alert::Model> {
+    let scope = policy::require(ctx.actor, Resource::Alert, Action::Write)?;
+    let note = text("note", note.as_deref(), Text::optional(500))?;
+    let w = ctx.write().await?;
+    let before = alert::Entity::find()
+        .filter(alert::Column::Id.eq(id))
+        .filter(within(scope))
+        .one(&*w)
+        .await?
+        .ok_or_else(|| AppError::not_found("alert", id))?;
+    if before.acknowledged_at.is_some() {
+        return Err(already_acknowledged(&before));
+    }
+    // Only while it is still open: of two concurrent acknowledgements, one takes it up.
+    let taken = alert::Entity::update_many()
+        .set(alert::ActiveModel {
+            acknowledged_at: Set(Some(w.now())),
+            acknowledged_by: Set(Some(ctx.actor.label())),
+            note: Set(note),
+            ..Default::default()
+        })
+        .filter(alert::Column::Id.eq(id))
+        .filter(alert::Column::AcknowledgedAt.is_null())
+        .exec(&*w)
+        .await?;
+    let after = alert::Entity::find_by_id(id)
+        .one(&*w)
+        .await?
+        .ok_or_else(|| AppError::not_found("alert", id))?;
+    if taken.rows_affected != 1 {
+        return Err(already_acknowledged(&after));
+    }
+    w.audit_changed("alert.acknowledge", "alert", id, &before, &after)
+        .await?;
+    w.commit().await?;
+    Ok(after)
+}
+
+fn already_acknowledged(alert: &alert::Model) -> AppError {
+    AppError::InvalidState(format!(
+        "alert {} was already acknowledged by {}",
+        alert.id,
+        alert.acknowledged_by.as_deref().unwrap_or("someone")
+    ))
+}

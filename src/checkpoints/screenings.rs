@@ -1,0 +1,416 @@
+//! Screenings: what a post records about each vehicle or group, who may record it, the checks of what
+//! is recorded, listing them, and who may read their personal fields.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{
+    AgencyKind, CheckpointStatus, Decision, Direction, TestKind, TestResult, VehicleKind, alert,
+    checkpoint, checkpoint_staff, district, screening,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    NotSet, QueryFilter, Set,
+};
+use serde::Serialize;
+
+use super::{alerts, posts};
+use crate::auth::Actor;
+use crate::districts::lookup;
+use crate::error::{AppError, AppResult};
+use crate::idempotency::{self, Keyed};
+use crate::keyset::{self, Order, Page, PageRequest, Position};
+use crate::kit::{Ctx, Text, Write, text};
+use crate::policy::{self, Action, Resource, Scope};
+
+/// One screening as recorded at a checkpoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewScreening {
+    pub checkpoint_code: String,
+    pub recorded_at: DateTime<Utc>,
+    pub direction: Direction,
+    pub vehicle_plate: Option<String>,
+    pub vehicle_kind: VehicleKind,
+    pub people_count: i32,
+    pub origin_province_code: Option<String>,
+    pub origin_district_code: Option<String>,
+    pub from_epidemic_area: bool,
+    pub health_declared: bool,
+    pub test_kind: TestKind,
+    pub test_result: Option<TestResult>,
+    pub test_taken_at: Option<DateTime<Utc>>,
+    pub doses_shown: Option<i32>,
+    pub symptoms: bool,
+    pub decision: Decision,
+    pub full_name: Option<String>,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub destination_address: Option<String>,
+    pub destination_district_code: Option<String>,
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
+}
+
+/// A Vietnamese phone number, normalised: 0 and nine digits, or +84 and nine digits.
+pub fn normalise_phone(phone: &str) -> Option<String> {
+    let compact: String = phone
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-'))
+        .collect();
+    let digits = compact
+        .strip_prefix("+84")
+        .map(|rest| format!("0{rest}"))
+        .unwrap_or(compact);
+    (digits.len() == 10 && digits.starts_with('0') && digits.chars().all(|c| c.is_ascii_digit()))
+        .then_some(digits)
+}
+
+/// A citizen identity number (12 digits) or an old identity card number (9 digits).
+pub fn valid_id_number(id: &str) -> bool {
+    (id.len() == 12 || id.len() == 9) && id.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Checks what the post saw: times, counts, the test, the vehicle and where they come from.
+fn check_record(input: &NewScreening, now: DateTime<Utc>) -> AppResult<()> {
+    if posts::beyond_skew(input.recorded_at, now) {
+        return Err(AppError::bad_input("recordedAt", "in the future"));
+    }
+    if input.recorded_at < now - Duration::days(366) {
+        return Err(AppError::bad_input("recordedAt", "more than a year ago"));
+    }
+    if !(1..=1000).contains(&input.people_count) {
+        return Err(AppError::bad_input("peopleCount", "1 to 1000"));
+    }
+    if input.test_kind == TestKind::None && input.test_result.is_some() {
+        return Err(AppError::bad_input(
+            "testResult",
+            "a result needs a test kind",
+        ));
+    }
+    if input
+        .test_taken_at
+        .is_some_and(|t| posts::beyond_skew(t, now))
+    {
+        return Err(AppError::bad_input("testTakenAt", "in the future"));
+    }
+    if input.doses_shown.is_some_and(|d| !(0..=10).contains(&d)) {
+        return Err(AppError::bad_input("dosesShown", "0 to 10"));
+    }
+    if let Some(plate) = &input.vehicle_plate {
+        let ok = plate.len() <= 20
+            && plate
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ' '));
+        if !ok {
+            return Err(AppError::bad_input(
+                "vehiclePlate",
+                "at most 20 characters: letters, digits, '-', '.'",
+            ));
+        }
+    }
+    for (field, code) in [
+        ("originProvinceCode", &input.origin_province_code),
+        ("originDistrictCode", &input.origin_district_code),
+    ] {
+        if code
+            .as_ref()
+            .is_some_and(|c| c.is_empty() || c.len() > 8 || !c.chars().all(|d| d.is_ascii_digit()))
+        {
+            return Err(AppError::bad_input(field, "a GSO code (digits)"));
+        }
+    }
+    Ok(())
+}
+
+/// The free-text personal fields, checked and trimmed.
+struct PersonalTexts {
+    full_name: Option<String>,
+    destination_address: Option<String>,
+}
+
+/// Checks the personal fields; normalises the phone number in place.
+fn check_personal(input: &mut NewScreening) -> AppResult<PersonalTexts> {
+    if let Some(id) = &input.id_number
+        && !valid_id_number(id)
+    {
+        return Err(AppError::bad_input(
+            "idNumber",
+            "a 12-digit citizen identity number or a 9-digit identity card number",
+        ));
+    }
+    if let Some(phone) = &input.phone {
+        input.phone = Some(normalise_phone(phone).ok_or_else(|| {
+            AppError::bad_input(
+                "phone",
+                "a Vietnamese phone number: 0 and 9 digits, or +84 and 9 digits",
+            )
+        })?);
+    }
+    Ok(PersonalTexts {
+        full_name: text("fullName", input.full_name.as_deref(), Text::optional(200))?,
+        destination_address: text(
+            "destinationAddress",
+            input.destination_address.as_deref(),
+            Text::optional(500),
+        )?,
+    })
+}
+
+/// Records a screening at an OPEN checkpoint (see [`check_recorder`] for who may); raises an alert for
+/// health when the rule says so (see [`alerts::reasons`]).
+#[tracing::instrument(skip_all, fields(checkpoint.code = %input.checkpoint_code))]
+pub async fn record(
+    ctx: &Ctx<'_>,
+    mut input: NewScreening,
+) -> AppResult<(screening::Model, Option<alert::Model>)> {
+    policy::require(ctx.actor, Resource::Screening, Action::Write)?;
+    check_record(&input, ctx.now())?;
+    let texts = check_personal(&mut input)?;
+    let hash = idempotency::request_hash(&input);
+    input.full_name = texts.full_name;
+    input.destination_address = texts.destination_address;
+    let request = Keyed {
+        operation: "recordScreening",
+        key: input.idempotency_key.as_deref(),
+        hash: &hash,
+    };
+    let (recorded, _) = idempotency::once(ctx, request, existing, |w| {
+        let input = input.clone();
+        Box::pin(async move { insert(w, input).await })
+    })
+    .await?;
+    Ok(recorded)
+}
+
+type Recorded = (screening::Model, Option<alert::Model>);
+
+async fn insert(w: &mut Write<'_>, input: NewScreening) -> AppResult<(Recorded, i64)> {
+    let post = match posts::by_code(&**w, &input.checkpoint_code).await {
+        Err(AppError::NotFound { .. }) => Err(AppError::bad_input(
+            "checkpointCode",
+            format!("no checkpoint {}", input.checkpoint_code),
+        )),
+        found => found,
+    }?;
+    check_recorder(&**w, w.ctx().actor, &post).await?;
+    let destination = match &input.destination_district_code {
+        Some(code) => Some(destination(&**w, code).await?),
+        None => None,
+    };
+    let row = new_row(input, &post, destination.as_ref(), w);
+    let recorded = row.insert(&**w).await?;
+    // The audit row names the record, never its personal fields.
+    let audited = serde_json::json!({
+        "checkpoint": post.code,
+        "decision": recorded.decision,
+        "peopleCount": recorded.people_count,
+    });
+    w.audit_created("screening.record", "screening", recorded.id, &audited)
+        .await?;
+    let health_district = destination.map_or(post.district_id, |d| d.id);
+    let raised = alerts::raise(w, &recorded, health_district).await?;
+    let id = recorded.id;
+    Ok(((recorded, raised), id))
+}
+
+async fn destination<C: ConnectionTrait>(conn: &C, code: &str) -> AppResult<district::Model> {
+    match lookup::by_code(conn, code).await {
+        Err(AppError::NotFound { .. }) => Err(AppError::bad_input(
+            "destinationDistrictCode",
+            format!("no district {code}"),
+        )),
+        found => found,
+    }
+}
+
+/// Who may record at a post, in one place: an agency that staffs it, or a province-level police,
+/// transport, border guard or health agency of the post's province; and only while the post is OPEN.
+async fn check_recorder<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    post: &checkpoint::Model,
+) -> AppResult<()> {
+    let post_district = lookup::by_id(conn, post.district_id).await?;
+    if post_district.province_id != actor.province_id {
+        return Err(AppError::forbidden("the checkpoint is in another province"));
+    }
+    let staff = posts::rows_of::<checkpoint_staff::Entity, _>(conn, &[post.id]).await?;
+    let staffs = staff.iter().any(|s| s.agency_id == actor.agency_id);
+    let province_post_agency = actor.district_id.is_none()
+        && matches!(
+            actor.agency_kind,
+            AgencyKind::Police
+                | AgencyKind::Transport
+                | AgencyKind::BorderGuard
+                | AgencyKind::Health
+        );
+    if !staffs && !province_post_agency {
+        return Err(AppError::forbidden(format!(
+            "your agency does not staff checkpoint {}",
+            post.code
+        )));
+    }
+    if post.status != CheckpointStatus::Open {
+        return Err(AppError::InvalidState(format!(
+            "checkpoint {} is {}; screenings are recorded only at open checkpoints",
+            post.code,
+            post.status.as_str()
+        )));
+    }
+    Ok(())
+}
+
+fn new_row(
+    input: NewScreening,
+    post: &checkpoint::Model,
+    destination: Option<&district::Model>,
+    w: &Write<'_>,
+) -> screening::ActiveModel {
+    let actor = w.ctx().actor;
+    screening::ActiveModel {
+        id: NotSet,
+        checkpoint_id: Set(post.id),
+        district_id: Set(post.district_id),
+        recorded_at: Set(input.recorded_at),
+        recorded_by_agency_id: Set(actor.agency_id),
+        recorded_by: Set(actor.label()),
+        direction: Set(input.direction),
+        vehicle_plate: Set(input.vehicle_plate.map(|p| p.to_uppercase())),
+        vehicle_kind: Set(input.vehicle_kind),
+        people_count: Set(input.people_count),
+        origin_province_code: Set(input.origin_province_code),
+        origin_district_code: Set(input.origin_district_code),
+        from_epidemic_area: Set(input.from_epidemic_area),
+        health_declared: Set(input.health_declared),
+        test_kind: Set(input.test_kind),
+        test_result: Set(input.test_result),
+        test_taken_at: Set(input.test_taken_at),
+        doses_shown: Set(input.doses_shown),
+        symptoms: Set(input.symptoms),
+        decision: Set(input.decision),
+        full_name: Set(input.full_name),
+        id_number: Set(input.id_number),
+        phone: Set(input.phone),
+        destination_address: Set(input.destination_address),
+        destination_district_id: Set(destination.map(|d| d.id)),
+        created_at: Set(w.now()),
+    }
+}
+
+/// The screening (and its alert) an earlier `recordScreening` with the same key recorded.
+fn existing(txn: &DatabaseTransaction, id: i64) -> idempotency::TxnFuture<'_, Recorded> {
+    Box::pin(async move {
+        let recorded = screening::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::not_found("screening", id))?;
+        let raised = alerts::of_screening(txn, id).await?;
+        Ok((recorded, raised))
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ScreeningFilter {
+    pub checkpoint_code: Option<String>,
+    pub district_code: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub decision: Option<Decision>,
+    pub test_result: Option<TestResult>,
+    pub from_epidemic_area: Option<bool>,
+}
+
+/// The filter's conditions but the checkpoint and district codes, which the caller resolves to ids.
+pub(super) fn condition(scope: Scope, filter: &ScreeningFilter) -> Condition {
+    use screening::Column as S;
+    let mut cond = Condition::all().add(scope.district_filter(S::DistrictId));
+    if let Some(v) = filter.from {
+        cond = cond.add(S::RecordedAt.gte(v));
+    }
+    if let Some(v) = filter.to {
+        cond = cond.add(S::RecordedAt.lt(v));
+    }
+    if let Some(v) = filter.decision {
+        cond = cond.add(S::Decision.eq(v));
+    }
+    if let Some(v) = filter.test_result {
+        cond = cond.add(S::TestResult.eq(v));
+    }
+    if let Some(v) = filter.from_epidemic_area {
+        cond = cond.add(S::FromEpidemicArea.eq(v));
+    }
+    cond
+}
+
+/// Screenings in the caller's scope, by recording time then id; an empty page when it may read none or
+/// the filter names a checkpoint or district that does not exist.
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    ctx: &Ctx<'_>,
+    filter: &ScreeningFilter,
+    page: PageRequest,
+) -> AppResult<Page<screening::Model>> {
+    let Some(scope) = policy::read_scope(ctx.actor, Resource::Screening) else {
+        return Ok(Page::empty());
+    };
+    let mut cond = condition(scope, filter);
+    // Codes become ids first: an equality lets the planner read the (post or district, time) index in
+    // order, where a subquery leaves it scanning by time.
+    if let Some(code) = &filter.checkpoint_code {
+        match posts::by_code(ctx.db, code).await {
+            Ok(c) => cond = cond.add(screening::Column::CheckpointId.eq(c.id)),
+            Err(AppError::NotFound { .. }) => return Ok(Page::empty()),
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(code) = &filter.district_code {
+        match lookup::by_code(ctx.db, code).await {
+            Ok(d) => cond = cond.add(screening::Column::DistrictId.eq(d.id)),
+            Err(AppError::NotFound { .. }) => return Ok(Page::empty()),
+            Err(e) => return Err(e),
+        }
+    }
+    let select = screening::Entity::find().filter(cond);
+    // By time: a week's first page is an index range whatever the table's size.
+    let order = Order::TimeThenId {
+        time: screening::Column::RecordedAt,
+        id: screening::Column::Id,
+    };
+    keyset::fetch_ordered(ctx.db, select, order, page, |s| {
+        Position::time(s.recorded_at, s.id)
+    })
+    .await
+}
+
+/// The personal-data rule: whether the caller may read the personal fields of this screening, taken
+/// at a post staffed by the agencies `staffed_by`.
+pub fn may_read_personal(ctx: &Ctx<'_>, screening: &screening::Model, staffed_by: &[i32]) -> bool {
+    match policy::decide(ctx.actor, Resource::ScreeningPersonal, Action::Read) {
+        None => false,
+        Some(Scope::StaffedCheckpoints { agency_id }) => staffed_by.contains(&agency_id),
+        Some(Scope::District { district_id, .. }) => screening.district_id == district_id,
+        Some(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_and_id_numbers() {
+        assert_eq!(
+            normalise_phone("0912 345 678").as_deref(),
+            Some("0912345678")
+        );
+        assert_eq!(
+            normalise_phone("+84 912.345.678").as_deref(),
+            Some("0912345678")
+        );
+        assert_eq!(normalise_phone("912345678"), None);
+        assert_eq!(normalise_phone("09123456789"), None);
+        assert_eq!(normalise_phone("09a2345678"), None);
+        assert!(valid_id_number("038090001234"));
+        assert!(valid_id_number("172345678"));
+        assert!(!valid_id_number("03809000123"));
+        assert!(!valid_id_number("03809000123x"));
+    }
+}
