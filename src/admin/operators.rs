@@ -2,7 +2,8 @@
 //! province ([`Actor::operator`]). Which province is read from what the command names: the province
 //! itself, or a district, agency or token in it.
 
-use entity::province;
+use entity::{district, province};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{agencies, tokens};
@@ -10,26 +11,45 @@ use crate::auth::Actor;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 
-/// The operator acting on the province with this GSO code, or on the only province the database holds
-/// when no code is given.
+/// The operator acting on the province with this GSO code, or, when no code is given, on the only
+/// province whose districts the database holds (every province of the country is known, as origins of
+/// travellers; a server serves the one or few whose districts it imported).
 pub async fn of_province<C: ConnectionTrait>(
     db: &C,
     province_code: Option<&str>,
     user: &str,
 ) -> AppResult<Actor> {
-    let mut provinces = province::Entity::find();
     if let Some(code) = province_code {
-        provinces = provinces.filter(province::Column::Code.eq(code));
+        let found = province::Entity::find()
+            .filter(province::Column::Code.eq(code))
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                AppError::bad_input("province", format!("no province has code {code}"))
+            })?;
+        return Ok(Actor::operator(found.id, user));
     }
-    match provinces.all(db).await?.as_slice() {
+    let served = province::Entity::find()
+        .filter(
+            province::Column::Id.in_subquery(
+                Query::select()
+                    .distinct()
+                    .column(district::Column::ProvinceId)
+                    .from(district::Entity)
+                    .to_owned(),
+            ),
+        )
+        .all(db)
+        .await?;
+    match served.as_slice() {
         [only] => Ok(Actor::operator(only.id, user)),
         [] => Err(AppError::bad_input(
             "province",
-            "no such province; import districts first",
+            "no province holds districts yet; import districts first",
         )),
         _ => Err(AppError::bad_input(
             "province",
-            "several provinces: name one with --province",
+            "several provinces hold districts: name one with --province",
         )),
     }
 }

@@ -42,7 +42,7 @@ async fn malformed_csv_imports_nothing_and_names_the_lines() {
     }
     let out = cli(&db.url, &["agency", "list"]);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("no such province"),
+        String::from_utf8_lossy(&out.stderr).contains("no province holds districts yet"),
         "nothing was imported"
     );
 
