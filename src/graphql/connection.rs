@@ -13,7 +13,9 @@ use sha2::Sha256;
 use crate::error::{AppError, AppResult};
 use crate::keyset::{Page, PageRequest, Position};
 
-const CURSOR_VERSION: &str = "k2";
+/// Bumped whenever a position's spelling changes, so an old cursor is refused rather than misread
+/// (k3: time positions in nanoseconds).
+const CURSOR_VERSION: &str = "k3";
 /// Bytes of the MAC kept in a cursor.
 const TAG_BYTES: usize = 12;
 const MAX_CURSOR_LEN: usize = 128;
@@ -103,7 +105,7 @@ fn position_text(p: Position) -> String {
 
 fn parse_position(text: &str) -> Option<Position> {
     let (at, id) = match text.split_once('.') {
-        Some((at, id)) => (Some(at.parse::<i64>().ok()?), id),
+        Some((at, id)) => (Some(at.parse::<i128>().ok()?), id),
         None => (None, text),
     };
     let id = id.parse::<i64>().ok().filter(|id| *id >= 0)?;

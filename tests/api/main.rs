@@ -16,6 +16,7 @@ mod helpers;
 mod introspection;
 mod operations;
 mod outage;
+mod paging;
 mod privacy;
 mod races;
 mod reports;
