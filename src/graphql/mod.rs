@@ -5,11 +5,13 @@
 
 pub mod allow_list;
 pub mod connection;
+pub mod connection_type;
 pub mod context;
 pub mod enums;
 pub mod handler;
 pub mod live;
 pub mod loaders;
+pub mod media;
 pub mod nesting;
 pub mod personal_reads;
 pub mod scalars;
