@@ -66,3 +66,17 @@ async fn the_graphql_over_http_audit_passes_without_warnings() {
     );
     server.stop().await.expect("stops");
 }
+
+#[test]
+fn the_schema_passes_graphql_schema_linter_default_rules() {
+    let Some(dir) = node_folder("clients/http") else {
+        return;
+    };
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql");
+    let linter = dir.join("node_modules/graphql-schema-linter/lib/cli.js");
+    let report = run_node(
+        &dir,
+        &[&linter.to_string_lossy(), &schema.to_string_lossy()],
+    );
+    assert!(report.contains("0 errors detected"), "{report}");
+}
