@@ -14,8 +14,10 @@ use crate::error::{AppError, AppResult};
 /// A row's place in its list's order: the time it is sorted by (lists ordered by time), then its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
-    /// Microseconds since the epoch, for lists ordered by time; `None` for lists ordered by id.
-    pub at: Option<i64>,
+    /// Nanoseconds since the epoch, for lists ordered by time; `None` for lists ordered by id. The
+    /// instant exactly as stored (SQLite keeps what it was given, to the nanosecond), so a row never
+    /// sorts after its own cursor.
+    pub at: Option<i128>,
     pub id: i64,
 }
 
@@ -26,7 +28,7 @@ impl Position {
 
     pub fn time(at: DateTime<Utc>, id: i64) -> Position {
         Position {
-            at: Some(at.timestamp_micros()),
+            at: Some(i128::from(at.timestamp()) * NANOS + i128::from(at.timestamp_subsec_nanos())),
             id,
         }
     }
@@ -37,6 +39,15 @@ impl Position {
 pub enum Order<C> {
     Id(C),
     TimeThenId { time: C, id: C },
+}
+
+const NANOS: i128 = 1_000_000_000;
+
+/// The instant of a cursor's nanoseconds; `None` outside chrono's range.
+fn instant(nanos: i128) -> Option<DateTime<Utc>> {
+    let secs = i64::try_from(nanos.div_euclid(NANOS)).ok()?;
+    let sub = u32::try_from(nanos.rem_euclid(NANOS)).ok()?;
+    DateTime::from_timestamp(secs, sub)
 }
 
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
@@ -162,7 +173,7 @@ where
                     at: Some(at),
                     id: after,
                 }) => {
-                    let at = DateTime::<Utc>::from_timestamp_micros(at).ok_or_else(bad_cursor)?;
+                    let at = instant(at).ok_or_else(bad_cursor)?;
                     // A row value comparison, which both engines answer from the (time, id) index.
                     select.filter(
                         Expr::tuple([Expr::col(time), Expr::col(id)])
@@ -187,6 +198,20 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_position_keeps_the_instant_to_the_nanosecond() {
+        for text in [
+            "2021-08-01T07:45:00.123456789+07:00",
+            "2021-08-01T07:45:00+07:00",
+            "1969-12-31T23:59:59.999999999Z",
+        ] {
+            let at = DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc));
+            let at = at.ok().unwrap_or_default();
+            let position = Position::time(at, 7);
+            assert_eq!(position.at.and_then(instant), Some(at), "{text}");
+        }
+    }
 
     #[test]
     fn page_size_is_bounded() {

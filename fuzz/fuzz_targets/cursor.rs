@@ -143,15 +143,22 @@ fn position(input: &mut Input<'_>) -> Position {
     let (at, id) = (input.i64(), input.i64());
     match kind % 3 {
         0 => Position::id(id),
-        1 => match DateTime::from_timestamp_micros(at) {
+        1 => match DateTime::from_timestamp_nanos(at)
+            .checked_add_signed(chrono::TimeDelta::seconds(i64::from(input.byte())))
+        {
             Some(time) => {
                 let p = Position::time(time, id);
-                assert_eq!(p.at, Some(at));
+                let nanos = i128::from(time.timestamp()) * 1_000_000_000
+                    + i128::from(time.timestamp_subsec_nanos());
+                assert_eq!(p.at, Some(nanos));
                 p
             }
             None => Position::id(id),
         },
-        _ => Position { at: Some(at), id },
+        _ => Position {
+            at: Some(i128::from(at) * i128::from(input.i64())),
+            id,
+        },
     }
 }
 

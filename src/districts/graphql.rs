@@ -150,7 +150,11 @@ pub struct DistrictQuery;
 impl DistrictQuery {
     /// One district by GSO code. NOT_FOUND when no district has it; FORBIDDEN when it is outside the
     /// caller's scope.
-    async fn district(&self, ctx: &Context<'_>, code: String) -> Result<District> {
+    async fn district(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The district's GSO code, e.g. `380`.")] code: String,
+    ) -> Result<District> {
         Ok(District(service::get(&ctx.services()?, &code).await?))
     }
 
@@ -159,7 +163,7 @@ impl DistrictQuery {
     async fn districts(
         &self,
         ctx: &Context<'_>,
-        filter: Option<DistrictFilter>,
+        #[graphql(desc = "Which districts; all when omitted.")] filter: Option<DistrictFilter>,
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<District>> {
@@ -230,6 +234,7 @@ impl DistrictMutation {
     async fn update_district(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The district's changed profile fields, at the version read.")]
         input: UpdateDistrictInput,
     ) -> Result<UpdateDistrictPayload> {
         let district = service::update(&ctx.services()?, input.into()).await?;

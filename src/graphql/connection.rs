@@ -4,28 +4,24 @@
 //! (filter, order), keyed by the server's secret: a cursor from one list or filter cannot be replayed
 //! against another, nor made up.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, Name, OutputType, SimpleObject, Value};
+use async_graphql::connection::Edge;
+use async_graphql::{Context, Name, OutputType, Value};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use super::connection_type::ListConnection;
 use crate::error::{AppError, AppResult};
 use crate::keyset::{Page, PageRequest, Position};
 
-const CURSOR_VERSION: &str = "k2";
+/// Bumped whenever a position's spelling changes, so an old cursor is refused rather than misread
+/// (k3: time positions in nanoseconds).
+const CURSOR_VERSION: &str = "k3";
 /// Bytes of the MAC kept in a cursor.
 const TAG_BYTES: usize = 12;
 const MAX_CURSOR_LEN: usize = 128;
 
-/// Extra fields on every connection.
-#[derive(SimpleObject)]
-pub struct ConnectionFields {
-    /// Number of rows matching the filter in the caller's scope; computed only when asked for.
-    pub total_count: Option<u64>,
-}
-
-pub type Conn<N> = Connection<String, N, ConnectionFields, EmptyFields>;
+pub type Conn<N> = ListConnection<N>;
 
 /// Seals and opens the cursors of one list field called with one set of arguments.
 #[derive(Clone)]
@@ -103,7 +99,7 @@ fn position_text(p: Position) -> String {
 
 fn parse_position(text: &str) -> Option<Position> {
     let (at, id) = match text.split_once('.') {
-        Some((at, id)) => (Some(at.parse::<i64>().ok()?), id),
+        Some((at, id)) => (Some(at.parse::<i128>().ok()?), id),
         None => (None, text),
     };
     let id = id.parse::<i64>().ok().filter(|id| *id >= 0)?;
@@ -180,19 +176,16 @@ impl Paging {
     }
 
     pub fn connection<T, N: OutputType>(&self, page: Page<T>, node: impl Fn(T) -> N) -> Conn<N> {
-        let mut conn = Connection::with_additional_fields(
-            page.has_previous,
-            page.has_next,
-            ConnectionFields {
-                total_count: page.total,
-            },
-        );
-        conn.edges.extend(
-            page.items
+        ListConnection {
+            has_previous: page.has_previous,
+            has_next: page.has_next,
+            total_count: page.total,
+            edges: page
+                .items
                 .into_iter()
-                .map(|(position, item)| Edge::new(self.seal.encode(position), node(item))),
-        );
-        conn
+                .map(|(position, item)| Edge::new(self.seal.encode(position), node(item)))
+                .collect(),
+        }
     }
 }
 

@@ -7,18 +7,18 @@ use async_graphql::parser::types::{
     ExecutableDocument, Field, OperationType, Selection, SelectionSet,
 };
 use async_graphql::{Positioned, Request, Response};
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response as HttpResponse};
+use axum::response::Response as HttpResponse;
 use serde::Deserialize;
 
-use super::AppSchema;
 use super::allow_list::{self, Admitted};
 use super::loaders::Loaders;
+use super::media::Media;
 use super::personal_reads::PersonalReads;
+use super::{AppSchema, is_introspection_only};
 use crate::auth::gate::{authenticate, bearer, request_id};
 use crate::error::{AppError, AppResult, code, fill_error_code};
 use crate::http_error::{error_response, refusal, status_of};
@@ -30,6 +30,8 @@ use crate::state::AppState;
 pub struct GraphqlState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// The same schema with the introspection depth, for documents that only read the schema.
+    pub introspection: AppSchema,
 }
 
 pub async fn post(
@@ -38,6 +40,10 @@ pub async fn post(
     body: Bytes,
 ) -> HttpResponse {
     let rid = request_id(&headers);
+    let media = match Media::negotiate(&headers) {
+        Ok(media) => media,
+        Err(err) => return error_response(StatusCode::NOT_ACCEPTABLE, &err, rid.as_deref()),
+    };
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -45,11 +51,14 @@ pub async fn post(
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
         let err = AppError::bad_input("Content-Type", "POST /graphql takes application/json");
-        return error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, &err, rid.as_deref());
+        return labelled(
+            media,
+            error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, &err, rid.as_deref()),
+        );
     }
     match request_of_body(&body) {
-        Ok(request) => execute(&gql, &headers, request, rid, true).await,
-        Err(err) => refusal(&err, rid.as_deref()),
+        Ok(request) => execute(&gql, &headers, request, rid, true, media).await,
+        Err(err) => labelled(media, refusal(&err, rid.as_deref())),
     }
 }
 
@@ -61,6 +70,15 @@ fn request_of_body(body: &[u8]) -> AppResult<Request> {
         return Err(AppError::bad_input(
             "body",
             "batched requests are not supported: send one operation per request",
+        ));
+    }
+    // A request names its document by text or by an allow-listed hash, nothing else.
+    let names_document = value.get("query").is_some_and(|q| q.is_string())
+        || value.pointer("/extensions/persistedQuery").is_some();
+    if !names_document {
+        return Err(AppError::bad_input(
+            "query",
+            "required: the operation's text (or extensions.persistedQuery)",
         ));
     }
     serde_json::from_value(value)
@@ -108,21 +126,47 @@ pub async fn get(
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> HttpResponse {
     let rid = request_id(&headers);
+    let media = match Media::negotiate(&headers) {
+        Ok(media) => media,
+        Err(err) => return error_response(StatusCode::NOT_ACCEPTABLE, &err, rid.as_deref()),
+    };
     let request = params
         .map_err(|_| AppError::bad_input("query", "GET /graphql needs ?query="))
         .and_then(|Query(params)| params.into_request());
     match request {
-        Ok(request) => execute(&gql, &headers, request, rid, false).await,
-        Err(err) => refusal(&err, rid.as_deref()),
+        Ok(request) => execute(&gql, &headers, request, rid, false, media).await,
+        Err(err) => labelled(media, refusal(&err, rid.as_deref())),
     }
 }
 
 async fn execute(
     gql: &GraphqlState,
     headers: &HeaderMap,
+    request: Request,
+    rid: Option<String>,
+    is_post: bool,
+    media: Media,
+) -> HttpResponse {
+    labelled(media, run(gql, headers, request, rid, is_post, media).await)
+}
+
+/// A response in the negotiated media type, never cached.
+fn labelled(media: Media, mut http: HttpResponse) -> HttpResponse {
+    media.label(&mut http);
+    http.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    http
+}
+
+async fn run(
+    gql: &GraphqlState,
+    headers: &HeaderMap,
     mut request: Request,
     rid: Option<String>,
     is_post: bool,
+    media: Media,
 ) -> HttpResponse {
     let actor = match authenticate(&gql.app, bearer(headers), rid.clone()).await {
         Ok(actor) => actor,
@@ -134,7 +178,11 @@ async fn execute(
     }
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
     let operation_name = request.operation_name.clone();
+    let mut schema = &gql.schema;
     if let Ok(doc) = request.parsed_query() {
+        if is_introspection_only(doc) {
+            schema = &gql.introspection;
+        }
         if let Some(err) = refused_document(doc, operation_name.as_deref(), &gql.app.config) {
             return refusal(&err, rid.as_deref());
         }
@@ -152,18 +200,12 @@ async fn execute(
         .data(actor.clone())
         .data(Admitted)
         .data(reads.clone());
-    let response = gql.schema.execute(request).await;
+    let response = schema.execute(request).await;
     // No personal data leaves without its audit row.
     if let Err(err) = reads.flush(&gql.app.ctx(&actor)).await {
         return error_response(status_of(&err), &err, rid.as_deref());
     }
-    let response = finish(response, rid.as_deref());
-    let mut http = Json(response).into_response();
-    http.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    http
+    media.respond(&finish(response, rid.as_deref()))
 }
 
 /// Gives every error a code, adds the request id to INTERNAL ones, and counts them.

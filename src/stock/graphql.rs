@@ -274,7 +274,9 @@ impl StockQuery {
     async fn vaccine_lots(
         &self,
         ctx: &Context<'_>,
-        filter: Option<VaccineLotFilter>,
+        #[graphql(desc = "Which lots; all the caller may see when omitted.")] filter: Option<
+            VaccineLotFilter,
+        >,
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<VaccineLot>> {
@@ -289,6 +291,7 @@ impl StockQuery {
     async fn stock_events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which ledger entries; all the caller may see when omitted.")]
         filter: Option<StockEventFilter>,
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
@@ -303,6 +306,7 @@ impl StockQuery {
     async fn stock_summary(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The province's code; the caller's own province when omitted.")]
         province_code: Option<String>,
     ) -> Result<Vec<StockSummaryLine>> {
         let lines = reads::stock_summary(&ctx.services()?, province_code.as_deref()).await?;
@@ -313,7 +317,11 @@ impl StockQuery {
     async fn expiring_lots(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 30)] within_days: i64,
+        #[graphql(
+            desc = "Lots expiring within this many days from today (province time).",
+            default = 30
+        )]
+        within_days: i64,
     ) -> Result<Vec<VaccineLot>> {
         let lots = reads::expiring_lots(&ctx.services()?, within_days).await?;
         Ok(lots.into_iter().map(VaccineLot).collect())
@@ -455,7 +463,14 @@ pub struct StockMutation;
 impl StockMutation {
     /// Records an allocation received: a new lot, or more doses of a lot the district holds (same vaccine
     /// and expiry). HEALTH agencies; district ones for their own district.
-    async fn receive_lot(&self, ctx: &Context<'_>, input: ReceiveLotInput) -> Result<StockPayload> {
+    async fn receive_lot(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The delivery received: district, vaccine, lot number, doses and expiry."
+        )]
+        input: ReceiveLotInput,
+    ) -> Result<StockPayload> {
         let recorded = lots::receive_lot(&ctx.services()?, input.into()).await?;
         Ok(recorded.into())
     }
@@ -464,7 +479,7 @@ impl StockMutation {
     async fn record_administration(
         &self,
         ctx: &Context<'_>,
-        input: RecordAdministrationInput,
+        #[graphql(desc = "The lot and the doses given.")] input: RecordAdministrationInput,
     ) -> Result<StockPayload> {
         let recorded = ledger::record_administration(&ctx.services()?, input.into()).await?;
         Ok(recorded.into())
@@ -474,7 +489,7 @@ impl StockMutation {
     async fn record_wastage(
         &self,
         ctx: &Context<'_>,
-        input: RecordWastageInput,
+        #[graphql(desc = "The lot, the doses wasted and why.")] input: RecordWastageInput,
     ) -> Result<StockPayload> {
         let recorded = ledger::record_wastage(&ctx.services()?, input.into()).await?;
         Ok(recorded.into())
@@ -484,6 +499,7 @@ impl StockMutation {
     async fn adjust_stock(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The lot, its physical count and the version it is based on.")]
         input: AdjustStockInput,
     ) -> Result<StockPayload> {
         let recorded = ledger::adjust_stock(&ctx.services()?, input.into()).await?;

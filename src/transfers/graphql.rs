@@ -259,7 +259,9 @@ impl TransferQuery {
     async fn transfers(
         &self,
         ctx: &Context<'_>,
-        filter: Option<TransferFilterInput>,
+        #[graphql(desc = "Which transfers; all the caller may see when omitted.")] filter: Option<
+            TransferFilterInput,
+        >,
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Transfer>> {
@@ -270,7 +272,11 @@ impl TransferQuery {
     }
 
     /// One transfer with its timeline. NOT_FOUND when it does not exist or is not visible to the caller.
-    async fn transfer(&self, ctx: &Context<'_>, id: i32) -> Result<Transfer> {
+    async fn transfer(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The transfer's id.")] id: i32,
+    ) -> Result<Transfer> {
         Ok(Transfer(reads::get(&ctx.services()?, id).await?))
     }
 
@@ -280,9 +286,17 @@ impl TransferQuery {
     async fn rebalancing_suggestions(
         &self,
         ctx: &Context<'_>,
-        vaccine_code: String,
-        #[graphql(default = 30)] horizon_days: i64,
-        #[graphql(default_with = "NeedBasisInput::RemainingNeed")] basis: NeedBasisInput,
+        #[graphql(desc = "Only this vaccine; all vaccines when omitted.")] vaccine_code: String,
+        #[graphql(
+            desc = "How many days ahead expiry and use are looked at.",
+            default = 30
+        )]
+        horizon_days: i64,
+        #[graphql(
+            desc = "What surplus and need are measured against.",
+            default_with = "NeedBasisInput::RemainingNeed"
+        )]
+        basis: NeedBasisInput,
     ) -> Result<Vec<RebalancingSuggestion>> {
         let found =
             suggestions::suggestions(&ctx.services()?, &vaccine_code, horizon_days, basis.into())
@@ -378,6 +392,7 @@ impl TransferMutation {
     async fn request_transfer(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The source lot, the receiving district, the doses and the reason.")]
         input: RequestTransferInput,
     ) -> Result<TransferPayload> {
         Ok(request::request(&ctx.services()?, input.into())
@@ -389,6 +404,7 @@ impl TransferMutation {
     async fn request_suggested_transfer(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The rebalancing suggestion to turn into a transfer request.")]
         input: RequestSuggestedTransferInput,
     ) -> Result<TransferPayload> {
         let (id, key) = (&input.suggestion_id, input.idempotency_key.clone());
@@ -401,7 +417,7 @@ impl TransferMutation {
     async fn approve_transfer(
         &self,
         ctx: &Context<'_>,
-        input: TransferIdInput,
+        #[graphql(desc = "The requested transfer to approve.")] input: TransferIdInput,
     ) -> Result<TransferPayload> {
         Ok(workflow::approve(&ctx.services()?, input.id).await?.into())
     }
@@ -410,6 +426,7 @@ impl TransferMutation {
     async fn reject_transfer(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The requested transfer to reject, with the reason.")]
         input: CloseTransferInput,
     ) -> Result<TransferPayload> {
         Ok(workflow::reject(&ctx.services()?, input.id, input.reason)
@@ -421,7 +438,7 @@ impl TransferMutation {
     async fn dispatch_transfer(
         &self,
         ctx: &Context<'_>,
-        input: TransferIdInput,
+        #[graphql(desc = "The approved transfer to send.")] input: TransferIdInput,
     ) -> Result<TransferPayload> {
         Ok(workflow::dispatch(&ctx.services()?, input.id).await?.into())
     }
@@ -430,6 +447,7 @@ impl TransferMutation {
     async fn receive_transfer(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The dispatched transfer received, with the doses that arrived.")]
         input: ReceiveTransferInput,
     ) -> Result<TransferPayload> {
         let (id, received, why) = (input.id, input.doses_received, input.shortfall_reason);
@@ -442,7 +460,7 @@ impl TransferMutation {
     async fn cancel_transfer(
         &self,
         ctx: &Context<'_>,
-        input: CloseTransferInput,
+        #[graphql(desc = "The transfer to cancel, with the reason.")] input: CloseTransferInput,
     ) -> Result<TransferPayload> {
         Ok(workflow::cancel(&ctx.services()?, input.id, input.reason)
             .await?
@@ -459,6 +477,9 @@ impl TransferSubscription {
     async fn transfer_events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only transfers touching this district; all the caller may see when omitted."
+        )]
         district_code: String,
     ) -> Result<impl Stream<Item = Transfer>> {
         let watch = reads::watch(&ctx.services()?, &district_code).await?;

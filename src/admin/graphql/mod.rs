@@ -31,7 +31,10 @@ impl AdminQuery {
     async fn agencies(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many rows to return, 1 to 500 (default 50).")] first: Option<i32>,
+        #[graphql(
+            desc = "Continue after this cursor (an `endCursor` or edge `cursor` of the same list with the same filter)."
+        )]
         after: Option<String>,
     ) -> Result<Conn<Agency>> {
         let paging = ctx.paging(first, after)?;
@@ -44,7 +47,10 @@ impl AdminQuery {
     async fn persisted_operations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many rows to return, 1 to 500 (default 50).")] first: Option<i32>,
+        #[graphql(
+            desc = "Continue after this cursor (an `endCursor` or edge `cursor` of the same list with the same filter)."
+        )]
         after: Option<String>,
     ) -> Result<Conn<PersistedOperation>> {
         let paging = ctx.paging(first, after)?;
@@ -57,8 +63,11 @@ impl AdminQuery {
     async fn api_tokens(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ApiTokenFilter>,
-        first: Option<i32>,
+        #[graphql(desc = "Which tokens; all when omitted.")] filter: Option<ApiTokenFilter>,
+        #[graphql(desc = "How many rows to return, 1 to 500 (default 50).")] first: Option<i32>,
+        #[graphql(
+            desc = "Continue after this cursor (an `endCursor` or edge `cursor` of the same list with the same filter)."
+        )]
         after: Option<String>,
     ) -> Result<Conn<ApiToken>> {
         let paging = ctx.paging(first, after)?;
@@ -72,8 +81,11 @@ impl AdminQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AuditEventFilter>,
-        first: Option<i32>,
+        #[graphql(desc = "Which audit events; all when omitted.")] filter: Option<AuditEventFilter>,
+        #[graphql(desc = "How many rows to return, 1 to 500 (default 50).")] first: Option<i32>,
+        #[graphql(
+            desc = "Continue after this cursor (an `endCursor` or edge `cursor` of the same list with the same filter)."
+        )]
         after: Option<String>,
     ) -> Result<Conn<AuditEvent>> {
         let paging = ctx.paging(first, after)?;
@@ -92,6 +104,7 @@ impl AdminMutation {
     async fn create_agency(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The new agency: code, name, kind and district.")]
         input: CreateAgencyInput,
     ) -> Result<CreateAgencyPayload> {
         let agency = agencies::create(&ctx.services()?, input.into()).await?;
@@ -104,6 +117,9 @@ impl AdminMutation {
     async fn issue_token(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Whom the token is for (agency, role, subject), its lifetime and a note."
+        )]
         input: IssueTokenInput,
     ) -> Result<IssueTokenPayload> {
         let new = input.to_domain()?;
@@ -116,7 +132,7 @@ impl AdminMutation {
     async fn register_operation(
         &self,
         ctx: &Context<'_>,
-        input: RegisterOperationInput,
+        #[graphql(desc = "The operation's name and text to allow.")] input: RegisterOperationInput,
     ) -> Result<RegisterOperationPayload> {
         let operation = allow_list::register(&ctx.services()?, input.into()).await?;
         Ok(RegisterOperationPayload {
@@ -129,6 +145,7 @@ impl AdminMutation {
     async fn remove_operation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The hash of the allowed operation to remove.")]
         input: RemoveOperationInput,
     ) -> Result<RemoveOperationPayload> {
         let operation = allow_list::remove(&ctx.services()?, &input.hash).await?;
@@ -141,7 +158,7 @@ impl AdminMutation {
     async fn revoke_token(
         &self,
         ctx: &Context<'_>,
-        input: RevokeTokenInput,
+        #[graphql(desc = "The token to revoke, by its `jti`.")] input: RevokeTokenInput,
     ) -> Result<RevokeTokenPayload> {
         let token = tokens::revoke(&ctx.services()?, &input.jti).await?;
         Ok(RevokeTokenPayload {

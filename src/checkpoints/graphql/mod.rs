@@ -33,7 +33,9 @@ impl CheckpointQuery {
     async fn checkpoints(
         &self,
         ctx: &Context<'_>,
-        filter: Option<CheckpointFilterInput>,
+        #[graphql(desc = "Which checkpoints; all when omitted.")] filter: Option<
+            CheckpointFilterInput,
+        >,
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Checkpoint>> {
@@ -44,7 +46,11 @@ impl CheckpointQuery {
     }
 
     /// One checkpoint with its status history.
-    async fn checkpoint(&self, ctx: &Context<'_>, code: String) -> Result<Checkpoint> {
+    async fn checkpoint(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The checkpoint's code, e.g. `TH-QL1-BIMSON`.")] code: String,
+    ) -> Result<Checkpoint> {
         Ok(Checkpoint(posts::get(&ctx.services()?, &code).await?))
     }
 
@@ -53,7 +59,9 @@ impl CheckpointQuery {
     async fn screenings(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ScreeningFilterInput>,
+        #[graphql(desc = "Which screenings; all the caller may see when omitted.")] filter: Option<
+            ScreeningFilterInput,
+        >,
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Screening>> {
@@ -67,9 +75,9 @@ impl CheckpointQuery {
     async fn checkpoint_stats(
         &self,
         ctx: &Context<'_>,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        group_by: StatsGroupBy,
+        #[graphql(desc = "First day counted (province time).")] from: DateTime<Utc>,
+        #[graphql(desc = "Last day counted (province time).")] to: DateTime<Utc>,
+        #[graphql(desc = "How the counts are grouped.")] group_by: StatsGroupBy,
     ) -> Result<Vec<CheckpointStatsRow>> {
         let rows = stats::stats(&ctx.services()?, from, to, group_by.into()).await?;
         Ok(rows.into_iter().map(CheckpointStatsRow).collect())
@@ -80,7 +88,9 @@ impl CheckpointQuery {
     async fn alerts(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AlertFilterInput>,
+        #[graphql(desc = "Which alerts; all the caller may see when omitted.")] filter: Option<
+            AlertFilterInput,
+        >,
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Alert>> {
@@ -131,6 +141,7 @@ impl CheckpointMutation {
     async fn create_checkpoint(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The new checkpoint: code, name, kind, district and staffing agencies.")]
         input: CreateCheckpointInput,
     ) -> Result<CheckpointPayload> {
         Ok(posts::create(&ctx.services()?, input.into()).await?.into())
@@ -140,6 +151,7 @@ impl CheckpointMutation {
     async fn update_checkpoint(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The checkpoint's changed fields, at the version read.")]
         input: UpdateCheckpointInput,
     ) -> Result<CheckpointPayload> {
         Ok(posts::update(&ctx.services()?, input.into()).await?.into())
@@ -149,6 +161,7 @@ impl CheckpointMutation {
     async fn set_checkpoint_status(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The checkpoint, its new status and the reason.")]
         input: SetCheckpointStatusInput,
     ) -> Result<CheckpointPayload> {
         Ok(posts::set_status(&ctx.services()?, input.into())
@@ -161,6 +174,9 @@ impl CheckpointMutation {
     async fn record_screening(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The screening as recorded at the checkpoint; personal fields are optional."
+        )]
         input: RecordScreeningInput,
     ) -> Result<RecordScreeningPayload> {
         let (screening, alert) = screenings::record(&ctx.services()?, input.into()).await?;
@@ -174,6 +190,7 @@ impl CheckpointMutation {
     async fn acknowledge_alert(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The alert to acknowledge, with an optional note.")]
         input: AcknowledgeAlertInput,
     ) -> Result<AcknowledgeAlertPayload> {
         let taken = alerts::acknowledge(&ctx.services()?, input.id, input.note).await?;
@@ -193,6 +210,7 @@ impl CheckpointSubscription {
     async fn screening_alerts(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only alerts for this district; all the caller may see when omitted.")]
         district_code: Option<String>,
     ) -> Result<impl Stream<Item = Alert>> {
         let feed = alerts::follow(&ctx.services()?, district_code.as_deref()).await?;

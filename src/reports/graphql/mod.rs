@@ -36,7 +36,9 @@ impl ReportQuery {
     async fn reports(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ReportFilterInput>,
+        #[graphql(desc = "Which reports; all the caller may see when omitted.")] filter: Option<
+            ReportFilterInput,
+        >,
         #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Report>> {
@@ -50,7 +52,10 @@ impl ReportQuery {
     async fn report_calls(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "How many rows to return, 1 to 500 (default 50).")] first: Option<i32>,
+        #[graphql(
+            desc = "Continue after this cursor (an `endCursor` or edge `cursor` of the same list with the same filter)."
+        )]
         after: Option<String>,
     ) -> Result<Conn<ReportCall>> {
         let paging = ctx.paging(first, after)?;
@@ -63,8 +68,11 @@ impl ReportQuery {
     async fn reporting_status(
         &self,
         ctx: &Context<'_>,
-        kind: Option<ReportKind>,
-        period: Option<Date>,
+        #[graphql(desc = "The report kind.")] kind: Option<ReportKind>,
+        #[graphql(desc = "The reporting period (day).")] period: Option<Date>,
+        #[graphql(
+            desc = "The report call whose returns are counted; the daily report when omitted."
+        )]
         report_call_id: Option<i32>,
     ) -> Result<ReportingStatusView> {
         let (kind, period) = (kind.map(Into::into), period.map(|d| d.0));
@@ -78,10 +86,18 @@ impl ReportQuery {
     async fn report_discrepancies(
         &self,
         ctx: &Context<'_>,
-        kind: ReportKind,
-        period: Date,
-        #[graphql(default = 0)] absolute_tolerance: i64,
-        #[graphql(default = 0.0)] relative_tolerance: f64,
+        #[graphql(desc = "The report kind compared.")] kind: ReportKind,
+        #[graphql(desc = "The reporting period (day) compared.")] period: Date,
+        #[graphql(
+            desc = "Differences up to this many units are not reported.",
+            default = 0
+        )]
+        absolute_tolerance: i64,
+        #[graphql(
+            desc = "Differences up to this fraction (0.05 = 5 %) are not reported.",
+            default = 0.0
+        )]
+        relative_tolerance: f64,
     ) -> Result<Vec<ReportDiscrepancy>> {
         let tolerance = Tolerance {
             absolute: absolute_tolerance,
@@ -94,14 +110,22 @@ impl ReportQuery {
     }
 
     /// Coverage of adults per district and for the province on a date, doses given that day, stock on hand.
-    async fn province_summary(&self, ctx: &Context<'_>, date: Date) -> Result<ProvinceSummary> {
+    async fn province_summary(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day summarised (province time).")] date: Date,
+    ) -> Result<ProvinceSummary> {
         let summary = summary::province_summary(&ctx.services()?, date.0).await?;
         Ok(ProvinceSummary(summary))
     }
 
     /// Epidemic level of every district for the week starting `week` (a Monday), per Decision 4800/QĐ-BYT
     /// unless configured otherwise.
-    async fn epidemic_levels(&self, ctx: &Context<'_>, week: Date) -> Result<Vec<EpidemicLevel>> {
+    async fn epidemic_levels(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Any day of the week (Monday to Sunday, province time).")] week: Date,
+    ) -> Result<Vec<EpidemicLevel>> {
         let found = levels::epidemic_levels(&ctx.services()?, week.0).await?;
         Ok(found.into_iter().map(EpidemicLevel).collect())
     }
@@ -110,7 +134,7 @@ impl ReportQuery {
     async fn epidemic_level_counts(
         &self,
         ctx: &Context<'_>,
-        week: Date,
+        #[graphql(desc = "Any day of the week (Monday to Sunday, province time).")] week: Date,
     ) -> Result<Vec<LevelCount>> {
         let counts = levels::level_counts(&ctx.services()?, week.0).await?;
         Ok(counts.into_iter().map(Into::into).collect())
@@ -149,6 +173,7 @@ impl ReportMutation {
     async fn save_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The district, kind, period and figures of the draft report.")]
         input: SaveReportInput,
     ) -> Result<ReportPayload> {
         let saved = workflow::save(&ctx.services()?, input.into()).await?;
@@ -159,7 +184,7 @@ impl ReportMutation {
     async fn submit_report(
         &self,
         ctx: &Context<'_>,
-        input: ReportIdInput,
+        #[graphql(desc = "The draft report to submit.")] input: ReportIdInput,
     ) -> Result<ReportPayload> {
         let done = workflow::step(&ctx.services()?, input.id, Step::Submit).await?;
         Ok(ReportPayload::of(done))
@@ -169,7 +194,7 @@ impl ReportMutation {
     async fn accept_report(
         &self,
         ctx: &Context<'_>,
-        input: ReportIdInput,
+        #[graphql(desc = "The submitted report to accept.")] input: ReportIdInput,
     ) -> Result<ReportPayload> {
         let done = workflow::step(&ctx.services()?, input.id, Step::Accept).await?;
         Ok(ReportPayload::of(done))
@@ -179,6 +204,7 @@ impl ReportMutation {
     async fn return_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The submitted report to return, with the reason.")]
         input: ReturnReportInput,
     ) -> Result<ReportPayload> {
         let (id, step) = input.into_domain();
@@ -190,6 +216,7 @@ impl ReportMutation {
     async fn create_report_call(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The report call: kind, period, deadlines and note.")]
         input: CreateReportCallInput,
     ) -> Result<ReportCallPayload> {
         let call = calls::create(&ctx.services()?, input.into()).await?;
@@ -208,6 +235,7 @@ impl ReportSubscription {
     async fn report_events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only this district's events; all the caller may see when omitted.")]
         district_code: String,
     ) -> Result<impl Stream<Item = Report>> {
         let district_id = read::followed_district(&ctx.services()?, &district_code).await?;
