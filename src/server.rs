@@ -25,7 +25,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::graphql::handler::{self, GraphqlState};
-use crate::graphql::{build_schema, ws};
+use crate::graphql::{build_introspection_schema, build_schema, ws};
 use crate::http_error;
 use crate::state::AppState;
 
@@ -34,6 +34,7 @@ pub fn build_app(state: AppState) -> Router {
     let config = state.config.clone();
     let gql = GraphqlState {
         schema: build_schema(&state),
+        introspection: build_introspection_schema(&state),
         app: state.clone(),
     };
     let api = Router::new()

@@ -15,10 +15,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response as HttpResponse};
 use serde::Deserialize;
 
-use super::AppSchema;
 use super::allow_list::{self, Admitted};
 use super::loaders::Loaders;
 use super::personal_reads::PersonalReads;
+use super::{AppSchema, is_introspection_only};
 use crate::auth::gate::{authenticate, bearer, request_id};
 use crate::error::{AppError, AppResult, code, fill_error_code};
 use crate::http_error::{error_response, refusal, status_of};
@@ -30,6 +30,8 @@ use crate::state::AppState;
 pub struct GraphqlState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// The same schema with the introspection depth, for documents that only read the schema.
+    pub introspection: AppSchema,
 }
 
 pub async fn post(
@@ -134,7 +136,11 @@ async fn execute(
     }
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
     let operation_name = request.operation_name.clone();
+    let mut schema = &gql.schema;
     if let Ok(doc) = request.parsed_query() {
+        if is_introspection_only(doc) {
+            schema = &gql.introspection;
+        }
         if let Some(err) = refused_document(doc, operation_name.as_deref(), &gql.app.config) {
             return refusal(&err, rid.as_deref());
         }
@@ -152,7 +158,7 @@ async fn execute(
         .data(actor.clone())
         .data(Admitted)
         .data(reads.clone());
-    let response = gql.schema.execute(request).await;
+    let response = schema.execute(request).await;
     // No personal data leaves without its audit row.
     if let Err(err) = reads.flush(&gql.app.ctx(&actor)).await {
         return error_response(status_of(&err), &err, rid.as_deref());

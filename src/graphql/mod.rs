@@ -15,6 +15,7 @@ pub mod personal_reads;
 pub mod scalars;
 pub mod ws;
 
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::admin::graphql::{AdminMutation, AdminQuery};
@@ -60,6 +61,21 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema with the limits of DESIGN.md §8. Tests and the server call this same function.
 pub fn build_schema(state: &AppState) -> AppSchema {
+    with_limits(state, state.config.max_depth)
+}
+
+/// Depth allowed to a document that asks only for introspection. The standard introspection query of
+/// graphql-js and GraphiQL nests `ofType` seven to nine times (depth 13 to 15); data queries keep
+/// `max_depth`, and an introspection document has no data behind it to multiply.
+pub const INTROSPECTION_DEPTH: usize = 24;
+
+/// The schema that answers introspection-only documents ([`is_introspection_only`]), with
+/// [`INTROSPECTION_DEPTH`] in place of the data depth limit; every other limit is the same.
+pub fn build_introspection_schema(state: &AppState) -> AppSchema {
+    with_limits(state, INTROSPECTION_DEPTH.max(state.config.max_depth))
+}
+
+fn with_limits(state: &AppState, max_depth: usize) -> AppSchema {
     let config = &state.config;
     let mut builder = Schema::build(
         QueryRoot::default(),
@@ -67,7 +83,7 @@ pub fn build_schema(state: &AppState) -> AppSchema {
         SubscriptionRoot::default(),
     )
     .data(state.clone())
-    .limit_depth(config.max_depth)
+    .limit_depth(max_depth)
     .limit_complexity(config.max_complexity)
     .limit_recursive_depth(32)
     .limit_directives(config.max_directives)
@@ -77,6 +93,18 @@ pub fn build_schema(state: &AppState) -> AppSchema {
         builder = builder.disable_introspection().disable_suggestions();
     }
     builder.finish()
+}
+
+/// True when every operation of the document is a query whose root selections are only `__schema`,
+/// `__type` and `__typename` fields: such a document reads the schema and no data.
+pub fn is_introspection_only(doc: &ExecutableDocument) -> bool {
+    doc.operations.iter().all(|(_, op)| {
+        op.node.ty == OperationType::Query
+            && op.node.selection_set.node.items.iter().all(|item| {
+                matches!(&item.node, Selection::Field(f)
+                    if matches!(f.node.name.node.as_str(), "__schema" | "__type" | "__typename"))
+            })
+    })
 }
 
 /// The schema in SDL, as served; `lienthong schema` prints it and `schema.graphql` holds it.

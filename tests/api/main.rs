@@ -13,6 +13,7 @@ mod cli;
 mod crash;
 mod districts;
 mod helpers;
+mod introspection;
 mod operations;
 mod outage;
 mod privacy;
