@@ -24,6 +24,6 @@ strip_map node_modules/react-dom/umd/react-dom.production.min.js dist/react-dom.
   done
 } > dist/LICENSES.txt
 
-node -p "'graphiql ' + require('./node_modules/graphiql/package.json').version" > dist/VERSION
+node -p "require('./node_modules/graphiql/package.json').version" > dist/VERSION
 rm -rf node_modules
 ls -l dist
