@@ -21,8 +21,15 @@ const QUERY = '{ districts(first: 3) { nodes { code name } } }';
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  // Belt and braces beside the route below: names other than this machine's do not resolve.
-  args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
+  // Belt and braces beside the route below: names other than this machine's do not resolve, and the
+  // browser's own background traffic stays off.
+  args: [
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+    '--disable-quic',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+  ],
 });
 const blocked = [];
 const problems = [];
