@@ -26,34 +26,25 @@ struct Asset {
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
+/// An asset built into the binary from `assets/graphiql/<folder><name>`.
+macro_rules! asset {
+    ($folder:literal, $name:literal, $content_type:expr) => {
+        Asset {
+            name: $name,
+            content_type: $content_type,
+            body: include_bytes!(concat!("../../assets/graphiql/", $folder, $name)),
+        }
+    };
+}
+
 /// The files under `/graphiql/<key>/`: the vendored builds (`dist/`, written by `update.sh`) and the
 /// page's own start-up script.
 const ASSETS: [Asset; 5] = [
-    Asset {
-        name: "graphiql.min.js",
-        content_type: JS,
-        body: include_bytes!("../../assets/graphiql/dist/graphiql.min.js"),
-    },
-    Asset {
-        name: "graphiql.min.css",
-        content_type: CSS,
-        body: include_bytes!("../../assets/graphiql/dist/graphiql.min.css"),
-    },
-    Asset {
-        name: "react.production.min.js",
-        content_type: JS,
-        body: include_bytes!("../../assets/graphiql/dist/react.production.min.js"),
-    },
-    Asset {
-        name: "react-dom.production.min.js",
-        content_type: JS,
-        body: include_bytes!("../../assets/graphiql/dist/react-dom.production.min.js"),
-    },
-    Asset {
-        name: "start.js",
-        content_type: JS,
-        body: include_bytes!("../../assets/graphiql/start.js"),
-    },
+    asset!("dist/", "graphiql.min.js", JS),
+    asset!("dist/", "graphiql.min.css", CSS),
+    asset!("dist/", "react.production.min.js", JS),
+    asset!("dist/", "react-dom.production.min.js", JS),
+    asset!("", "start.js", JS),
 ];
 
 /// The page may load and connect to this server only: a file that tried to reach elsewhere would be

@@ -19,7 +19,7 @@ async fn get(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, V
         .await
 }
 
-fn header_of<'a>(headers: &'a axum::http::HeaderMap, name: header::HeaderName) -> &'a str {
+fn header_of(headers: &axum::http::HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -53,8 +53,15 @@ async fn the_page_loads_only_files_the_binary_serves() {
         assert!(link.starts_with(&graphiql::asset_base()), "{link}");
         let (status, headers, body) = get(&app, link).await;
         assert_eq!(status, StatusCode::OK, "{link}");
-        let expected = if link.ends_with(".css") { "text/css" } else { "text/javascript" };
-        assert!(header_of(&headers, header::CONTENT_TYPE).starts_with(expected), "{link}");
+        let expected = if link.ends_with(".css") {
+            "text/css"
+        } else {
+            "text/javascript"
+        };
+        assert!(
+            header_of(&headers, header::CONTENT_TYPE).starts_with(expected),
+            "{link}"
+        );
         assert_eq!(
             header_of(&headers, header::CACHE_CONTROL),
             "public, max-age=31536000, immutable"
@@ -84,9 +91,7 @@ fn the_embedded_graphiql_is_the_one_the_lock_pins() {
 
 /// Why the browser check cannot run here, if it cannot.
 fn missing_browser_tools(clients: &Path, chromium: &str) -> Option<String> {
-    let node = std::process::Command::new("node")
-        .arg("--version")
-        .output();
+    let node = std::process::Command::new("node").arg("--version").output();
     if !node.is_ok_and(|o| o.status.success()) {
         return Some("node is not on PATH".into());
     }
@@ -108,7 +113,9 @@ async fn graphiql_works_in_a_browser_without_the_internet() {
             std::env::var_os("LIENTHONG_REQUIRE_NODE").is_none(),
             "the GraphiQL browser check cannot run: {why}"
         );
-        eprintln!("skipped the GraphiQL browser check: {why} (LIENTHONG_REQUIRE_NODE=1 makes this fail)");
+        eprintln!(
+            "skipped the GraphiQL browser check: {why} (LIENTHONG_REQUIRE_NODE=1 makes this fail)"
+        );
         return;
     }
     let app = TestApp::spawn().await;
@@ -137,7 +144,11 @@ async fn graphiql_works_in_a_browser_without_the_internet() {
     assert_eq!(seen["problems"], serde_json::json!([]), "{seen}");
     let districts = seen["districts"].as_array().expect("districts");
     assert_eq!(districts.len(), 3, "{seen}");
-    assert!(districts.iter().all(|d| d["code"].is_string() && d["name"].is_string()));
+    assert!(
+        districts
+            .iter()
+            .all(|d| d["code"].is_string() && d["name"].is_string())
+    );
     assert_eq!(seen["queryType"], "QueryRoot");
     let fields: Vec<&str> = seen["fields"]
         .as_array()
@@ -146,7 +157,10 @@ async fn graphiql_works_in_a_browser_without_the_internet() {
         .filter_map(Value::as_str)
         .collect();
     for field in ["districts", "checkpoints", "me"] {
-        assert!(fields.contains(&field), "{field} not in the docs: {fields:?}");
+        assert!(
+            fields.contains(&field),
+            "{field} not in the docs: {fields:?}"
+        );
     }
     assert_eq!(seen["ws"], "connection_ack");
     server.stop().await.expect("stops");
