@@ -87,13 +87,21 @@ async fn batches_text_plain_and_get_mutations_are_refused() {
 #[tokio::test]
 async fn depth_aliases_and_complexity_are_bounded() {
     let app = TestApp::spawn().await;
-    let deep = format!(
-        "{{ __type(name: \"Query\") {{ fields {{ type {}{} }} }} }}",
-        "{ ofType ".repeat(12),
-        "{ name }".to_owned() + &" }".repeat(12)
+    // Data nested past the depth limit, and introspection nested past its own (deeper) limit.
+    let data = format!(
+        "{{ district(code: \"380\") {{ {}code{} }} }}",
+        "vaccineLots(first: 1) { district { ".repeat(6),
+        " } }".repeat(6)
     );
-    let body = app.as_agency("health", &deep, json!({})).await;
-    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    let schema = format!(
+        "{{ __type(name: \"Query\") {{ fields {{ type {}{} }} }} }}",
+        "{ ofType ".repeat(24),
+        "{ name }".to_owned() + &" }".repeat(24)
+    );
+    for deep in [data, schema] {
+        let body = app.as_agency("health", &deep, json!({})).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    }
 
     let aliases: String = (0..31)
         .map(|i| format!("a{i}: me {{ subject }} "))
