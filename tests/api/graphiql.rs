@@ -140,6 +140,7 @@ async fn graphiql_works_in_a_browser_without_the_internet() {
         String::from_utf8_lossy(&output.stderr)
     );
     let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    eprintln!("the browser saw: {seen}");
     assert_eq!(seen["blocked"], serde_json::json!([]), "{seen}");
     assert_eq!(seen["problems"], serde_json::json!([]), "{seen}");
     let districts = seen["districts"].as_array().expect("districts");
