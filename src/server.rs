@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -25,7 +25,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::graphql::handler::{self, GraphqlState};
-use crate::graphql::{build_introspection_schema, build_schema, ws};
+use crate::graphql::{build_introspection_schema, build_schema, graphiql, ws};
 use crate::http_error;
 use crate::state::AppState;
 
@@ -42,7 +42,6 @@ pub fn build_app(state: AppState) -> Router {
         .route("/graphql/ws", get(ws::handler))
         .with_state(gql);
     let ops = Router::new()
-        .route("/", get(graphiql))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
@@ -50,6 +49,7 @@ pub fn build_app(state: AppState) -> Router {
             "/export/reports.csv",
             get(crate::reports::export::reports_csv),
         )
+        .merge(graphiql::routes())
         .with_state(state);
     // The body limit sits next to the routes: it changes the request body type, which the middleware
     // outside it does not need to know.
@@ -134,15 +134,6 @@ async fn track(req: Request, next: Next) -> Response {
     metrics::histogram!("http_request_duration_seconds", "path" => path)
         .record(start.elapsed().as_secs_f64());
     response
-}
-
-async fn graphiql() -> Html<String> {
-    Html(
-        async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .finish(),
-    )
 }
 
 /// The process is up.

@@ -1,5 +1,5 @@
 //! The GraphQL face: the schema assembled from one root per domain. Beside it: the request handler
-//! (HTTP) and `ws` (WebSocket), the gates every request passes (`allow_list`, `nesting`), the resolver
+//! (HTTP) and `ws` (WebSocket), the GraphiQL page (`graphiql`), the gates every request passes (`allow_list`, `nesting`), the resolver
 //! context, loaders, connections and the shared enums and scalars. Resolvers stay thin: they convert
 //! input, call one service, convert output.
 
@@ -8,6 +8,7 @@ pub mod connection;
 pub mod connection_type;
 pub mod context;
 pub mod enums;
+pub mod graphiql;
 pub mod handler;
 pub mod live;
 pub mod loaders;

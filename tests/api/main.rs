@@ -12,6 +12,7 @@ mod checkpoints;
 mod cli;
 mod crash;
 mod districts;
+mod graphiql;
 mod helpers;
 mod http_media;
 mod introspection;

@@ -1,0 +1,168 @@
+//! GraphiQL at `/` from files inside the binary: the page names only its own files, they are served with
+//! their content types and a long cache, and (with Node, `clients/browser` installed and Chromium) a
+//! headless browser with every request off this machine refused loads the page, runs a query with a
+//! token and finds the docs explorer populated.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use lienthong::graphql::graphiql;
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+async fn get(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    app.send(Request::get(path).body(Body::empty()).expect("request"))
+        .await
+}
+
+fn header_of(headers: &axum::http::HeaderMap, name: header::HeaderName) -> &str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// Every `src="..."` and `href="..."` of the page.
+fn links_of(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["src=\"", "href=\""] {
+        for (at, _) in page.match_indices(attr) {
+            let rest = &page[at + attr.len()..];
+            out.push(rest[..rest.find('"').expect("closing quote")].to_owned());
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_page_loads_only_files_the_binary_serves() {
+    let app = TestApp::spawn().await;
+    let (status, headers, body) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(header_of(&headers, header::CONTENT_TYPE).starts_with("text/html"));
+    let policy = header_of(&headers, header::CONTENT_SECURITY_POLICY);
+    assert!(policy.contains("default-src 'none'") && policy.contains("connect-src 'self'"));
+    let page = String::from_utf8(body).expect("utf-8");
+    let links = links_of(&page);
+    assert_eq!(links.len(), 6, "{links:?}");
+    for link in links.iter().filter(|l| *l != "data:,") {
+        assert!(link.starts_with(&graphiql::asset_base()), "{link}");
+        let (status, headers, body) = get(&app, link).await;
+        assert_eq!(status, StatusCode::OK, "{link}");
+        let expected = if link.ends_with(".css") {
+            "text/css"
+        } else {
+            "text/javascript"
+        };
+        assert!(
+            header_of(&headers, header::CONTENT_TYPE).starts_with(expected),
+            "{link}"
+        );
+        assert_eq!(
+            header_of(&headers, header::CACHE_CONTROL),
+            "public, max-age=31536000, immutable"
+        );
+        assert!(body.len() > 500, "{link}");
+    }
+    // Another build's key, or a file that is not there: not found, and not cached.
+    for path in [
+        "/graphiql/0000000000000000/graphiql.min.js".to_owned(),
+        format!("{}/index.js", graphiql::asset_base()),
+    ] {
+        let (status, headers, _) = get(&app, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(header_of(&headers, header::CACHE_CONTROL), "no-store");
+    }
+}
+
+#[test]
+fn the_embedded_graphiql_is_the_one_the_lock_pins() {
+    let lock: Value = serde_json::from_str(include_str!("../../assets/graphiql/package-lock.json"))
+        .expect("lock");
+    let pinned = lock["packages"]["node_modules/graphiql"]["version"]
+        .as_str()
+        .expect("graphiql in the lock");
+    assert_eq!(graphiql::VERSION, pinned, "run assets/graphiql/update.sh");
+}
+
+/// Why the browser check cannot run here, if it cannot.
+fn missing_browser_tools(clients: &Path, chromium: &str) -> Option<String> {
+    let node = std::process::Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) {
+        return Some("node is not on PATH".into());
+    }
+    if !Path::new(chromium).exists() {
+        return Some(format!("{chromium} is missing (apt-get install chromium)"));
+    }
+    if !clients.join("node_modules/playwright-core").exists() {
+        return Some(format!("run `npm ci` in {}", clients.display()));
+    }
+    None
+}
+
+#[tokio::test]
+async fn graphiql_works_in_a_browser_without_the_internet() {
+    let clients = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if let Some(why) = missing_browser_tools(&clients, &chromium) {
+        assert!(
+            std::env::var_os("LIENTHONG_REQUIRE_NODE").is_none(),
+            "the GraphiQL browser check cannot run: {why}"
+        );
+        eprintln!(
+            "skipped the GraphiQL browser check: {why} (LIENTHONG_REQUIRE_NODE=1 makes this fail)"
+        );
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let server = app.serve().await;
+    let run = tokio::process::Command::new("node")
+        .current_dir(&clients)
+        .arg("graphiql.mjs")
+        .arg(format!("http://{}", server.addr))
+        .arg(app.token("health"))
+        .env("CHROMIUM", &chromium)
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(240), run)
+        .await
+        .expect("the browser check ends within 4 minutes")
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    eprintln!("the browser saw: {seen}");
+    assert_eq!(seen["blocked"], serde_json::json!([]), "{seen}");
+    assert_eq!(seen["problems"], serde_json::json!([]), "{seen}");
+    let districts = seen["districts"].as_array().expect("districts");
+    assert_eq!(districts.len(), 3, "{seen}");
+    assert!(
+        districts
+            .iter()
+            .all(|d| d["code"].is_string() && d["name"].is_string())
+    );
+    assert_eq!(seen["queryType"], "QueryRoot");
+    let fields: Vec<&str> = seen["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for field in ["districts", "checkpoints", "me"] {
+        assert!(
+            fields.contains(&field),
+            "{field} not in the docs: {fields:?}"
+        );
+    }
+    assert_eq!(seen["ws"], "connection_ack");
+    server.stop().await.expect("stops");
+}
