@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
+use sea_orm::{EntityTrait, ModelTrait};
 
 use super::connection::Paging;
 use super::loaders::{IdKeyed, Loaders, RequestLoader, RowsById};
@@ -13,6 +14,15 @@ use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::kit::Ctx;
 use crate::state::AppState;
+
+/// An output type made from one row (or read model); [`row_object!`](super::resolvers::row_object)
+/// declares it.
+pub trait RowNode: From<Self::Row> {
+    type Row;
+}
+
+/// The table of a [`RowNode`]'s row.
+pub type RowTable<N> = <<N as RowNode>::Row as ModelTrait>::Entity;
 
 pub trait ContextExt<'a> {
     /// The application state the schema was built with.
@@ -32,6 +42,16 @@ pub trait ContextExt<'a> {
         E: IdKeyed,
         E::Model: Send + Sync + Clone + 'static,
         E::Column: Send + Sync;
+    /// The output node of the row with this id (none for no id), batched like [`ContextExt::by_id`].
+    fn node<N>(
+        &self,
+        id: impl Into<Option<<RowTable<N> as IdKeyed>::Key>>,
+    ) -> impl Future<Output = async_graphql::Result<Option<N>>> + Send
+    where
+        N: RowNode + Send,
+        N::Row: ModelTrait + Send + Sync + Clone + 'static,
+        RowTable<N>: IdKeyed + EntityTrait<Model = N::Row>,
+        <RowTable<N> as EntityTrait>::Column: Send + Sync;
     /// `first` and `after` of the connection field being resolved.
     fn paging(&self, first: Option<i32>, after: Option<String>) -> AppResult<Paging>;
 }
@@ -68,6 +88,25 @@ impl<'a> ContextExt<'a> for Context<'a> {
     {
         let loader = self.loader::<RowsById<E>>();
         async move { loader.load_one(id).await }
+    }
+
+    fn node<N>(
+        &self,
+        id: impl Into<Option<<RowTable<N> as IdKeyed>::Key>>,
+    ) -> impl Future<Output = async_graphql::Result<Option<N>>> + Send
+    where
+        N: RowNode + Send,
+        N::Row: ModelTrait + Send + Sync + Clone + 'static,
+        RowTable<N>: IdKeyed + EntityTrait<Model = N::Row>,
+        <RowTable<N> as EntityTrait>::Column: Send + Sync,
+    {
+        let (loader, id) = (self.loader::<RowsById<RowTable<N>>>(), id.into());
+        async move {
+            Ok(match id {
+                Some(id) => loader.load_one(id).await?.map(N::from),
+                None => None,
+            })
+        }
     }
 
     fn paging(&self, first: Option<i32>, after: Option<String>) -> AppResult<Paging> {

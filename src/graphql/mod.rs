@@ -12,6 +12,7 @@ pub mod live;
 pub mod loaders;
 pub mod nesting;
 pub mod personal_reads;
+pub mod resolvers;
 pub mod scalars;
 pub mod ws;
 

@@ -1,0 +1,139 @@
+//! The shapes every domain's GraphQL face repeats, written once: an output type over one row
+//! ([`row_object!`]) and a root of connection fields and one-call resolvers ([`root_object!`]).
+
+/// An output type wrapping one row (or read model) `$model`: the struct, its `From` and
+/// [`RowNode`](super::context::RowNode) conversions, and a `#[Object]` whose plain fields read the row
+/// (bound to `$row`) in one expression each. Resolvers that need more follow in a `#[Object] impl` of
+/// the type, written as usual (so that their attributes, `complexity` among them, see its names).
+macro_rules! row_object {
+    (
+        $(#[$meta:meta])*
+        pub struct $ty:ident($model:ty) as $row:ident {
+            $( $(#[$field_meta:meta])* $field:ident: $out:ty = $value:expr; )*
+        }
+        $pound:tt $object:tt impl $_ty:ident { $($method:tt)* }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone)]
+        pub struct $ty(pub $model);
+
+        impl From<$model> for $ty {
+            fn from(row: $model) -> Self {
+                $ty(row)
+            }
+        }
+
+        impl $crate::graphql::context::RowNode for $ty {
+            type Row = $model;
+        }
+
+        $(#[$meta])*
+        $pound $object
+        impl $ty {
+            $(
+                $(#[$field_meta])*
+                async fn $field(&self) -> $out {
+                    let $row = &self.0;
+                    $value
+                }
+            )*
+            $($method)*
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $ty:ident($model:ty) as $row:ident { $($field:tt)* }
+    ) => {
+        $crate::graphql::resolvers::row_object! {
+            $(#[$meta])*
+            pub struct $ty($model) as $row { $($field)* }
+            #[async_graphql::Object]
+            impl $ty {}
+        }
+    };
+}
+
+/// A root object (`#[derive(Default)] pub struct $root`) of
+/// - `lists`: connection fields `name(Filter) -> Node = service::list;`, each taking an optional filter
+///   (converted with `Into`), `first` and `after`, and costing `first` times its selection; the service
+///   is called as `list(&ctx, &filter, page)` or, without a filter, `list(&ctx, page)`. `lists(bare)`
+///   leaves `first` and `after` without descriptions;
+/// - `calls`: `name(args) -> Out = |services| call;` resolvers that await one service call and convert
+///   what it returns with `Into` (`|services, ctx|` also binds the GraphQL context);
+/// - ordinary methods after the braces.
+macro_rules! root_object {
+    (
+        @emit $first:tt $after:tt
+        impl $root:ident {
+            $(lists {
+                $( $(#[$list_meta:meta])* $list:ident($($filter:ty)?) -> $node:ident = $fetch:path; )*
+            })?
+            $(calls {
+                $(
+                    $(#[$call_meta:meta])*
+                    $call:ident($($(#[$arg_meta:meta])* $arg:ident: $arg_ty:ty),* $(,)?) -> $out:ty
+                        = |$services:ident $(, $cx:ident)?| $body:expr;
+                )*
+            })?
+        }
+        $($method:tt)*
+    ) => {
+        #[derive(Default)]
+        pub struct $root;
+
+        #[async_graphql::Object]
+        impl $root {
+            $($(
+                $(#[$list_meta])*
+                #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
+                async fn $list(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    $(filter: Option<$filter>,)?
+                    #$first first: Option<i32>,
+                    #$after after: Option<String>,
+                ) -> async_graphql::Result<$crate::graphql::connection::Conn<$node>> {
+                    use $crate::graphql::context::ContextExt as _;
+                    let paging = ctx.paging(first, after)?;
+                    let services = ctx.services()?;
+                    let page = $fetch(
+                        &services,
+                        $(&Option::<$filter>::unwrap_or_default(filter).into(),)?
+                        paging.request,
+                    )
+                    .await?;
+                    Ok(paging.connection(page, $node))
+                }
+            )*)?
+            $($(
+                $(#[$call_meta])*
+                async fn $call(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    $($(#[$arg_meta])* $arg: $arg_ty),*
+                ) -> async_graphql::Result<$out> {
+                    use $crate::graphql::context::ContextExt as _;
+                    let $services = ctx.services()?;
+                    $(let $cx = ctx;)?
+                    Ok(::core::convert::Into::into($body.await?))
+                }
+            )*)?
+            $($method)*
+        }
+    };
+    (impl $root:ident { lists(bare) $($section:tt)* } $($method:tt)*) => {
+        $crate::graphql::resolvers::root_object!(
+            @emit [graphql()] [graphql()] impl $root { lists $($section)* } $($method)*
+        );
+    };
+    (impl $root:ident { $($section:tt)* } $($method:tt)*) => {
+        $crate::graphql::resolvers::root_object!(
+            @emit
+            [graphql(desc = "Page size, 1 to 500 (default 50).")]
+            [graphql(desc = "Cursor of the last row of the previous page.")]
+            impl $root { $($section)* } $($method)*
+        );
+    };
+}
+
+pub(crate) use {root_object, row_object};
