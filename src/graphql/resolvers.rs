@@ -1,5 +1,6 @@
 //! The shapes every domain's GraphQL face repeats, written once: an output type over one row
-//! ([`row_object!`]) and a root of connection fields and one-call resolvers ([`root_object!`]).
+//! ([`row_object!`]), a root of connection fields and one-call resolvers ([`root_object!`]) and a
+//! payload of one such output ([`payload!`]).
 
 /// An output type wrapping one row (or read model) `$model`: the struct, its `From` and
 /// [`RowNode`](super::context::RowNode) conversions, and a `#[Object]` whose plain fields read the row
@@ -14,7 +15,6 @@ macro_rules! row_object {
         $pound:tt $object:tt impl $_ty:ident { $($method:tt)* }
     ) => {
         $(#[$meta])*
-        #[derive(Clone)]
         pub struct $ty(pub $model);
 
         impl From<$model> for $ty {
@@ -136,4 +136,30 @@ macro_rules! root_object {
     };
 }
 
-pub(crate) use {root_object, row_object};
+/// A mutation payload of one output type made from a row: the `SimpleObject` and its `From` that row.
+macro_rules! payload {
+    (
+        $(#[$meta:meta])*
+        pub struct $payload:ident {
+            $(#[$field_meta:meta])*
+            $field:ident: $node:ty $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $payload {
+            $(#[$field_meta])*
+            pub $field: $node,
+        }
+
+        impl From<<$node as $crate::graphql::context::RowNode>::Row> for $payload {
+            fn from(row: <$node as $crate::graphql::context::RowNode>::Row) -> Self {
+                $payload {
+                    $field: row.into(),
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use {payload, root_object, row_object};

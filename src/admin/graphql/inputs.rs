@@ -10,6 +10,7 @@ use crate::admin::audit_log::AuditFilter;
 use crate::admin::tokens::{self, IssuedToken, NewToken, TokenFilter};
 use crate::error::AppResult;
 use crate::graphql::enums::{AgencyKind, Role};
+use crate::graphql::resolvers::payload;
 
 /// Filter for `apiTokens`.
 #[derive(InputObject, Default)]
@@ -84,11 +85,12 @@ impl From<CreateAgencyInput> for NewAgency {
     }
 }
 
-/// Result of `createAgency`.
-#[derive(SimpleObject)]
-pub struct CreateAgencyPayload {
-    /// The new agency.
-    pub agency: Agency,
+payload! {
+    /// Result of `createAgency`.
+    pub struct CreateAgencyPayload {
+        /// The new agency.
+        agency: Agency,
+    }
 }
 
 /// A token to issue.
@@ -144,11 +146,12 @@ pub struct RevokeTokenInput {
     pub jti: String,
 }
 
-/// Result of `revokeToken`.
-#[derive(SimpleObject)]
-pub struct RevokeTokenPayload {
-    /// The token's record, now revoked.
-    pub api_token: ApiToken,
+payload! {
+    /// Result of `revokeToken`.
+    pub struct RevokeTokenPayload {
+        /// The token's record, now revoked.
+        api_token: ApiToken,
+    }
 }
 
 /// An operation to put on the allow-list.
@@ -169,11 +172,12 @@ impl From<RegisterOperationInput> for NewOperation {
     }
 }
 
-/// Result of `registerOperation`.
-#[derive(SimpleObject)]
-pub struct RegisterOperationPayload {
-    /// The registered operation (the existing record when the same text was registered before).
-    pub operation: PersistedOperation,
+payload! {
+    /// Result of `registerOperation`.
+    pub struct RegisterOperationPayload {
+        /// The registered operation (the existing record when the same text was registered before).
+        operation: PersistedOperation,
+    }
 }
 
 /// An operation to take off the allow-list.
@@ -183,9 +187,10 @@ pub struct RemoveOperationInput {
     pub hash: String,
 }
 
-/// Result of `removeOperation`.
-#[derive(SimpleObject)]
-pub struct RemoveOperationPayload {
-    /// The operation as it was.
-    pub operation: PersistedOperation,
+payload! {
+    /// Result of `removeOperation`.
+    pub struct RemoveOperationPayload {
+        /// The operation as it was.
+        operation: PersistedOperation,
+    }
 }
