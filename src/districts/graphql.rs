@@ -7,7 +7,7 @@ use entity::{district, province};
 use super::service::{self, DistrictFilter as ServiceFilter, DistrictUpdate};
 use crate::graphql::context::{ContextExt, RowNode};
 use crate::graphql::enums::DistrictKind;
-use crate::graphql::resolvers::{root_object, row_object};
+use crate::graphql::resolvers::{payload, root_object, row_object};
 use crate::stock::graphql::VaccineLot;
 use crate::stock::loaders::DistrictLotsLoader;
 use crate::stock::reads as stock;
@@ -174,18 +174,11 @@ impl From<UpdateDistrictInput> for DistrictUpdate {
     }
 }
 
-/// Result of `updateDistrict`.
-#[derive(SimpleObject)]
-pub struct UpdateDistrictPayload {
-    /// The district as it is now.
-    pub district: District,
-}
-
-impl From<district::Model> for UpdateDistrictPayload {
-    fn from(district: district::Model) -> Self {
-        UpdateDistrictPayload {
-            district: District(district),
-        }
+payload! {
+    /// Result of `updateDistrict`.
+    pub struct UpdateDistrictPayload {
+        /// The district as it is now.
+        district: District,
     }
 }
 

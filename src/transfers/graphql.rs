@@ -15,7 +15,7 @@ use crate::districts::graphql::District;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::TransferStatus;
 use crate::graphql::live;
-use crate::graphql::resolvers::{root_object, row_object};
+use crate::graphql::resolvers::{payload, root_object, row_object};
 use crate::state::AppState;
 use crate::stock::graphql::{Vaccine, VaccineLot, vaccine_of};
 
@@ -280,18 +280,11 @@ pub struct RequestSuggestedTransferInput {
     pub idempotency_key: Option<String>,
 }
 
-/// Result of a transfer mutation.
-#[derive(SimpleObject)]
-pub struct TransferPayload {
-    /// The transfer after the step.
-    pub transfer: Transfer,
-}
-
-impl From<transfer::Model> for TransferPayload {
-    fn from(t: transfer::Model) -> Self {
-        TransferPayload {
-            transfer: Transfer(t),
-        }
+payload! {
+    /// Result of a transfer mutation.
+    pub struct TransferPayload {
+        /// The transfer after the step.
+        transfer: Transfer,
     }
 }
 

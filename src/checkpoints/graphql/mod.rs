@@ -6,7 +6,7 @@ mod types;
 
 use async_graphql::{Context, Result, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
-use entity::{alert, checkpoint, screening};
+use entity::{alert, screening};
 use futures_util::Stream;
 
 use inputs::{
@@ -20,7 +20,7 @@ use crate::auth::Actor;
 use crate::checkpoints::{alerts, posts, screenings, stats};
 use crate::graphql::context::ContextExt;
 use crate::graphql::live;
-use crate::graphql::resolvers::root_object;
+use crate::graphql::resolvers::{payload, root_object};
 use crate::state::AppState;
 
 root_object! {
@@ -52,18 +52,11 @@ root_object! {
     }
 }
 
-/// Result of a checkpoint mutation.
-#[derive(SimpleObject)]
-pub struct CheckpointPayload {
-    /// The checkpoint after the change.
-    pub checkpoint: Checkpoint,
-}
-
-impl From<checkpoint::Model> for CheckpointPayload {
-    fn from(model: checkpoint::Model) -> CheckpointPayload {
-        CheckpointPayload {
-            checkpoint: Checkpoint(model),
-        }
+payload! {
+    /// Result of a checkpoint mutation.
+    pub struct CheckpointPayload {
+        /// The checkpoint after the change.
+        checkpoint: Checkpoint,
     }
 }
 
@@ -76,11 +69,12 @@ pub struct RecordScreeningPayload {
     pub alert: Option<Alert>,
 }
 
-/// Result of `acknowledgeAlert`.
-#[derive(SimpleObject)]
-pub struct AcknowledgeAlertPayload {
-    /// The alert, now acknowledged.
-    pub alert: Alert,
+payload! {
+    /// Result of `acknowledgeAlert`.
+    pub struct AcknowledgeAlertPayload {
+        /// The alert, now acknowledged.
+        alert: Alert,
+    }
 }
 
 impl From<(screening::Model, Option<alert::Model>)> for RecordScreeningPayload {
@@ -88,14 +82,6 @@ impl From<(screening::Model, Option<alert::Model>)> for RecordScreeningPayload {
         RecordScreeningPayload {
             screening: Screening(screening),
             alert: alert.map(Alert),
-        }
-    }
-}
-
-impl From<alert::Model> for AcknowledgeAlertPayload {
-    fn from(alert: alert::Model) -> Self {
-        AcknowledgeAlertPayload {
-            alert: Alert(alert),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 mod types;
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Subscription};
+use async_graphql::{Context, InputObject, Result, Subscription};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 
@@ -17,6 +17,7 @@ use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{ReportKind, ReportStatus};
 use crate::graphql::live;
+use crate::graphql::resolvers::{payload, root_object};
 use crate::graphql::scalars::Date;
 use crate::reports::calls::NewCall;
 use crate::reports::read::ReportFilter;
@@ -26,24 +27,16 @@ use crate::reports::workflow::{self, SaveReport, Step};
 use crate::reports::{calls, levels, read};
 use crate::state::AppState;
 
-#[derive(Default)]
-pub struct ReportQuery;
-
-#[Object]
-impl ReportQuery {
-    /// Reports in the caller's scope, by id (transport: weekly epidemic reports only).
-    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
-    async fn reports(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<ReportFilterInput>,
-        #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
-        #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
-    ) -> Result<Conn<Report>> {
-        let paging = ctx.paging(first, after)?;
-        let filter = filter.unwrap_or_default().into();
-        let rows = read::list(&ctx.services()?, &filter, paging.request).await?;
-        Ok(paging.connection(rows, Report))
+root_object! {
+    impl ReportQuery {
+        lists {
+            /// Reports in the caller's scope, by id (transport: weekly epidemic reports only).
+            reports(ReportFilterInput) -> Report = read::list;
+        }
+        calls {
+            /// Coverage of adults per district and for the province on a date, doses given that day, stock on hand.
+            province_summary(date: Date) -> ProvinceSummary = |s| summary::province_summary(&s, date.0);
+        }
     }
 
     /// Report calls of the caller's province, by id.
@@ -93,12 +86,6 @@ impl ReportQuery {
         Ok(found.into_iter().map(ReportDiscrepancy).collect())
     }
 
-    /// Coverage of adults per district and for the province on a date, doses given that day, stock on hand.
-    async fn province_summary(&self, ctx: &Context<'_>, date: Date) -> Result<ProvinceSummary> {
-        let summary = summary::province_summary(&ctx.services()?, date.0).await?;
-        Ok(ProvinceSummary(summary))
-    }
-
     /// Epidemic level of every district for the week starting `week` (a Monday), per Decision 4800/QĐ-BYT
     /// unless configured otherwise.
     async fn epidemic_levels(&self, ctx: &Context<'_>, week: Date) -> Result<Vec<EpidemicLevel>> {
@@ -117,85 +104,41 @@ impl ReportQuery {
     }
 }
 
-/// Result of a report mutation.
-#[derive(SimpleObject)]
-pub struct ReportPayload {
-    /// The report after the change.
-    pub report: Report,
+payload! {
+    /// Result of a report mutation.
+    pub struct ReportPayload {
+        /// The report after the change.
+        report: Report,
+    }
 }
 
-/// Result of `createReportCall`.
-#[derive(SimpleObject)]
-pub struct ReportCallPayload {
-    /// The call.
-    pub report_call: ReportCall,
+payload! {
+    /// Result of `createReportCall`.
+    pub struct ReportCallPayload {
+        /// The call.
+        report_call: ReportCall,
+    }
 }
 
-impl ReportPayload {
-    fn of(report: entity::report::Model) -> ReportPayload {
-        ReportPayload {
-            report: Report(report),
+root_object! {
+    impl ReportMutation {
+        calls {
+            /// Saves the caller's draft (creates it, or edits a draft or returned report). HEALTH and
+            /// PEOPLES_COMMITTEE agencies, for their district (the province's HEALTH for any).
+            save_report(input: SaveReportInput) -> ReportPayload = |s| workflow::save(&s, input.into());
+            /// Submits a draft or returned report; `late` tells whether it missed its due time.
+            submit_report(input: ReportIdInput) -> ReportPayload = |s| workflow::step(&s, input.id, Step::Submit);
+            /// Accepts a submitted report, which freezes it (province HEALTH, role APPROVER).
+            accept_report(input: ReportIdInput) -> ReportPayload = |s| workflow::step(&s, input.id, Step::Accept);
+            /// Sends a submitted report back for correction (province HEALTH, role APPROVER).
+            return_report(input: ReturnReportInput) -> ReportPayload = |s| {
+                let (id, step) = input.into_domain();
+                workflow::step(&s, id, step)
+            };
+            /// Asks every district for a report by a deadline (province HEALTH, role APPROVER).
+            create_report_call(input: CreateReportCallInput) -> ReportCallPayload
+                = |s| calls::create(&s, input.into());
         }
-    }
-}
-
-#[derive(Default)]
-pub struct ReportMutation;
-
-#[Object]
-impl ReportMutation {
-    /// Saves the caller's draft (creates it, or edits a draft or returned report). HEALTH and
-    /// PEOPLES_COMMITTEE agencies, for their district (the province's HEALTH for any).
-    async fn save_report(
-        &self,
-        ctx: &Context<'_>,
-        input: SaveReportInput,
-    ) -> Result<ReportPayload> {
-        let saved = workflow::save(&ctx.services()?, input.into()).await?;
-        Ok(ReportPayload::of(saved))
-    }
-
-    /// Submits a draft or returned report; `late` tells whether it missed its due time.
-    async fn submit_report(
-        &self,
-        ctx: &Context<'_>,
-        input: ReportIdInput,
-    ) -> Result<ReportPayload> {
-        let done = workflow::step(&ctx.services()?, input.id, Step::Submit).await?;
-        Ok(ReportPayload::of(done))
-    }
-
-    /// Accepts a submitted report, which freezes it (province HEALTH, role APPROVER).
-    async fn accept_report(
-        &self,
-        ctx: &Context<'_>,
-        input: ReportIdInput,
-    ) -> Result<ReportPayload> {
-        let done = workflow::step(&ctx.services()?, input.id, Step::Accept).await?;
-        Ok(ReportPayload::of(done))
-    }
-
-    /// Sends a submitted report back for correction (province HEALTH, role APPROVER).
-    async fn return_report(
-        &self,
-        ctx: &Context<'_>,
-        input: ReturnReportInput,
-    ) -> Result<ReportPayload> {
-        let (id, step) = input.into_domain();
-        let done = workflow::step(&ctx.services()?, id, step).await?;
-        Ok(ReportPayload::of(done))
-    }
-
-    /// Asks every district for a report by a deadline (province HEALTH, role APPROVER).
-    async fn create_report_call(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateReportCallInput,
-    ) -> Result<ReportCallPayload> {
-        let call = calls::create(&ctx.services()?, input.into()).await?;
-        Ok(ReportCallPayload {
-            report_call: ReportCall(call),
-        })
     }
 }
 
