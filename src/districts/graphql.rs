@@ -7,7 +7,7 @@ use entity::{district, province};
 use super::service::{self, DistrictFilter as ServiceFilter, DistrictUpdate};
 use crate::graphql::context::{ContextExt, RowNode};
 use crate::graphql::enums::DistrictKind;
-use crate::graphql::resolvers::{payload, root_object, row_object};
+use crate::graphql::resolvers::{each, input_object, payload, root_object, row_object};
 use crate::stock::graphql::VaccineLot;
 use crate::stock::loaders::DistrictLotsLoader;
 use crate::stock::reads as stock;
@@ -106,15 +106,17 @@ row_object! {
     }
 }
 
-/// Filter for `districts`. All given conditions must hold.
-#[derive(InputObject, Default)]
-pub struct DistrictFilter {
-    /// Only districts of this province (GSO code).
-    pub province_code: Option<String>,
-    /// Only districts of this kind.
-    pub kind: Option<DistrictKind>,
-    /// Part of the name, Vietnamese or English; case and diacritics ignored ("thanh hoa" finds "Thanh Hóa").
-    pub search: Option<String>,
+input_object! {
+    /// Filter for `districts`. All given conditions must hold.
+    #[derive(InputObject, Default)]
+    pub struct DistrictFilter => ServiceFilter {
+        /// Only districts of this province (GSO code).
+        province_code: Option<String>,
+        /// Only districts of this kind.
+        kind: Option<DistrictKind> => each,
+        /// Part of the name, Vietnamese or English; case and diacritics ignored ("thanh hoa" finds "Thanh Hóa").
+        search: Option<String>,
+    }
 }
 
 root_object! {
@@ -131,46 +133,24 @@ root_object! {
     }
 }
 
-impl From<DistrictFilter> for ServiceFilter {
-    fn from(f: DistrictFilter) -> Self {
-        ServiceFilter {
-            province_code: f.province_code,
-            kind: f.kind.map(Into::into),
-            search: f.search,
-        }
-    }
-}
-
-/// Changes to a district profile; omitted figures stay as they are.
-#[derive(InputObject)]
-pub struct UpdateDistrictInput {
-    /// GSO code of the district.
-    pub code: String,
-    /// People living in the district (0 to 20,000,000).
-    pub population: Option<i64>,
-    /// Year the population was counted (1900 to 2100).
-    pub population_year: Option<i32>,
-    /// People aged 18 and over; at most the population.
-    pub adults_18_plus: Option<i64>,
-    /// Beds for treating COVID-19 patients (0 to 100,000).
-    pub treatment_beds: Option<i32>,
-    /// At most `treatmentBeds`.
-    pub intensive_care_beds: Option<i32>,
-    /// The `version` the change is based on; CONFLICT when the profile has changed since.
-    pub expected_version: Option<i32>,
-}
-
-impl From<UpdateDistrictInput> for DistrictUpdate {
-    fn from(input: UpdateDistrictInput) -> Self {
-        DistrictUpdate {
-            code: input.code,
-            population: input.population,
-            population_year: input.population_year,
-            adults_18_plus: input.adults_18_plus,
-            treatment_beds: input.treatment_beds,
-            intensive_care_beds: input.intensive_care_beds,
-            expected_version: input.expected_version,
-        }
+input_object! {
+    /// Changes to a district profile; omitted figures stay as they are.
+    #[derive(InputObject)]
+    pub struct UpdateDistrictInput => DistrictUpdate {
+        /// GSO code of the district.
+        code: String,
+        /// People living in the district (0 to 20,000,000).
+        population: Option<i64>,
+        /// Year the population was counted (1900 to 2100).
+        population_year: Option<i32>,
+        /// People aged 18 and over; at most the population.
+        adults_18_plus: Option<i64>,
+        /// Beds for treating COVID-19 patients (0 to 100,000).
+        treatment_beds: Option<i32>,
+        /// At most `treatmentBeds`.
+        intensive_care_beds: Option<i32>,
+        /// The `version` the change is based on; CONFLICT when the profile has changed since.
+        expected_version: Option<i32>,
     }
 }
 

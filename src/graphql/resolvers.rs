@@ -1,6 +1,7 @@
 //! The shapes every domain's GraphQL face repeats, written once: an output type over one row
 //! ([`row_object!`]), a root of connection fields and one-call resolvers ([`root_object!`]) and a
-//! payload of one such output ([`payload!`]).
+//! payload of one such output ([`payload!`]); an input object with its conversion to the service's
+//! type ([`input_object!`]).
 
 /// An output type wrapping one row (or read model) `$model`: the struct, its `From` and
 /// [`RowNode`](super::context::RowNode) conversions, and a `#[Object]` whose plain fields read the row
@@ -162,4 +163,36 @@ macro_rules! payload {
     };
 }
 
-pub(crate) use {payload, root_object, row_object};
+/// An input object and its `From` into the service's type `$domain`, field by field: a field is moved
+/// as it is, or through `=> conversion` (a function of the value: `Into::into`, [`each`], `Some`);
+/// `also { field: value }` fills the service's fields the input does not have.
+macro_rules! input_object {
+    (
+        $(#[$meta:meta])*
+        pub struct $input:ident => $domain:ident {
+            $( $(#[$field_meta:meta])* $field:ident: $ty:ty $(=> $convert:expr)?, )*
+        }
+        $(also { $($extra:ident: $extra_value:expr),* $(,)? })?
+    ) => {
+        $(#[$meta])*
+        pub struct $input {
+            $( $(#[$field_meta])* pub $field: $ty, )*
+        }
+
+        impl From<$input> for $domain {
+            fn from(input: $input) -> $domain {
+                $domain {
+                    $( $field: $($convert)?(input.$field), )*
+                    $($( $extra: $extra_value, )*)?
+                }
+            }
+        }
+    };
+}
+
+/// An optional value converted when present: the conversion of optional enum and scalar inputs.
+pub fn each<A: Into<B>, B>(value: Option<A>) -> Option<B> {
+    value.map(Into::into)
+}
+
+pub(crate) use {input_object, payload, root_object, row_object};

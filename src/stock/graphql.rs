@@ -12,7 +12,7 @@ use super::reads::{self, EventFilter, LotFilter, StockLine};
 use crate::districts::graphql::District;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::StockEventKind;
-use crate::graphql::resolvers::{root_object, row_object};
+use crate::graphql::resolvers::{each, input_object, root_object, row_object};
 use crate::graphql::scalars::Date;
 
 row_object! {
@@ -138,59 +138,39 @@ row_object! {
     }
 }
 
-/// Filter for `vaccineLots`. All given conditions must hold.
-#[derive(InputObject, Default)]
-pub struct VaccineLotFilter {
-    /// Only lots of this district (GSO code).
-    pub district_code: Option<String>,
-    /// Only lots of this vaccine.
-    pub vaccine_code: Option<String>,
-    /// Only lots expiring within this many days (0 to 3650).
-    pub expiring_within_days: Option<i64>,
-    /// Include lots with no doses left (default false).
-    #[graphql(default)]
-    pub include_empty: bool,
-    /// Include expired lots (default false).
-    #[graphql(default)]
-    pub include_expired: bool,
-}
-
-impl From<VaccineLotFilter> for LotFilter {
-    fn from(f: VaccineLotFilter) -> Self {
-        LotFilter {
-            district_code: f.district_code,
-            vaccine_code: f.vaccine_code,
-            expiring_within_days: f.expiring_within_days,
-            include_empty: f.include_empty,
-            include_expired: f.include_expired,
-        }
+input_object! {
+    /// Filter for `vaccineLots`. All given conditions must hold.
+    #[derive(InputObject, Default)]
+    pub struct VaccineLotFilter => LotFilter {
+        /// Only lots of this district (GSO code).
+        district_code: Option<String>,
+        /// Only lots of this vaccine.
+        vaccine_code: Option<String>,
+        /// Only lots expiring within this many days (0 to 3650).
+        expiring_within_days: Option<i64>,
+        /// Include lots with no doses left (default false).
+        #[graphql(default)]
+        include_empty: bool,
+        /// Include expired lots (default false).
+        #[graphql(default)]
+        include_expired: bool,
     }
 }
 
-/// Filter for `stockEvents`. All given conditions must hold.
-#[derive(InputObject, Default)]
-pub struct StockEventFilter {
-    /// Only movements of this lot.
-    pub lot_id: Option<i32>,
-    /// Only movements of lots of this district.
-    pub district_code: Option<String>,
-    /// Only movements of this kind.
-    pub kind: Option<StockEventKind>,
-    /// From this instant (inclusive).
-    pub from: Option<DateTime<Utc>>,
-    /// Up to this instant (exclusive).
-    pub to: Option<DateTime<Utc>>,
-}
-
-impl From<StockEventFilter> for EventFilter {
-    fn from(f: StockEventFilter) -> Self {
-        EventFilter {
-            lot_id: f.lot_id,
-            district_code: f.district_code,
-            kind: f.kind.map(Into::into),
-            from: f.from,
-            to: f.to,
-        }
+input_object! {
+    /// Filter for `stockEvents`. All given conditions must hold.
+    #[derive(InputObject, Default)]
+    pub struct StockEventFilter => EventFilter {
+        /// Only movements of this lot.
+        lot_id: Option<i32>,
+        /// Only movements of lots of this district.
+        district_code: Option<String>,
+        /// Only movements of this kind.
+        kind: Option<StockEventKind> => each,
+        /// From this instant (inclusive).
+        from: Option<DateTime<Utc>>,
+        /// Up to this instant (exclusive).
+        to: Option<DateTime<Utc>>,
     }
 }
 
@@ -231,113 +211,73 @@ root_object! {
         }
 }
 
-/// An allocation received into a district.
-#[derive(InputObject)]
-pub struct ReceiveLotInput {
-    /// District receiving (GSO code).
-    pub district_code: String,
-    /// Vaccine code, e.g. `PFIZER`.
-    pub vaccine_code: String,
-    /// Manufacturer's lot number.
-    pub lot_number: String,
-    /// Last day of use; not in the past.
-    pub expires_on: Date,
-    /// Doses received, 1 to 10,000,000.
-    pub doses: i64,
-    /// Allocation decision or delivery note.
-    pub allocation_ref: Option<String>,
-    /// Makes retries safe: the same key returns the first result.
-    pub idempotency_key: Option<String>,
-}
-
-impl From<ReceiveLotInput> for ReceiveLot {
-    fn from(input: ReceiveLotInput) -> Self {
-        ReceiveLot {
-            district_code: input.district_code,
-            vaccine_code: input.vaccine_code,
-            lot_number: input.lot_number.trim().to_owned(),
-            expires_on: input.expires_on.0,
-            doses: input.doses,
-            allocation_ref: input.allocation_ref,
-            idempotency_key: input.idempotency_key,
-        }
+input_object! {
+    /// An allocation received into a district.
+    #[derive(InputObject)]
+    pub struct ReceiveLotInput => ReceiveLot {
+        /// District receiving (GSO code).
+        district_code: String,
+        /// Vaccine code, e.g. `PFIZER`.
+        vaccine_code: String,
+        /// Manufacturer's lot number.
+        lot_number: String => |number: String| number.trim().to_owned(),
+        /// Last day of use; not in the past.
+        expires_on: Date => Into::into,
+        /// Doses received, 1 to 10,000,000.
+        doses: i64,
+        /// Allocation decision or delivery note.
+        allocation_ref: Option<String>,
+        /// Makes retries safe: the same key returns the first result.
+        idempotency_key: Option<String>,
     }
 }
 
-/// Doses given from a lot.
-#[derive(InputObject)]
-pub struct RecordAdministrationInput {
-    /// The lot.
-    pub lot_id: i32,
-    /// Doses given, at least 1.
-    pub doses: i64,
-    /// Which dose of the schedule (1 to dosesInSchedule, or one more for a booster).
-    pub dose_number: i32,
-    /// Makes retries safe: the same key returns the first result.
-    pub idempotency_key: Option<String>,
-}
-
-impl From<RecordAdministrationInput> for Consume {
-    fn from(input: RecordAdministrationInput) -> Self {
-        Consume {
-            lot_id: input.lot_id,
-            doses: input.doses,
-            dose_number: Some(input.dose_number),
-            reason: None,
-            idempotency_key: input.idempotency_key,
-        }
+input_object! {
+    /// Doses given from a lot.
+    #[derive(InputObject)]
+    pub struct RecordAdministrationInput => Consume {
+        /// The lot.
+        lot_id: i32,
+        /// Doses given, at least 1.
+        doses: i64,
+        /// Which dose of the schedule (1 to dosesInSchedule, or one more for a booster).
+        dose_number: i32 => Some,
+        /// Makes retries safe: the same key returns the first result.
+        idempotency_key: Option<String>,
     }
+    also { reason: None }
 }
 
-/// Doses lost from a lot.
-#[derive(InputObject)]
-pub struct RecordWastageInput {
-    /// The lot.
-    pub lot_id: i32,
-    /// Doses lost, at least 1.
-    pub doses: i64,
-    /// Why (required).
-    pub reason: String,
-    /// Makes retries safe: the same key returns the first result.
-    pub idempotency_key: Option<String>,
-}
-
-impl From<RecordWastageInput> for Consume {
-    fn from(input: RecordWastageInput) -> Self {
-        Consume {
-            lot_id: input.lot_id,
-            doses: input.doses,
-            dose_number: None,
-            reason: Some(input.reason),
-            idempotency_key: input.idempotency_key,
-        }
+input_object! {
+    /// Doses lost from a lot.
+    #[derive(InputObject)]
+    pub struct RecordWastageInput => Consume {
+        /// The lot.
+        lot_id: i32,
+        /// Doses lost, at least 1.
+        doses: i64,
+        /// Why (required).
+        reason: String => Some,
+        /// Makes retries safe: the same key returns the first result.
+        idempotency_key: Option<String>,
     }
+    also { dose_number: None }
 }
 
-/// A physical count of a lot.
-#[derive(InputObject)]
-pub struct AdjustStockInput {
-    /// The lot.
-    pub lot_id: i32,
-    /// Doses counted; not below the doses reserved.
-    pub counted_doses: i64,
-    /// Why the count differs (required).
-    pub reason: String,
-    /// The lot `version` the count is based on; CONFLICT when the lot has changed since.
-    pub expected_version: Option<i32>,
-    /// Makes retries safe: the same key returns the first result.
-    pub idempotency_key: Option<String>,
-}
-
-impl From<AdjustStockInput> for AdjustStock {
-    fn from(input: AdjustStockInput) -> Self {
-        AdjustStock {
-            lot_id: input.lot_id,
-            counted_doses: input.counted_doses,
-            reason: input.reason,
-            expected_version: input.expected_version,
-            idempotency_key: input.idempotency_key,
-        }
+input_object! {
+    /// A physical count of a lot.
+    #[derive(InputObject)]
+    pub struct AdjustStockInput => AdjustStock {
+        /// The lot.
+        lot_id: i32,
+        /// Doses counted; not below the doses reserved.
+        counted_doses: i64,
+        /// Why the count differs (required).
+        reason: String,
+        /// The lot `version` the count is based on; CONFLICT when the lot has changed since.
+        expected_version: Option<i32>,
+        /// Makes retries safe: the same key returns the first result.
+        idempotency_key: Option<String>,
     }
 }
 

@@ -15,7 +15,7 @@ use crate::districts::graphql::District;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::TransferStatus;
 use crate::graphql::live;
-use crate::graphql::resolvers::{payload, root_object, row_object};
+use crate::graphql::resolvers::{each, input_object, payload, root_object, row_object};
 use crate::state::AppState;
 use crate::stock::graphql::{Vaccine, VaccineLot, vaccine_of};
 
@@ -167,24 +167,16 @@ row_object! {
     }
 }
 
-/// Filter for `transfers`. All given conditions must hold.
-#[derive(InputObject, Default)]
-pub struct TransferFilterInput {
-    /// Only transfers in this status.
-    pub status: Option<TransferStatus>,
-    /// Only transfers from or to this district (GSO code).
-    pub district_code: Option<String>,
-    /// Only transfers of this vaccine.
-    pub vaccine_code: Option<String>,
-}
-
-impl From<TransferFilterInput> for TransferFilter {
-    fn from(f: TransferFilterInput) -> Self {
-        TransferFilter {
-            status: f.status.map(Into::into),
-            district_code: f.district_code,
-            vaccine_code: f.vaccine_code,
-        }
+input_object! {
+    /// Filter for `transfers`. All given conditions must hold.
+    #[derive(InputObject, Default)]
+    pub struct TransferFilterInput => TransferFilter {
+        /// Only transfers in this status.
+        status: Option<TransferStatus> => each,
+        /// Only transfers from or to this district (GSO code).
+        district_code: Option<String>,
+        /// Only transfers of this vaccine.
+        vaccine_code: Option<String>,
     }
 }
 
@@ -217,30 +209,20 @@ root_object! {
     }
 }
 
-/// A request for doses from a lot of another district.
-#[derive(InputObject)]
-pub struct RequestTransferInput {
-    /// The source lot.
-    pub lot_id: i32,
-    /// District to receive the doses (GSO code): the requester's own, or any for the province.
-    pub to_district_code: String,
-    /// Doses, at least 1 and at most the lot's available doses.
-    pub doses: i64,
-    /// Why they are needed.
-    pub reason: Option<String>,
-    /// Makes retries safe: the same key returns the first result.
-    pub idempotency_key: Option<String>,
-}
-
-impl From<RequestTransferInput> for RequestTransfer {
-    fn from(input: RequestTransferInput) -> Self {
-        RequestTransfer {
-            lot_id: input.lot_id,
-            to_district_code: input.to_district_code,
-            doses: input.doses,
-            reason: input.reason,
-            idempotency_key: input.idempotency_key,
-        }
+input_object! {
+    /// A request for doses from a lot of another district.
+    #[derive(InputObject)]
+    pub struct RequestTransferInput => RequestTransfer {
+        /// The source lot.
+        lot_id: i32,
+        /// District to receive the doses (GSO code): the requester's own, or any for the province.
+        to_district_code: String,
+        /// Doses, at least 1 and at most the lot's available doses.
+        doses: i64,
+        /// Why they are needed.
+        reason: Option<String>,
+        /// Makes retries safe: the same key returns the first result.
+        idempotency_key: Option<String>,
     }
 }
 

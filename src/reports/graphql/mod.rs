@@ -17,7 +17,7 @@ use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{ReportKind, ReportStatus};
 use crate::graphql::live;
-use crate::graphql::resolvers::{payload, root_object};
+use crate::graphql::resolvers::{input_object, payload, root_object};
 use crate::graphql::scalars::Date;
 use crate::reports::calls::NewCall;
 use crate::reports::read::ReportFilter;
@@ -198,33 +198,22 @@ impl From<ReportFilterInput> for ReportFilter {
     }
 }
 
-/// A draft report to save.
-#[derive(InputObject)]
-pub struct SaveReportInput {
-    /// District reported on (GSO code).
-    pub district_code: String,
-    /// Kind of report.
-    pub kind: ReportKind,
-    /// The day (a Monday for weekly reports).
-    pub period: Date,
-    /// The report call answered, if any.
-    pub report_call_id: Option<i32>,
-    /// The figures.
-    pub figures: ReportFigures,
-    /// The `version` the change is based on; CONFLICT when stale.
-    pub expected_version: Option<i32>,
-}
-
-impl From<SaveReportInput> for SaveReport {
-    fn from(input: SaveReportInput) -> Self {
-        SaveReport {
-            district_code: input.district_code,
-            kind: input.kind.into(),
-            period: input.period.0,
-            report_call_id: input.report_call_id,
-            figures: input.figures.into(),
-            expected_version: input.expected_version,
-        }
+input_object! {
+    /// A draft report to save.
+    #[derive(InputObject)]
+    pub struct SaveReportInput => SaveReport {
+        /// District reported on (GSO code).
+        district_code: String,
+        /// Kind of report.
+        kind: ReportKind => Into::into,
+        /// The day (a Monday for weekly reports).
+        period: Date => Into::into,
+        /// The report call answered, if any.
+        report_call_id: Option<i32>,
+        /// The figures.
+        figures: ReportFigures => Into::into,
+        /// The `version` the change is based on; CONFLICT when stale.
+        expected_version: Option<i32>,
     }
 }
 
@@ -256,32 +245,21 @@ impl ReturnReportInput {
     }
 }
 
-/// A report call to issue.
-#[derive(InputObject)]
-pub struct CreateReportCallInput {
-    /// Kind of report asked for.
-    pub kind: ReportKind,
-    /// Period asked for.
-    pub period: Date,
-    /// Districts called (GSO codes); every district of the province when omitted.
-    pub district_codes: Option<Vec<String>>,
-    /// Deadline for the districts.
-    pub deadline: DateTime<Utc>,
-    /// Deadline for the province's aggregate.
-    pub aggregate_deadline: Option<DateTime<Utc>>,
-    /// What is asked.
-    pub note: Option<String>,
-}
-
-impl From<CreateReportCallInput> for NewCall {
-    fn from(input: CreateReportCallInput) -> Self {
-        NewCall {
-            kind: input.kind.into(),
-            period: input.period.0,
-            district_codes: input.district_codes.unwrap_or_default(),
-            deadline: input.deadline,
-            aggregate_deadline: input.aggregate_deadline,
-            note: input.note,
-        }
+input_object! {
+    /// A report call to issue.
+    #[derive(InputObject)]
+    pub struct CreateReportCallInput => NewCall {
+        /// Kind of report asked for.
+        kind: ReportKind => Into::into,
+        /// Period asked for.
+        period: Date => Into::into,
+        /// Districts called (GSO codes); every district of the province when omitted.
+        district_codes: Option<Vec<String>> => Option::unwrap_or_default,
+        /// Deadline for the districts.
+        deadline: DateTime<Utc>,
+        /// Deadline for the province's aggregate.
+        aggregate_deadline: Option<DateTime<Utc>>,
+        /// What is asked.
+        note: Option<String>,
     }
 }
