@@ -35,6 +35,7 @@ impl From<province::Model> for Province {
 }
 
 row_object! {
+    #[Object]
     /// A district-level unit (city, town or rural district) and its health-system profile.
     pub struct District(district::Model) as d {
         /// GSO code (2021), e.g. "380". Stable; names are not unique.
@@ -68,8 +69,7 @@ row_object! {
         updated_at: DateTime<Utc> = d.updated_at;
     }
 
-    #[Object]
-    impl District {
+    impl {
         /// The province the district belongs to.
         async fn province(&self, ctx: &Context<'_>) -> Result<Province> {
             let province = ctx.node(self.0.province_id).await?;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
-use sea_orm::{EntityTrait, ModelTrait};
+use sea_orm::ModelTrait;
 
 use super::connection::Paging;
 use super::loaders::{IdKeyed, Loaders, RequestLoader, RowsById};
@@ -33,25 +33,12 @@ pub trait ContextExt<'a> {
     fn services(&self) -> AppResult<Ctx<'a>>;
     /// This request's loader of kind `L`.
     fn loader<L: RequestLoader>(&self) -> Arc<DataLoader<L>>;
-    /// A row of `E` by id, batched with the other rows of `E` this request nests.
-    fn by_id<E>(
-        &self,
-        id: E::Key,
-    ) -> impl Future<Output = async_graphql::Result<Option<E::Model>>> + Send
-    where
-        E: IdKeyed,
-        E::Model: Send + Sync + Clone + 'static,
-        E::Column: Send + Sync;
-    /// The output node of the row with this id (none for no id), batched like [`ContextExt::by_id`].
-    fn node<N>(
+    /// The output node of the row with this id (none for no id), batched with the other rows of its
+    /// table this request nests.
+    fn node<N: RowNode<Row: ModelTrait<Entity: IdKeyed<Model = N::Row>>> + Send>(
         &self,
         id: impl Into<Option<<RowTable<N> as IdKeyed>::Key>>,
-    ) -> impl Future<Output = async_graphql::Result<Option<N>>> + Send
-    where
-        N: RowNode + Send,
-        N::Row: ModelTrait + Send + Sync + Clone + 'static,
-        RowTable<N>: IdKeyed + EntityTrait<Model = N::Row>,
-        <RowTable<N> as EntityTrait>::Column: Send + Sync;
+    ) -> impl Future<Output = async_graphql::Result<Option<N>>> + Send;
     /// `first` and `after` of the connection field being resolved.
     fn paging(&self, first: Option<i32>, after: Option<String>) -> AppResult<Paging>;
 }
@@ -77,29 +64,10 @@ impl<'a> ContextExt<'a> for Context<'a> {
         }
     }
 
-    fn by_id<E>(
-        &self,
-        id: E::Key,
-    ) -> impl Future<Output = async_graphql::Result<Option<E::Model>>> + Send
-    where
-        E: IdKeyed,
-        E::Model: Send + Sync + Clone + 'static,
-        E::Column: Send + Sync,
-    {
-        let loader = self.loader::<RowsById<E>>();
-        async move { loader.load_one(id).await }
-    }
-
-    fn node<N>(
+    fn node<N: RowNode<Row: ModelTrait<Entity: IdKeyed<Model = N::Row>>> + Send>(
         &self,
         id: impl Into<Option<<RowTable<N> as IdKeyed>::Key>>,
-    ) -> impl Future<Output = async_graphql::Result<Option<N>>> + Send
-    where
-        N: RowNode + Send,
-        N::Row: ModelTrait + Send + Sync + Clone + 'static,
-        RowTable<N>: IdKeyed + EntityTrait<Model = N::Row>,
-        <RowTable<N> as EntityTrait>::Column: Send + Sync,
-    {
+    ) -> impl Future<Output = async_graphql::Result<Option<N>>> + Send {
         let (loader, id) = (self.loader::<RowsById<RowTable<N>>>(), id.into());
         async move {
             Ok(match id {

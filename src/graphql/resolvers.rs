@@ -4,16 +4,23 @@
 //! type ([`input_object!`]).
 
 /// An output type wrapping one row (or read model) `$model`: the struct, its `From` and
-/// [`RowNode`](super::context::RowNode) conversions, and a `#[Object]` whose plain fields read the row
-/// (bound to `$row`) in one expression each. Resolvers that need more follow in a `#[Object] impl` of
-/// the type, written as usual (so that their attributes, `complexity` among them, see its names).
+/// [`RowNode`](super::context::RowNode) conversions, and the `#[Object]` (written first, by the caller)
+/// whose plain fields read the row (bound to `$row`) in one expression each, and whose `nodes` are the
+/// rows of other tables the row names by id, loaded in batches
+/// ([`ContextExt::node`](super::context::ContextExt::node)). Resolvers that need more follow in
+/// `impl { .. }`, written as usual (the caller's `#[Object]` lets their attributes, `complexity` among
+/// them, see the names it defines).
 macro_rules! row_object {
     (
+        $pound:tt $object:tt
         $(#[$meta:meta])*
         pub struct $ty:ident($model:ty) as $row:ident {
             $( $(#[$field_meta:meta])* $field:ident: $out:ty = $value:expr; )*
         }
-        $pound:tt $object:tt impl $_ty:ident { $($method:tt)* }
+        $(nodes {
+            $( $(#[$node_meta:meta])* $node_field:ident: $node:ty = $id:expr; )*
+        })?
+        $(impl { $($method:tt)* })?
     ) => {
         $(#[$meta])*
         pub struct $ty(pub $model);
@@ -38,18 +45,18 @@ macro_rules! row_object {
                     $value
                 }
             )*
-            $($method)*
-        }
-    };
-    (
-        $(#[$meta:meta])*
-        pub struct $ty:ident($model:ty) as $row:ident { $($field:tt)* }
-    ) => {
-        $crate::graphql::resolvers::row_object! {
-            $(#[$meta])*
-            pub struct $ty($model) as $row { $($field)* }
-            #[async_graphql::Object]
-            impl $ty {}
+            $($(
+                $(#[$node_meta])*
+                async fn $node_field(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                ) -> async_graphql::Result<Option<$node>> {
+                    use $crate::graphql::context::ContextExt as _;
+                    let $row = &self.0;
+                    ctx.node($id).await
+                }
+            )*)?
+            $($($method)*)?
         }
     };
 }

@@ -16,6 +16,7 @@ use crate::graphql::resolvers::{each, input_object, root_object, row_object};
 use crate::graphql::scalars::Date;
 
 row_object! {
+    #[Object]
     /// A vaccine product and its schedule.
     pub struct Vaccine(Arc<vaccine::Model>) as v {
         /// Stable code, e.g. `ASTRAZENECA`, `ABDALA`.
@@ -41,6 +42,7 @@ pub fn vaccine_of(ctx: &Context<'_>, id: i32) -> Option<Vaccine> {
 }
 
 row_object! {
+    #[Object]
     /// A lot of one vaccine held by one district. `dosesOnHand` always equals the sum of its stock events.
     pub struct VaccineLot(vaccine_lot::Model) as lot {
         /// Lot id; pass it to stock mutations and `requestTransfer`.
@@ -60,16 +62,15 @@ row_object! {
         /// Version for optimistic concurrency (`adjustStock.expectedVersion`).
         version: i32 = lot.version;
     }
+    nodes {
+        /// The district holding it.
+        district: District = lot.district_id;
+    }
 
-    #[Object]
-    impl VaccineLot {
+    impl {
         /// The vaccine.
         async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
             vaccine_of(ctx, self.0.vaccine_id)
-        }
-        /// The district holding it.
-        async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.district_id).await
         }
         /// Days from today (province time) to expiry; negative once expired.
         async fn days_to_expiry(&self, ctx: &Context<'_>) -> Result<i64> {
@@ -79,6 +80,7 @@ row_object! {
 }
 
 row_object! {
+    #[Object]
     /// One movement in the stock ledger (append-only).
     pub struct StockEvent(stock_event::Model) as event {
         /// Position in the ledger.
@@ -100,17 +102,15 @@ row_object! {
         /// When it happened.
         at: DateTime<Utc> = event.at;
     }
-
-    #[Object]
-    impl StockEvent {
+    nodes {
         /// The lot it moved.
-        async fn lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
-            ctx.node(self.0.lot_id).await
-        }
+        lot: VaccineLot = event.lot_id;
     }
+
 }
 
 row_object! {
+    #[Object]
     /// Stock of one vaccine in one district (usable lots: not expired).
     pub struct StockSummaryLine(StockLine) as line {
         /// Number of lots.
@@ -124,13 +124,12 @@ row_object! {
         /// Doses in lots that expire within 30 days.
         doses_expiring_within_30_days: i64 = line.doses_expiring_30_days;
     }
-
-    #[Object]
-    impl StockSummaryLine {
+    nodes {
         /// The district.
-        async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.district_id).await
-        }
+        district: District = line.district_id;
+    }
+
+    impl {
         /// The vaccine.
         async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
             vaccine_of(ctx, self.0.vaccine_id)

@@ -41,6 +41,7 @@ impl From<Milestone> for TransferStep {
 }
 
 row_object! {
+    #[Object]
     /// Doses moved from a lot of one district to another district:
     /// REQUESTED -> APPROVED -> DISPATCHED -> RECEIVED, or REJECTED / CANCELLED before dispatch.
     pub struct Transfer(transfer::Model) as t {
@@ -67,27 +68,20 @@ row_object! {
         /// Version, increased by every step.
         version: i32 = t.version;
     }
-
-    #[Object]
-    impl Transfer {
+    nodes {
         /// The source lot.
         #[graphql(name = "fromLot")]
-        async fn source_lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
-            ctx.node(self.0.from_lot_id).await
-        }
+        source_lot: VaccineLot = t.from_lot_id;
         /// The destination's lot, once received; null before.
-        async fn to_lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
-            ctx.node(self.0.to_lot_id).await
-        }
+        to_lot: VaccineLot = t.to_lot_id;
         /// District giving the doses.
         #[graphql(name = "fromDistrict")]
-        async fn source_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.from_district_id).await
-        }
+        source_district: District = t.from_district_id;
         /// District receiving the doses.
-        async fn to_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.to_district_id).await
-        }
+        to_district: District = t.to_district_id;
+    }
+
+    impl {
         /// The vaccine.
         async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
             vaccine_of(ctx, self.0.vaccine_id)
@@ -135,6 +129,7 @@ impl From<Reason> for SuggestionReason {
 }
 
 row_object! {
+    #[Object]
     /// A suggested move of doses from surplus to shortage, lots expiring first going first.
     pub struct RebalancingSuggestion(SuggestedTransfer) as s {
         /// Pass it to `requestSuggestedTransfer` to turn the suggestion into a transfer request.
@@ -152,19 +147,14 @@ row_object! {
         /// The reasons in words.
         explanation: String = s.explanation();
     }
-
-    #[Object]
-    impl RebalancingSuggestion {
+    nodes {
         /// District with doses to spare.
         #[graphql(name = "fromDistrict")]
-        async fn source_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.suggestion.from_district_id).await
-        }
+        source_district: District = s.suggestion.from_district_id;
         /// District short of doses.
-        async fn to_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.suggestion.to_district_id).await
-        }
+        to_district: District = s.suggestion.to_district_id;
     }
+
 }
 
 input_object! {

@@ -31,8 +31,8 @@ root_object! {
     /// The caller: subject, role and agency of the token used.
     async fn me(&self, ctx: &Context<'_>) -> Result<Me> {
         let actor = ctx.actor()?;
-        let agency = ctx.by_id::<entity::agency::Entity>(actor.agency_id).await?;
-        Ok(Me::new(actor, agency.ok_or(AppError::Unauthenticated)?))
+        let agency: Option<Agency> = ctx.node(actor.agency_id).await?;
+        Ok(Me::new(actor, agency.ok_or(AppError::Unauthenticated)?.0))
     }
 }
 

@@ -1,17 +1,17 @@
 //! Output types of administration: agencies, the caller, tokens, audit entries, allow-listed operations.
 
-use async_graphql::{Context, Json, Object, Result};
+use async_graphql::{Json, Object};
 use chrono::{DateTime, Utc};
 use entity::{agency, api_token, audit_event, persisted_operation};
 
 use crate::admin::tokens::TokenState;
 use crate::auth::Actor;
 use crate::districts::graphql::District;
-use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{AgencyKind, Role};
 use crate::graphql::resolvers::row_object;
 
 row_object! {
+    #[Object]
     /// An agency taking part in the exchange.
     pub struct Agency(agency::Model) as a {
         /// Stable code, e.g. `health`, `police`, `health-380`.
@@ -21,14 +21,11 @@ row_object! {
         /// Kind of agency; permissions follow from it.
         kind: AgencyKind = a.kind.into();
     }
-
-    #[Object]
-    impl Agency {
+    nodes {
         /// The district of a district-level agency; null for a province-level agency.
-        async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.district_id).await
-        }
+        district: District = a.district_id;
     }
+
 }
 
 /// The caller, as its token identifies it.
@@ -66,6 +63,7 @@ impl Me {
 }
 
 row_object! {
+    #[Object]
     /// An access token's record. The token text is shown once, when issued, and never stored.
     pub struct ApiToken(api_token::Model) as t {
         /// Token id (the `jti` claim); pass it to `revokeToken`.
@@ -91,17 +89,15 @@ row_object! {
         /// True when neither revoked nor expired.
         active: bool = TokenState::of(t) == TokenState::Active;
     }
-
-    #[Object]
-    impl ApiToken {
+    nodes {
         /// Agency the token acts for.
-        async fn agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
-            ctx.node(self.0.agency_id).await
-        }
+        agency: Agency = t.agency_id;
     }
+
 }
 
 row_object! {
+    #[Object]
     /// One entry of the audit log.
     pub struct AuditEvent(audit_event::Model) as e {
         /// Position in the log; increases with every entry.
@@ -130,6 +126,7 @@ row_object! {
 }
 
 row_object! {
+    #[Object]
     /// An operation on the allow-list, registered by an administrator.
     pub struct PersistedOperation(persisted_operation::Model) as op {
         /// Lower-case hex SHA-256 of `query`; clients send it as `extensions.persistedQuery.sha256Hash`.

@@ -20,6 +20,7 @@ use crate::graphql::personal_reads::{self, Record};
 use crate::graphql::resolvers::row_object;
 
 row_object! {
+    #[Object]
     /// A control post shared by police, transport, border guard and health.
     pub struct Checkpoint(checkpoint::Model) as c {
         /// Stable code, e.g. `TH-QL1-BIMSON`.
@@ -43,13 +44,12 @@ row_object! {
         /// Version for optimistic concurrency.
         version: i32 = c.version;
     }
-
-    #[Object]
-    impl Checkpoint {
+    nodes {
         /// District it stands in.
-        async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.district_id).await
-        }
+        district: District = c.district_id;
+    }
+
+    impl {
         /// Every status it has had, oldest first.
         async fn status_history(&self, ctx: &Context<'_>) -> Result<Vec<StatusChange>> {
             let history = ctx
@@ -76,6 +76,7 @@ row_object! {
 }
 
 row_object! {
+    #[Object]
     /// One change of a checkpoint's status.
     pub struct StatusChange(checkpoint_status_change::Model) as change {
         /// Status taken.
@@ -115,6 +116,7 @@ impl Screening {
 }
 
 row_object! {
+    #[Object]
     /// One screening at a checkpoint. `fullName`, `idNumber`, `phone` and `destinationAddress` are personal:
     /// readable by HEALTH and POLICE (BORDER_GUARD at checkpoints it staffs); for anyone else they are null with
     /// a FORBIDDEN error. Every read of them is audited.
@@ -154,21 +156,18 @@ row_object! {
         /// What the post decided.
         decision: Decision = sc.decision.into();
     }
-
-    #[Object]
-    impl Screening {
+    nodes {
         /// The checkpoint.
-        async fn checkpoint(&self, ctx: &Context<'_>) -> Result<Option<Checkpoint>> {
-            ctx.node(self.0.checkpoint_id).await
-        }
+        checkpoint: Checkpoint = sc.checkpoint_id;
+        /// District they are going to; null when not given.
+        destination_district: District = sc.destination_district_id;
+    }
+
+    impl {
         /// The checkpoint's code.
         async fn checkpoint_code(&self, ctx: &Context<'_>) -> Result<Option<String>> {
             let checkpoint: Option<Checkpoint> = ctx.node(self.0.checkpoint_id).await?;
             Ok(checkpoint.map(|c| c.0.code))
-        }
-        /// District they are going to; null when not given.
-        async fn destination_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.destination_district_id).await
         }
         /// Personal: full name.
         async fn full_name(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
@@ -204,6 +203,7 @@ pub enum AlertReason {
 }
 
 row_object! {
+    #[Object]
     /// A screening health must follow up: a positive test, symptoms, a quarantine or a referral.
     pub struct Alert(alert::Model) as alert {
         /// Alert id; pass it to `acknowledgeAlert`.
@@ -219,17 +219,16 @@ row_object! {
         /// Note left on acknowledgement; null when none.
         note: Option<&str> = alert.note.as_deref();
     }
+    nodes {
+        /// District whose health centre follows up (the destination, else the checkpoint's district).
+        district: District = alert.district_id;
+    }
 
-    #[Object]
-    impl Alert {
+    impl {
         /// The screening (its personal fields follow the usual rules).
         async fn screening(&self, ctx: &Context<'_>) -> Result<Screening> {
             let screening = ctx.node(self.0.screening_id).await?;
             screening.ok_or_else(|| "screening missing".into())
-        }
-        /// District whose health centre follows up (the destination, else the checkpoint's district).
-        async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.district_id).await
         }
     }
 }
@@ -248,6 +247,7 @@ impl AlertReason {
 }
 
 row_object! {
+    #[Object]
     /// Figures of one group of screenings (counts of records unless said otherwise).
     pub struct CheckpointStatsRow(StatsRow) as row {
         /// The day (YYYY-MM-DD) when grouped by day; null otherwise.
@@ -273,8 +273,7 @@ row_object! {
         referred: i64 = row.figures.referred;
     }
 
-    #[Object]
-    impl CheckpointStatsRow {
+    impl {
         /// The checkpoint when grouped by checkpoint; null otherwise.
         async fn checkpoint(&self, ctx: &Context<'_>) -> Result<Option<Checkpoint>> {
             let id = match self.0.key {

@@ -43,6 +43,7 @@ macro_rules! report_figures_type {
 report_figures!(report_figures_type);
 
 row_object! {
+    #[Object]
     /// A district's report for one period, from its health centre or its committee.
     pub struct Report(report::Model) as r {
         /// Report id.
@@ -68,17 +69,14 @@ row_object! {
         /// Version, for `expectedVersion`.
         version: i32 = r.version;
     }
-
-    #[Object]
-    impl Report {
+    nodes {
         /// The district reported on.
-        async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.district_id).await
-        }
+        district: District = r.district_id;
         /// Agency that reports.
-        async fn source_agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
-            ctx.node(self.0.source_agency_id).await
-        }
+        source_agency: Agency = r.source_agency_id;
+    }
+
+    impl {
         /// Submitted after its due time, or not submitted and past it. Derived, never entered.
         async fn late(&self, ctx: &Context<'_>) -> Result<bool> {
             Ok(deadlines::late(&ctx.services()?, &self.0))
@@ -87,6 +85,7 @@ row_object! {
 }
 
 row_object! {
+    #[Object]
     /// A request for reports from every district, with a deadline and one for the province's aggregate.
     pub struct ReportCall(report_call::Model) as call {
         /// Call id; pass it as `reportCallId`.
@@ -109,6 +108,7 @@ row_object! {
 }
 
 row_object! {
+    #[Object]
     /// One district's standing for an expected report.
     pub struct DistrictReportingStatus(DistrictStatus) as d {
         /// The district.
@@ -131,6 +131,7 @@ row_object! {
 }
 
 row_object! {
+    #[Object]
     /// Reporting status of a period or call, per district and for the province.
     pub struct ReportingStatusView(ReportingStatus) as status {
         /// Each district in the caller's reach.
@@ -154,6 +155,7 @@ row_object! {
 }
 
 row_object! {
+    #[Object]
     /// A figure on which the district committee and the district health centre disagree beyond the tolerance.
     pub struct ReportDiscrepancy(Discrepancy) as d {
         /// The figure, by its API name (e.g. `adultsDose1`).
@@ -169,17 +171,15 @@ row_object! {
         /// The committee's report.
         committee_report_id: i32 = d.committee_report_id;
     }
-
-    #[Object]
-    impl ReportDiscrepancy {
+    nodes {
         /// The district.
-        async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-            ctx.node(self.0.district_id).await
-        }
+        district: District = d.district_id;
     }
+
 }
 
 row_object! {
+    #[Object]
     /// Coverage of adults and stock of one district on a date.
     pub struct DistrictSummary(SummaryLine) as line {
         /// The district.
@@ -202,6 +202,7 @@ row_object! {
 }
 
 row_object! {
+    #[Object]
     /// The province's coverage on a date.
     pub struct ProvinceSummary(summary::ProvinceSummary) as p {
         /// The date.
@@ -226,6 +227,7 @@ row_object! {
 }
 
 row_object! {
+    #[Object]
     /// A district's epidemic level for a week, with its inputs and the rule that decided it.
     pub struct EpidemicLevel(DistrictLevel) as l {
         /// The district.
