@@ -96,11 +96,7 @@ row_object! {
             let Some(key) = shown else {
                 return Ok(Vec::new());
             };
-            let lots = ctx
-                .loader::<DistrictLotsLoader>()
-                .load_one(key)
-                .await?
-                .unwrap_or_default();
+            let lots = ctx.rows_of::<DistrictLotsLoader, _, _>(key).await?;
             Ok(lots.into_iter().map(VaccineLot).collect())
         }
     }

@@ -1,11 +1,13 @@
 //! What a resolver takes from its request, in one trait: the application, the caller, the service
-//! context, this request's loaders and the paging of a connection field.
+//! context, this request's loaders (rows nested by id, lists by key) and the paging of a connection
+//! field.
 
 use std::future::Future;
+use std::hash::Hash;
 use std::sync::Arc;
 
-use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, Error};
 use sea_orm::ModelTrait;
 
 use super::connection::Paging;
@@ -20,6 +22,10 @@ use crate::state::AppState;
 pub trait RowNode: From<Self::Row> {
     type Row;
 }
+
+/// What a loader's keys must be.
+pub trait LoaderKey: Send + Sync + Hash + Eq + Clone + 'static {}
+impl<K: Send + Sync + Hash + Eq + Clone + 'static> LoaderKey for K {}
 
 /// The table of a [`RowNode`]'s row.
 pub type RowTable<N> = <<N as RowNode>::Row as ModelTrait>::Entity;
@@ -39,6 +45,11 @@ pub trait ContextExt<'a> {
         &self,
         id: impl Into<Option<<RowTable<N> as IdKeyed>::Key>>,
     ) -> impl Future<Output = async_graphql::Result<Option<N>>> + Send;
+    /// The rows loader `L` holds under `key` (none: an empty list), batched with this request's others.
+    fn rows_of<L: RequestLoader + Loader<K, Value = Vec<V>, Error = Error>, K: LoaderKey, V: Send>(
+        &self,
+        key: K,
+    ) -> impl Future<Output = async_graphql::Result<Vec<V>>> + Send;
     /// `first` and `after` of the connection field being resolved.
     fn paging(&self, first: Option<i32>, after: Option<String>) -> AppResult<Paging>;
 }
@@ -75,6 +86,18 @@ impl<'a> ContextExt<'a> for Context<'a> {
                 None => None,
             })
         }
+    }
+
+    fn rows_of<
+        L: RequestLoader + Loader<K, Value = Vec<V>, Error = Error>,
+        K: LoaderKey,
+        V: Send,
+    >(
+        &self,
+        key: K,
+    ) -> impl Future<Output = async_graphql::Result<Vec<V>>> + Send {
+        let loader = self.loader::<L>();
+        async move { Ok(loader.load_one(key).await?.unwrap_or_default()) }
     }
 
     fn paging(&self, first: Option<i32>, after: Option<String>) -> AppResult<Paging> {

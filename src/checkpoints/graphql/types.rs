@@ -52,20 +52,12 @@ row_object! {
     impl {
         /// Every status it has had, oldest first.
         async fn status_history(&self, ctx: &Context<'_>) -> Result<Vec<StatusChange>> {
-            let history = ctx
-                .loader::<StatusHistoryLoader>()
-                .load_one(self.0.id)
-                .await?
-                .unwrap_or_default();
+            let history = ctx.rows_of::<StatusHistoryLoader, _, _>(self.0.id).await?;
             Ok(history.into_iter().map(StatusChange).collect())
         }
         /// Agencies staffing it.
         async fn staffing_agencies(&self, ctx: &Context<'_>) -> Result<Vec<Agency>> {
-            let staff = ctx
-                .loader::<StaffLoader>()
-                .load_one(self.0.id)
-                .await?
-                .unwrap_or_default();
+            let staff = ctx.rows_of::<StaffLoader, _, _>(self.0.id).await?;
             let agencies = ctx
                 .loader::<RowsById<entity::agency::Entity>>()
                 .load_many(staff.iter().map(|s| s.agency_id))
@@ -101,10 +93,8 @@ impl Screening {
     ) -> Result<Option<&'a str>> {
         let services = ctx.services()?;
         let staff = ctx
-            .loader::<StaffLoader>()
-            .load_one(self.0.checkpoint_id)
-            .await?
-            .unwrap_or_default();
+            .rows_of::<StaffLoader, _, _>(self.0.checkpoint_id)
+            .await?;
         let staffed_by: Vec<i32> = staff.iter().map(|s| s.agency_id).collect();
         let allowed = screenings::may_read_personal(&services, &self.0, &staffed_by);
         let record = Record {
