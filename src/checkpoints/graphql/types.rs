@@ -130,6 +130,7 @@ row_object! {
         /// District they come from (GSO code); null when unknown.
         origin_district_code: Option<&str> = sc.origin_district_code.as_deref();
         /// Whether they come from an epidemic area.
+        #[expect(clippy::wrong_self_convention, reason = "the API's field name")]
         from_epidemic_area: bool = sc.from_epidemic_area;
         /// Whether they made a health declaration.
         health_declared: bool = sc.health_declared;
