@@ -206,13 +206,14 @@ mod tests {
         Value::Object(map)
     }
 
+    /// The seal of `field` under `key`, called with a filter on `status`.
+    fn filtered(key: &[u8], field: &str, status: &str) -> CursorSeal {
+        CursorSeal::new(key, field, &args(&[("filter", filter(status))]))
+    }
+
     #[test]
     fn cursors_round_trip() {
-        let seal = CursorSeal::new(
-            b"key",
-            "transfers",
-            &args(&[("filter", filter("APPROVED"))]),
-        );
+        let seal = filtered(b"key", "transfers", "APPROVED");
         for p in [
             Position::id(0),
             Position::id(42),
@@ -227,11 +228,7 @@ mod tests {
 
     #[test]
     fn cursors_are_bound_to_field_filter_and_key() {
-        let base = CursorSeal::new(
-            b"key",
-            "transfers",
-            &args(&[("filter", filter("APPROVED"))]),
-        );
+        let base = filtered(b"key", "transfers", "APPROVED");
         let cursor = base.encode(Position::id(42));
         let paged = CursorSeal::new(
             b"key",
@@ -243,22 +240,10 @@ mod tests {
             "page size is not part of the list"
         );
         for other in [
-            CursorSeal::new(
-                b"key",
-                "transfers",
-                &args(&[("filter", filter("DISPATCHED"))]),
-            ),
+            filtered(b"key", "transfers", "DISPATCHED"),
             CursorSeal::new(b"key", "transfers", &[]),
-            CursorSeal::new(
-                b"key",
-                "screenings",
-                &args(&[("filter", filter("APPROVED"))]),
-            ),
-            CursorSeal::new(
-                b"other",
-                "transfers",
-                &args(&[("filter", filter("APPROVED"))]),
-            ),
+            filtered(b"key", "screenings", "APPROVED"),
+            filtered(b"other", "transfers", "APPROVED"),
         ] {
             assert!(other.decode(&cursor).is_err());
         }

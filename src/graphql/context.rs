@@ -1,11 +1,14 @@
 //! What a resolver takes from its request, in one trait: the application, the caller, the service
-//! context, this request's loaders and the paging of a connection field.
+//! context, this request's loaders (rows nested by id, lists by key) and the paging of a connection
+//! field.
 
 use std::future::Future;
+use std::hash::Hash;
 use std::sync::Arc;
 
-use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, Error};
+use sea_orm::ModelTrait;
 
 use super::connection::Paging;
 use super::loaders::{IdKeyed, Loaders, RequestLoader, RowsById};
@@ -13,6 +16,19 @@ use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::kit::Ctx;
 use crate::state::AppState;
+
+/// An output type made from one row (or read model); [`row_object!`](super::resolvers::row_object)
+/// declares it.
+pub trait RowNode: From<Self::Row> {
+    type Row;
+}
+
+/// What a loader's keys must be.
+pub trait LoaderKey: Send + Sync + Hash + Eq + Clone + 'static {}
+impl<K: Send + Sync + Hash + Eq + Clone + 'static> LoaderKey for K {}
+
+/// The table of a [`RowNode`]'s row.
+pub type RowTable<N> = <<N as RowNode>::Row as ModelTrait>::Entity;
 
 pub trait ContextExt<'a> {
     /// The application state the schema was built with.
@@ -23,15 +39,17 @@ pub trait ContextExt<'a> {
     fn services(&self) -> AppResult<Ctx<'a>>;
     /// This request's loader of kind `L`.
     fn loader<L: RequestLoader>(&self) -> Arc<DataLoader<L>>;
-    /// A row of `E` by id, batched with the other rows of `E` this request nests.
-    fn by_id<E>(
+    /// The output node of the row with this id (none for no id), batched with the other rows of its
+    /// table this request nests.
+    fn node<N: RowNode<Row: ModelTrait<Entity: IdKeyed<Model = N::Row>>> + Send>(
         &self,
-        id: E::Key,
-    ) -> impl Future<Output = async_graphql::Result<Option<E::Model>>> + Send
-    where
-        E: IdKeyed,
-        E::Model: Send + Sync + Clone + 'static,
-        E::Column: Send + Sync;
+        id: impl Into<Option<<RowTable<N> as IdKeyed>::Key>>,
+    ) -> impl Future<Output = async_graphql::Result<Option<N>>> + Send;
+    /// The rows loader `L` holds under `key` (none: an empty list), batched with this request's others.
+    fn rows_of<L: RequestLoader + Loader<K, Value = Vec<V>, Error = Error>, K: LoaderKey, V: Send>(
+        &self,
+        key: K,
+    ) -> impl Future<Output = async_graphql::Result<Vec<V>>> + Send;
     /// `first` and `after` of the connection field being resolved.
     fn paging(&self, first: Option<i32>, after: Option<String>) -> AppResult<Paging>;
 }
@@ -57,17 +75,29 @@ impl<'a> ContextExt<'a> for Context<'a> {
         }
     }
 
-    fn by_id<E>(
+    fn node<N: RowNode<Row: ModelTrait<Entity: IdKeyed<Model = N::Row>>> + Send>(
         &self,
-        id: E::Key,
-    ) -> impl Future<Output = async_graphql::Result<Option<E::Model>>> + Send
-    where
-        E: IdKeyed,
-        E::Model: Send + Sync + Clone + 'static,
-        E::Column: Send + Sync,
-    {
-        let loader = self.loader::<RowsById<E>>();
-        async move { loader.load_one(id).await }
+        id: impl Into<Option<<RowTable<N> as IdKeyed>::Key>>,
+    ) -> impl Future<Output = async_graphql::Result<Option<N>>> + Send {
+        let (loader, id) = (self.loader::<RowsById<RowTable<N>>>(), id.into());
+        async move {
+            Ok(match id {
+                Some(id) => loader.load_one(id).await?.map(N::from),
+                None => None,
+            })
+        }
+    }
+
+    fn rows_of<
+        L: RequestLoader + Loader<K, Value = Vec<V>, Error = Error>,
+        K: LoaderKey,
+        V: Send,
+    >(
+        &self,
+        key: K,
+    ) -> impl Future<Output = async_graphql::Result<Vec<V>>> + Send {
+        let loader = self.loader::<L>();
+        async move { Ok(loader.load_one(key).await?.unwrap_or_default()) }
     }
 
     fn paging(&self, first: Option<i32>, after: Option<String>) -> AppResult<Paging> {

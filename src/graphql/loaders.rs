@@ -54,7 +54,9 @@ impl Loaders {
 }
 
 /// A table whose rows nest by id under others.
-pub trait IdKeyed: EntityTrait + Send + Sync + 'static {
+pub trait IdKeyed:
+    EntityTrait<Model: Send + Sync + Clone + 'static, Column: Send + Sync> + Send + Sync + 'static
+{
     type Key: Copy + std::hash::Hash + Eq + Send + Sync + Into<sea_orm::Value> + 'static;
     const ID: Self::Column;
     fn key(row: &Self::Model) -> Self::Key;
@@ -77,12 +79,7 @@ impl<E: IdKeyed> RequestLoader for RowsById<E> {
     }
 }
 
-impl<E> Loader<E::Key> for RowsById<E>
-where
-    E: IdKeyed,
-    E::Model: Send + Sync + Clone + 'static,
-    E::Column: Send + Sync,
-{
+impl<E: IdKeyed> Loader<E::Key> for RowsById<E> {
     type Value = E::Model;
     type Error = async_graphql::Error;
 

@@ -15,6 +15,7 @@ pub mod loaders;
 pub mod media;
 pub mod nesting;
 pub mod personal_reads;
+pub mod resolvers;
 pub mod scalars;
 pub mod ws;
 

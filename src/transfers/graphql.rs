@@ -12,15 +12,12 @@ use super::suggestions::{self, NeedBasis, SuggestedTransfer};
 use super::workflow;
 use crate::auth::Actor;
 use crate::districts::graphql::District;
-use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::TransferStatus;
 use crate::graphql::live;
+use crate::graphql::resolvers::{each, input_object, payload, root_object, row_object};
 use crate::state::AppState;
 use crate::stock::graphql::{Vaccine, VaccineLot, vaccine_of};
-
-/// Doses moved from a lot of one district to another district.
-pub struct Transfer(pub transfer::Model);
 
 /// One step of a transfer's history.
 #[derive(SimpleObject)]
@@ -43,93 +40,52 @@ impl From<Milestone> for TransferStep {
     }
 }
 
-/// Doses moved from a lot of one district to another district:
-/// REQUESTED -> APPROVED -> DISPATCHED -> RECEIVED, or REJECTED / CANCELLED before dispatch.
-#[Object]
-impl Transfer {
-    /// Transfer id; pass it to the workflow mutations.
-    async fn id(&self) -> i32 {
-        self.0.id
+row_object! {
+    #[Object]
+    /// Doses moved from a lot of one district to another district:
+    /// REQUESTED -> APPROVED -> DISPATCHED -> RECEIVED, or REJECTED / CANCELLED before dispatch.
+    pub struct Transfer(transfer::Model) as t {
+        /// Transfer id; pass it to the workflow mutations.
+        id: i32 = t.id;
+        /// Where it stands.
+        status: TransferStatus = t.status.into();
+        /// Doses asked for (and dispatched).
+        doses: i64 = t.doses;
+        /// Why it was requested; null when not given.
+        reason: Option<&str> = t.reason.as_deref();
+        /// Doses that arrived; null before receipt.
+        doses_received: Option<i64> = t.doses_received;
+        /// Why fewer doses arrived; null when none were missing.
+        shortfall_reason: Option<&str> = t.shortfall_reason.as_deref();
+        /// Why it was rejected or cancelled; null otherwise.
+        closing_reason: Option<&str> = t.closing_reason.as_deref();
+        /// Who asked for it, as "agency-code/subject".
+        requested_by: &str = &t.requested_by;
+        /// When it was requested.
+        requested_at: DateTime<Utc> = t.requested_at;
+        /// The steps taken so far, oldest first.
+        timeline: Vec<TransferStep> = reads::timeline(t).into_iter().map(Into::into).collect();
+        /// Version, increased by every step.
+        version: i32 = t.version;
     }
-    /// Where it stands.
-    async fn status(&self) -> TransferStatus {
-        self.0.status.into()
+    nodes {
+        /// The source lot.
+        #[graphql(name = "fromLot")]
+        source_lot: VaccineLot = t.from_lot_id;
+        /// The destination's lot, once received; null before.
+        to_lot: VaccineLot = t.to_lot_id;
+        /// District giving the doses.
+        #[graphql(name = "fromDistrict")]
+        source_district: District = t.from_district_id;
+        /// District receiving the doses.
+        to_district: District = t.to_district_id;
     }
-    /// Doses asked for (and dispatched).
-    async fn doses(&self) -> i64 {
-        self.0.doses
-    }
-    /// The source lot.
-    #[graphql(name = "fromLot")]
-    async fn source_lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
-        Ok(ctx
-            .by_id::<entity::vaccine_lot::Entity>(self.0.from_lot_id)
-            .await?
-            .map(VaccineLot))
-    }
-    /// The destination's lot, once received; null before.
-    async fn to_lot(&self, ctx: &Context<'_>) -> Result<Option<VaccineLot>> {
-        let Some(id) = self.0.to_lot_id else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .by_id::<entity::vaccine_lot::Entity>(id)
-            .await?
-            .map(VaccineLot))
-    }
-    /// District giving the doses.
-    #[graphql(name = "fromDistrict")]
-    async fn source_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-        Ok(ctx
-            .by_id::<entity::district::Entity>(self.0.from_district_id)
-            .await?
-            .map(District))
-    }
-    /// District receiving the doses.
-    async fn to_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-        Ok(ctx
-            .by_id::<entity::district::Entity>(self.0.to_district_id)
-            .await?
-            .map(District))
-    }
-    /// The vaccine.
-    async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
-        vaccine_of(ctx, self.0.vaccine_id)
-    }
-    /// Why it was requested; null when not given.
-    async fn reason(&self) -> Option<&str> {
-        self.0.reason.as_deref()
-    }
-    /// Doses that arrived; null before receipt.
-    async fn doses_received(&self) -> Option<i64> {
-        self.0.doses_received
-    }
-    /// Why fewer doses arrived; null when none were missing.
-    async fn shortfall_reason(&self) -> Option<&str> {
-        self.0.shortfall_reason.as_deref()
-    }
-    /// Why it was rejected or cancelled; null otherwise.
-    async fn closing_reason(&self) -> Option<&str> {
-        self.0.closing_reason.as_deref()
-    }
-    /// Who asked for it, as "agency-code/subject".
-    async fn requested_by(&self) -> &str {
-        &self.0.requested_by
-    }
-    /// When it was requested.
-    async fn requested_at(&self) -> DateTime<Utc> {
-        self.0.requested_at
-    }
-    /// The steps taken so far, oldest first.
-    async fn timeline(&self) -> Vec<TransferStep> {
-        reads::timeline(&self.0)
-            .into_iter()
-            .map(Into::into)
-            .collect()
-    }
-    /// Version, increased by every step.
-    async fn version(&self) -> i32 {
-        self.0.version
+
+    impl {
+        /// The vaccine.
+        async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
+            vaccine_of(ctx, self.0.vaccine_id)
+        }
     }
 }
 
@@ -172,112 +128,58 @@ impl From<Reason> for SuggestionReason {
     }
 }
 
-/// A suggested move of doses from surplus to shortage.
-pub struct RebalancingSuggestion(SuggestedTransfer);
+row_object! {
+    #[Object]
+    /// A suggested move of doses from surplus to shortage, lots expiring first going first.
+    pub struct RebalancingSuggestion(SuggestedTransfer) as s {
+        /// Pass it to `requestSuggestedTransfer` to turn the suggestion into a transfer request.
+        id: String = s.id();
+        /// The lot to move from.
+        lot: VaccineLot = VaccineLot(s.lot.clone());
+        /// Doses to move.
+        doses: i64 = s.suggestion.doses;
+        /// Why.
+        reasons: Vec<SuggestionReason> = s.suggestion.reasons.iter().map(|r| (*r).into()).collect();
+        /// What the source can give and the destination lacks, before this move.
+        source_surplus: i64 = s.suggestion.source_surplus;
+        /// What the destination lacks before this move.
+        destination_shortage: i64 = s.suggestion.destination_shortage;
+        /// The reasons in words.
+        explanation: String = s.explanation();
+    }
+    nodes {
+        /// District with doses to spare.
+        #[graphql(name = "fromDistrict")]
+        source_district: District = s.suggestion.from_district_id;
+        /// District short of doses.
+        to_district: District = s.suggestion.to_district_id;
+    }
 
-/// A suggested move of doses from surplus to shortage, lots expiring first going first.
-#[Object]
-impl RebalancingSuggestion {
-    /// Pass it to `requestSuggestedTransfer` to turn the suggestion into a transfer request.
-    async fn id(&self) -> String {
-        self.0.id()
-    }
-    /// District with doses to spare.
-    #[graphql(name = "fromDistrict")]
-    async fn source_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-        Ok(ctx
-            .by_id::<entity::district::Entity>(self.0.suggestion.from_district_id)
-            .await?
-            .map(District))
-    }
-    /// District short of doses.
-    async fn to_district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-        Ok(ctx
-            .by_id::<entity::district::Entity>(self.0.suggestion.to_district_id)
-            .await?
-            .map(District))
-    }
-    /// The lot to move from.
-    async fn lot(&self) -> VaccineLot {
-        VaccineLot(self.0.lot.clone())
-    }
-    /// Doses to move.
-    async fn doses(&self) -> i64 {
-        self.0.suggestion.doses
-    }
-    /// Why.
-    async fn reasons(&self) -> Vec<SuggestionReason> {
-        self.0
-            .suggestion
-            .reasons
-            .iter()
-            .map(|r| (*r).into())
-            .collect()
-    }
-    /// What the source can give and the destination lacks, before this move.
-    async fn source_surplus(&self) -> i64 {
-        self.0.suggestion.source_surplus
-    }
-    /// What the destination lacks before this move.
-    async fn destination_shortage(&self) -> i64 {
-        self.0.suggestion.destination_shortage
-    }
-    /// The reasons in words.
-    async fn explanation(&self) -> String {
-        self.0.explanation()
+}
+
+input_object! {
+    /// Filter for `transfers`. All given conditions must hold.
+    #[derive(InputObject, Default)]
+    pub struct TransferFilterInput => TransferFilter {
+        /// Only transfers in this status.
+        status: Option<TransferStatus> => each,
+        /// Only transfers from or to this district (GSO code).
+        district_code: Option<String>,
+        /// Only transfers of this vaccine.
+        vaccine_code: Option<String>,
     }
 }
 
-/// Filter for `transfers`. All given conditions must hold.
-#[derive(InputObject, Default)]
-pub struct TransferFilterInput {
-    /// Only transfers in this status.
-    pub status: Option<TransferStatus>,
-    /// Only transfers from or to this district (GSO code).
-    pub district_code: Option<String>,
-    /// Only transfers of this vaccine.
-    pub vaccine_code: Option<String>,
-}
-
-impl From<TransferFilterInput> for TransferFilter {
-    fn from(f: TransferFilterInput) -> Self {
-        TransferFilter {
-            status: f.status.map(Into::into),
-            district_code: f.district_code,
-            vaccine_code: f.vaccine_code,
+root_object! {
+    impl TransferQuery {
+        lists {
+            /// Transfers the caller may see, by id.
+            transfers(TransferFilterInput) -> Transfer = reads::list;
         }
-    }
-}
-
-#[derive(Default)]
-pub struct TransferQuery;
-
-#[Object]
-impl TransferQuery {
-    /// Transfers the caller may see, by id.
-    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
-    async fn transfers(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Which transfers; all the caller may see when omitted.")] filter: Option<
-            TransferFilterInput,
-        >,
-        #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
-        #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
-    ) -> Result<Conn<Transfer>> {
-        let paging = ctx.paging(first, after)?;
-        let filter = filter.unwrap_or_default().into();
-        let transfers = reads::list(&ctx.services()?, &filter, paging.request).await?;
-        Ok(paging.connection(transfers, Transfer))
-    }
-
-    /// One transfer with its timeline. NOT_FOUND when it does not exist or is not visible to the caller.
-    async fn transfer(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The transfer's id.")] id: i32,
-    ) -> Result<Transfer> {
-        Ok(Transfer(reads::get(&ctx.services()?, id).await?))
+        calls {
+            /// One transfer with its timeline. NOT_FOUND when it does not exist or is not visible to the caller.
+            transfer(#[graphql(desc = "The transfer's id.")] id: i32) -> Transfer = |s| reads::get(&s, id);
+        }
     }
 
     /// Moves that would bring surplus doses of one vaccine to districts short of them within
@@ -287,16 +189,8 @@ impl TransferQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this vaccine; all vaccines when omitted.")] vaccine_code: String,
-        #[graphql(
-            desc = "How many days ahead expiry and use are looked at.",
-            default = 30
-        )]
-        horizon_days: i64,
-        #[graphql(
-            desc = "What surplus and need are measured against.",
-            default_with = "NeedBasisInput::RemainingNeed"
-        )]
-        basis: NeedBasisInput,
+        #[graphql(desc = "How many days ahead expiry and use are looked at.", default = 30)] horizon_days: i64,
+        #[graphql(desc = "What surplus and need are measured against.", default_with = "NeedBasisInput::RemainingNeed")] basis: NeedBasisInput,
     ) -> Result<Vec<RebalancingSuggestion>> {
         let found =
             suggestions::suggestions(&ctx.services()?, &vaccine_code, horizon_days, basis.into())
@@ -305,30 +199,20 @@ impl TransferQuery {
     }
 }
 
-/// A request for doses from a lot of another district.
-#[derive(InputObject)]
-pub struct RequestTransferInput {
-    /// The source lot.
-    pub lot_id: i32,
-    /// District to receive the doses (GSO code): the requester's own, or any for the province.
-    pub to_district_code: String,
-    /// Doses, at least 1 and at most the lot's available doses.
-    pub doses: i64,
-    /// Why they are needed.
-    pub reason: Option<String>,
-    /// Makes retries safe: the same key returns the first result.
-    pub idempotency_key: Option<String>,
-}
-
-impl From<RequestTransferInput> for RequestTransfer {
-    fn from(input: RequestTransferInput) -> Self {
-        RequestTransfer {
-            lot_id: input.lot_id,
-            to_district_code: input.to_district_code,
-            doses: input.doses,
-            reason: input.reason,
-            idempotency_key: input.idempotency_key,
-        }
+input_object! {
+    /// A request for doses from a lot of another district.
+    #[derive(InputObject)]
+    pub struct RequestTransferInput => RequestTransfer {
+        /// The source lot.
+        lot_id: i32,
+        /// District to receive the doses (GSO code): the requester's own, or any for the province.
+        to_district_code: String,
+        /// Doses, at least 1 and at most the lot's available doses.
+        doses: i64,
+        /// Why they are needed.
+        reason: Option<String>,
+        /// Makes retries safe: the same key returns the first result.
+        idempotency_key: Option<String>,
     }
 }
 
@@ -368,103 +252,37 @@ pub struct RequestSuggestedTransferInput {
     pub idempotency_key: Option<String>,
 }
 
-/// Result of a transfer mutation.
-#[derive(SimpleObject)]
-pub struct TransferPayload {
-    /// The transfer after the step.
-    pub transfer: Transfer,
+payload! {
+    /// Result of a transfer mutation.
+    pub struct TransferPayload {
+        /// The transfer after the step.
+        transfer: Transfer,
+    }
 }
 
-impl From<transfer::Model> for TransferPayload {
-    fn from(t: transfer::Model) -> Self {
-        TransferPayload {
-            transfer: Transfer(t),
+root_object! {
+    impl TransferMutation {
+        calls {
+            /// Asks for doses from another district's lot (the destination's HEALTH agency, or the province's).
+            request_transfer(#[graphql(desc = "The source lot, the receiving district, the doses and the reason.")] input: RequestTransferInput) -> TransferPayload
+                = |s| request::request(&s, input.into());
+            /// Turns a rebalancing suggestion into a transfer request.
+            request_suggested_transfer(#[graphql(desc = "The rebalancing suggestion to turn into a transfer request.")] input: RequestSuggestedTransferInput) -> TransferPayload
+                = |s| suggestions::request_suggested(&s, &input.suggestion_id, input.idempotency_key.clone());
+            /// Approves a requested transfer and reserves its doses (province HEALTH, role APPROVER).
+            approve_transfer(#[graphql(desc = "The requested transfer to approve.")] input: TransferIdInput) -> TransferPayload = |s| workflow::approve(&s, input.id);
+            /// Refuses a requested transfer (province HEALTH, role APPROVER).
+            reject_transfer(#[graphql(desc = "The requested transfer to reject, with the reason.")] input: CloseTransferInput) -> TransferPayload
+                = |s| workflow::reject(&s, input.id, input.reason);
+            /// Sends an approved transfer: its doses leave the source lot (the source district).
+            dispatch_transfer(#[graphql(desc = "The approved transfer to send.")] input: TransferIdInput) -> TransferPayload = |s| workflow::dispatch(&s, input.id);
+            /// Records the arrival of a dispatched transfer (the destination district).
+            receive_transfer(#[graphql(desc = "The dispatched transfer received, with the doses that arrived.")] input: ReceiveTransferInput) -> TransferPayload
+                = |s| workflow::receive(&s, input.id, input.doses_received, input.shortfall_reason);
+            /// Calls off a transfer before dispatch, releasing any reservation.
+            cancel_transfer(#[graphql(desc = "The transfer to cancel, with the reason.")] input: CloseTransferInput) -> TransferPayload
+                = |s| workflow::cancel(&s, input.id, input.reason);
         }
-    }
-}
-
-#[derive(Default)]
-pub struct TransferMutation;
-
-#[Object]
-impl TransferMutation {
-    /// Asks for doses from another district's lot (the destination's HEALTH agency, or the province's).
-    async fn request_transfer(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The source lot, the receiving district, the doses and the reason.")]
-        input: RequestTransferInput,
-    ) -> Result<TransferPayload> {
-        Ok(request::request(&ctx.services()?, input.into())
-            .await?
-            .into())
-    }
-
-    /// Turns a rebalancing suggestion into a transfer request.
-    async fn request_suggested_transfer(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The rebalancing suggestion to turn into a transfer request.")]
-        input: RequestSuggestedTransferInput,
-    ) -> Result<TransferPayload> {
-        let (id, key) = (&input.suggestion_id, input.idempotency_key.clone());
-        Ok(suggestions::request_suggested(&ctx.services()?, id, key)
-            .await?
-            .into())
-    }
-
-    /// Approves a requested transfer and reserves its doses (province HEALTH, role APPROVER).
-    async fn approve_transfer(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The requested transfer to approve.")] input: TransferIdInput,
-    ) -> Result<TransferPayload> {
-        Ok(workflow::approve(&ctx.services()?, input.id).await?.into())
-    }
-
-    /// Refuses a requested transfer (province HEALTH, role APPROVER).
-    async fn reject_transfer(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The requested transfer to reject, with the reason.")]
-        input: CloseTransferInput,
-    ) -> Result<TransferPayload> {
-        Ok(workflow::reject(&ctx.services()?, input.id, input.reason)
-            .await?
-            .into())
-    }
-
-    /// Sends an approved transfer: its doses leave the source lot (the source district).
-    async fn dispatch_transfer(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The approved transfer to send.")] input: TransferIdInput,
-    ) -> Result<TransferPayload> {
-        Ok(workflow::dispatch(&ctx.services()?, input.id).await?.into())
-    }
-
-    /// Records the arrival of a dispatched transfer (the destination district).
-    async fn receive_transfer(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The dispatched transfer received, with the doses that arrived.")]
-        input: ReceiveTransferInput,
-    ) -> Result<TransferPayload> {
-        let (id, received, why) = (input.id, input.doses_received, input.shortfall_reason);
-        Ok(workflow::receive(&ctx.services()?, id, received, why)
-            .await?
-            .into())
-    }
-
-    /// Calls off a transfer before dispatch, releasing any reservation.
-    async fn cancel_transfer(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The transfer to cancel, with the reason.")] input: CloseTransferInput,
-    ) -> Result<TransferPayload> {
-        Ok(workflow::cancel(&ctx.services()?, input.id, input.reason)
-            .await?
-            .into())
     }
 }
 

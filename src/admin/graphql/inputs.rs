@@ -10,85 +10,60 @@ use crate::admin::audit_log::AuditFilter;
 use crate::admin::tokens::{self, IssuedToken, NewToken, TokenFilter};
 use crate::error::AppResult;
 use crate::graphql::enums::{AgencyKind, Role};
+use crate::graphql::resolvers::{input_object, payload};
 
-/// Filter for `apiTokens`.
-#[derive(InputObject, Default)]
-pub struct ApiTokenFilter {
-    /// Only tokens of this agency.
-    pub agency_code: Option<String>,
-    /// Include revoked tokens (default false).
-    #[graphql(default)]
-    pub include_revoked: bool,
-}
-
-impl From<ApiTokenFilter> for TokenFilter {
-    fn from(f: ApiTokenFilter) -> Self {
-        TokenFilter {
-            agency_code: f.agency_code,
-            include_revoked: f.include_revoked,
-        }
+input_object! {
+    /// Filter for `apiTokens`.
+    #[derive(InputObject, Default)]
+    pub struct ApiTokenFilter => TokenFilter {
+        /// Only tokens of this agency.
+        agency_code: Option<String>,
+        /// Include revoked tokens (default false).
+        #[graphql(default)]
+        include_revoked: bool,
     }
 }
 
-/// Filter for `auditEvents`. All given conditions must hold.
-#[derive(InputObject, Default)]
-pub struct AuditEventFilter {
-    /// Kind of record, e.g. `district`.
-    pub entity: Option<String>,
-    /// Key of the record, e.g. a district code.
-    pub entity_id: Option<String>,
-    /// Agency of the actor.
-    pub agency_code: Option<String>,
-    /// What was done, e.g. `district.update`.
-    pub action: Option<String>,
-    /// From this instant (inclusive).
-    pub from: Option<DateTime<Utc>>,
-    /// Up to this instant (exclusive).
-    pub to: Option<DateTime<Utc>>,
-}
-
-impl From<AuditEventFilter> for AuditFilter {
-    fn from(f: AuditEventFilter) -> Self {
-        AuditFilter {
-            entity: f.entity,
-            entity_id: f.entity_id,
-            agency_code: f.agency_code,
-            action: f.action,
-            from: f.from,
-            to: f.to,
-        }
+input_object! {
+    /// Filter for `auditEvents`. All given conditions must hold.
+    #[derive(InputObject, Default)]
+    pub struct AuditEventFilter => AuditFilter {
+        /// Kind of record, e.g. `district`.
+        entity: Option<String>,
+        /// Key of the record, e.g. a district code.
+        entity_id: Option<String>,
+        /// Agency of the actor.
+        agency_code: Option<String>,
+        /// What was done, e.g. `district.update`.
+        action: Option<String>,
+        /// From this instant (inclusive).
+        from: Option<DateTime<Utc>>,
+        /// Up to this instant (exclusive).
+        to: Option<DateTime<Utc>>,
     }
 }
 
-/// A new agency.
-#[derive(InputObject)]
-pub struct CreateAgencyInput {
-    /// 2 to 64 characters: a-z, 0-9 and '-', starting with a letter.
-    pub code: String,
-    /// Official name.
-    pub name: String,
-    /// Kind of agency; permissions follow from it.
-    pub kind: AgencyKind,
-    /// GSO code of its district; omit for a province-level agency.
-    pub district_code: Option<String>,
-}
-
-impl From<CreateAgencyInput> for NewAgency {
-    fn from(input: CreateAgencyInput) -> Self {
-        NewAgency {
-            code: input.code,
-            name: input.name,
-            kind: input.kind.into(),
-            district_code: input.district_code,
-        }
+input_object! {
+    /// A new agency.
+    #[derive(InputObject)]
+    pub struct CreateAgencyInput => NewAgency {
+        /// 2 to 64 characters: a-z, 0-9 and '-', starting with a letter.
+        code: String,
+        /// Official name.
+        name: String,
+        /// Kind of agency; permissions follow from it.
+        kind: AgencyKind => Into::into,
+        /// GSO code of its district; omit for a province-level agency.
+        district_code: Option<String>,
     }
 }
 
-/// Result of `createAgency`.
-#[derive(SimpleObject)]
-pub struct CreateAgencyPayload {
-    /// The new agency.
-    pub agency: Agency,
+payload! {
+    /// Result of `createAgency`.
+    pub struct CreateAgencyPayload {
+        /// The new agency.
+        agency: Agency,
+    }
 }
 
 /// A token to issue.
@@ -144,36 +119,31 @@ pub struct RevokeTokenInput {
     pub jti: String,
 }
 
-/// Result of `revokeToken`.
-#[derive(SimpleObject)]
-pub struct RevokeTokenPayload {
-    /// The token's record, now revoked.
-    pub api_token: ApiToken,
-}
-
-/// An operation to put on the allow-list.
-#[derive(InputObject)]
-pub struct RegisterOperationInput {
-    /// A name for it (1 to 200 characters), e.g. the screen that sends it.
-    pub name: String,
-    /// The operation's text, exactly as the front-end sends it (its SHA-256 is the key).
-    pub query: String,
-}
-
-impl From<RegisterOperationInput> for NewOperation {
-    fn from(input: RegisterOperationInput) -> Self {
-        NewOperation {
-            name: input.name,
-            query: input.query,
-        }
+payload! {
+    /// Result of `revokeToken`.
+    pub struct RevokeTokenPayload {
+        /// The token's record, now revoked.
+        api_token: ApiToken,
     }
 }
 
-/// Result of `registerOperation`.
-#[derive(SimpleObject)]
-pub struct RegisterOperationPayload {
-    /// The registered operation (the existing record when the same text was registered before).
-    pub operation: PersistedOperation,
+input_object! {
+    /// An operation to put on the allow-list.
+    #[derive(InputObject)]
+    pub struct RegisterOperationInput => NewOperation {
+        /// A name for it (1 to 200 characters), e.g. the screen that sends it.
+        name: String,
+        /// The operation's text, exactly as the front-end sends it (its SHA-256 is the key).
+        query: String,
+    }
+}
+
+payload! {
+    /// Result of `registerOperation`.
+    pub struct RegisterOperationPayload {
+        /// The registered operation (the existing record when the same text was registered before).
+        operation: PersistedOperation,
+    }
 }
 
 /// An operation to take off the allow-list.
@@ -183,9 +153,10 @@ pub struct RemoveOperationInput {
     pub hash: String,
 }
 
-/// Result of `removeOperation`.
-#[derive(SimpleObject)]
-pub struct RemoveOperationPayload {
-    /// The operation as it was.
-    pub operation: PersistedOperation,
+payload! {
+    /// Result of `removeOperation`.
+    pub struct RemoveOperationPayload {
+        /// The operation as it was.
+        operation: PersistedOperation,
+    }
 }

@@ -1,43 +1,31 @@
 //! Output types of administration: agencies, the caller, tokens, audit entries, allow-listed operations.
 
-use async_graphql::{Context, Json, Object, Result};
+use async_graphql::{Json, Object};
 use chrono::{DateTime, Utc};
 use entity::{agency, api_token, audit_event, persisted_operation};
 
 use crate::admin::tokens::TokenState;
 use crate::auth::Actor;
 use crate::districts::graphql::District;
-use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{AgencyKind, Role};
+use crate::graphql::resolvers::row_object;
 
-/// An agency taking part in the exchange.
-pub struct Agency(pub agency::Model);
+row_object! {
+    #[Object]
+    /// An agency taking part in the exchange.
+    pub struct Agency(agency::Model) as a {
+        /// Stable code, e.g. `health`, `police`, `health-380`.
+        code: &str = &a.code;
+        /// Official name.
+        name: &str = &a.name;
+        /// Kind of agency; permissions follow from it.
+        kind: AgencyKind = a.kind.into();
+    }
+    nodes {
+        /// The district of a district-level agency; null for a province-level agency.
+        district: District = a.district_id;
+    }
 
-/// An agency taking part in the exchange.
-#[Object]
-impl Agency {
-    /// Stable code, e.g. `health`, `police`, `health-380`.
-    async fn code(&self) -> &str {
-        &self.0.code
-    }
-    /// Official name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// Kind of agency; permissions follow from it.
-    async fn kind(&self) -> AgencyKind {
-        self.0.kind.into()
-    }
-    /// The district of a district-level agency; null for a province-level agency.
-    async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
-        let Some(id) = self.0.district_id else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .by_id::<entity::district::Entity>(id)
-            .await?
-            .map(District))
-    }
 }
 
 /// The caller, as its token identifies it.
@@ -74,141 +62,82 @@ impl Me {
     }
 }
 
-/// An access token's record. The token text is shown once, when issued, and never stored.
-pub struct ApiToken(pub api_token::Model);
+row_object! {
+    #[Object]
+    /// An access token's record. The token text is shown once, when issued, and never stored.
+    pub struct ApiToken(api_token::Model) as t {
+        /// Token id (the `jti` claim); pass it to `revokeToken`.
+        jti: &str = &t.jti;
+        /// Person or script the token was issued to.
+        subject: &str = &t.subject;
+        /// Role the token carries.
+        role: Role = t.role.into();
+        /// Who issued it, as "agency-code/subject".
+        issued_by: &str = &t.issued_by;
+        /// When it was issued.
+        issued_at: DateTime<Utc> = t.issued_at;
+        /// When it stops working.
+        expires_at: DateTime<Utc> = t.expires_at;
+        /// When it was revoked; null while it is not.
+        revoked_at: Option<DateTime<Utc>> = t.revoked_at;
+        /// Who revoked it; null while it is not revoked.
+        revoked_by: Option<&str> = t.revoked_by.as_deref();
+        /// Last request made with it, to within a minute; null if never used.
+        last_used_at: Option<DateTime<Utc>> = t.last_used_at;
+        /// Free text given at issue; null when none.
+        note: Option<&str> = t.note.as_deref();
+        /// True when neither revoked nor expired.
+        active: bool = TokenState::of(t) == TokenState::Active;
+    }
+    nodes {
+        /// Agency the token acts for.
+        agency: Agency = t.agency_id;
+    }
 
-/// An access token's record. The token text is shown once, when issued, and never stored.
-#[Object]
-impl ApiToken {
-    /// Token id (the `jti` claim); pass it to `revokeToken`.
-    async fn jti(&self) -> &str {
-        &self.0.jti
-    }
-    /// Agency the token acts for.
-    async fn agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
-        Ok(ctx
-            .by_id::<entity::agency::Entity>(self.0.agency_id)
-            .await?
-            .map(Agency))
-    }
-    /// Person or script the token was issued to.
-    async fn subject(&self) -> &str {
-        &self.0.subject
-    }
-    /// Role the token carries.
-    async fn role(&self) -> Role {
-        self.0.role.into()
-    }
-    /// Who issued it, as "agency-code/subject".
-    async fn issued_by(&self) -> &str {
-        &self.0.issued_by
-    }
-    /// When it was issued.
-    async fn issued_at(&self) -> DateTime<Utc> {
-        self.0.issued_at
-    }
-    /// When it stops working.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.0.expires_at
-    }
-    /// When it was revoked; null while it is not.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
-    }
-    /// Who revoked it; null while it is not revoked.
-    async fn revoked_by(&self) -> Option<&str> {
-        self.0.revoked_by.as_deref()
-    }
-    /// Last request made with it, to within a minute; null if never used.
-    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
-    }
-    /// Free text given at issue; null when none.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
-    /// True when neither revoked nor expired.
-    async fn active(&self) -> bool {
-        TokenState::of(&self.0) == TokenState::Active
+}
+
+row_object! {
+    #[Object]
+    /// One entry of the audit log.
+    pub struct AuditEvent(audit_event::Model) as e {
+        /// Position in the log; increases with every entry.
+        id: i64 = e.id;
+        /// When the change was made.
+        at: DateTime<Utc> = e.at;
+        /// Agency of the actor (`cli` for the command-line operator).
+        agency_code: &str = &e.agency_code;
+        /// Person or script of the actor.
+        subject: &str = &e.subject;
+        /// Token used; null for the command-line operator.
+        jti: Option<&str> = e.jti.as_deref();
+        /// What was done, e.g. `district.update`, `token.revoke`.
+        action: &str = &e.action;
+        /// Kind of record, e.g. `district`.
+        entity: &str = &e.entity;
+        /// Key of the record (a code or id).
+        entity_id: &str = &e.entity_id;
+        /// The record before the change; null for a creation.
+        before: Option<Json<serde_json::Value>> = e.before.clone().map(Json);
+        /// The record after the change; null for a deletion.
+        after: Option<Json<serde_json::Value>> = e.after.clone().map(Json);
+        /// Id of the HTTP request that made the change; null outside HTTP.
+        request_id: Option<&str> = e.request_id.as_deref();
     }
 }
 
-/// One entry of the audit log.
-pub struct AuditEvent(pub audit_event::Model);
-
-/// One entry of the audit log.
-#[Object]
-impl AuditEvent {
-    /// Position in the log; increases with every entry.
-    async fn id(&self) -> i64 {
-        self.0.id
-    }
-    /// When the change was made.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
-    }
-    /// Agency of the actor (`cli` for the command-line operator).
-    async fn agency_code(&self) -> &str {
-        &self.0.agency_code
-    }
-    /// Person or script of the actor.
-    async fn subject(&self) -> &str {
-        &self.0.subject
-    }
-    /// Token used; null for the command-line operator.
-    async fn jti(&self) -> Option<&str> {
-        self.0.jti.as_deref()
-    }
-    /// What was done, e.g. `district.update`, `token.revoke`.
-    async fn action(&self) -> &str {
-        &self.0.action
-    }
-    /// Kind of record, e.g. `district`.
-    async fn entity(&self) -> &str {
-        &self.0.entity
-    }
-    /// Key of the record (a code or id).
-    async fn entity_id(&self) -> &str {
-        &self.0.entity_id
-    }
-    /// The record before the change; null for a creation.
-    async fn before(&self) -> Option<Json<serde_json::Value>> {
-        self.0.before.clone().map(Json)
-    }
-    /// The record after the change; null for a deletion.
-    async fn after(&self) -> Option<Json<serde_json::Value>> {
-        self.0.after.clone().map(Json)
-    }
-    /// Id of the HTTP request that made the change; null outside HTTP.
-    async fn request_id(&self) -> Option<&str> {
-        self.0.request_id.as_deref()
-    }
-}
-
-/// An operation on the allow-list, registered by an administrator.
-pub struct PersistedOperation(pub persisted_operation::Model);
-
-/// An operation on the allow-list, registered by an administrator.
-#[Object]
-impl PersistedOperation {
-    /// Lower-case hex SHA-256 of `query`; clients send it as `extensions.persistedQuery.sha256Hash`.
-    async fn hash(&self) -> &str {
-        &self.0.hash
-    }
-    /// Name given at registration, e.g. the front-end screen that sends it.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// The operation's text.
-    async fn query(&self) -> &str {
-        &self.0.query
-    }
-    /// Who registered it.
-    async fn registered_by(&self) -> &str {
-        &self.0.registered_by
-    }
-    /// When it was registered.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+row_object! {
+    #[Object]
+    /// An operation on the allow-list, registered by an administrator.
+    pub struct PersistedOperation(persisted_operation::Model) as op {
+        /// Lower-case hex SHA-256 of `query`; clients send it as `extensions.persistedQuery.sha256Hash`.
+        hash: &str = &op.hash;
+        /// Name given at registration, e.g. the front-end screen that sends it.
+        name: &str = &op.name;
+        /// The operation's text.
+        query: &str = &op.query;
+        /// Who registered it.
+        registered_by: &str = &op.registered_by;
+        /// When it was registered.
+        created_at: DateTime<Utc> = op.created_at;
     }
 }

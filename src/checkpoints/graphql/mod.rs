@@ -4,9 +4,9 @@
 mod inputs;
 mod types;
 
-use async_graphql::{Context, Object, Result, SimpleObject, Subscription};
+use async_graphql::{Context, Result, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
-use entity::checkpoint;
+use entity::{alert, screening};
 use futures_util::Stream;
 
 use inputs::{
@@ -18,57 +18,25 @@ pub use types::{Alert, AlertReason, Checkpoint, CheckpointStatsRow, Screening, S
 
 use crate::auth::Actor;
 use crate::checkpoints::{alerts, posts, screenings, stats};
-use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
 use crate::graphql::live;
+use crate::graphql::resolvers::{payload, root_object};
 use crate::state::AppState;
 
-#[derive(Default)]
-pub struct CheckpointQuery;
-
-#[Object]
-impl CheckpointQuery {
-    /// Checkpoints in the caller's scope, by id.
-    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
-    async fn checkpoints(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Which checkpoints; all when omitted.")] filter: Option<
-            CheckpointFilterInput,
-        >,
-        #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
-        #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
-    ) -> Result<Conn<Checkpoint>> {
-        let paging = ctx.paging(first, after)?;
-        let filter = filter.unwrap_or_default().into();
-        let page = posts::list(&ctx.services()?, &filter, paging.request).await?;
-        Ok(paging.connection(page, Checkpoint))
-    }
-
-    /// One checkpoint with its status history.
-    async fn checkpoint(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The checkpoint's code, e.g. `TH-QL1-BIMSON`.")] code: String,
-    ) -> Result<Checkpoint> {
-        Ok(Checkpoint(posts::get(&ctx.services()?, &code).await?))
-    }
-
-    /// Screenings in the caller's scope, oldest first (by recording time, then id).
-    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
-    async fn screenings(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Which screenings; all the caller may see when omitted.")] filter: Option<
-            ScreeningFilterInput,
-        >,
-        #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
-        #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
-    ) -> Result<Conn<Screening>> {
-        let paging = ctx.paging(first, after)?;
-        let filter = filter.unwrap_or_default().into();
-        let page = screenings::list(&ctx.services()?, &filter, paging.request).await?;
-        Ok(paging.connection(page, Screening))
+root_object! {
+    impl CheckpointQuery {
+        lists {
+            /// Checkpoints in the caller's scope, by id.
+            checkpoints(CheckpointFilterInput) -> Checkpoint = posts::list;
+            /// Screenings in the caller's scope, oldest first (by recording time, then id).
+            screenings(ScreeningFilterInput) -> Screening = screenings::list;
+            /// Alerts for health in the caller's scope, by id.
+            alerts(AlertFilterInput) -> Alert = alerts::list;
+        }
+        calls {
+            /// One checkpoint with its status history.
+            checkpoint(#[graphql(desc = "The checkpoint's code, e.g. `TH-QL1-BIMSON`.")] code: String) -> Checkpoint = |s| posts::get(&s, &code);
+        }
     }
 
     /// Screening figures between `from` and `to` (at most a year), grouped by day, checkpoint or district.
@@ -82,37 +50,13 @@ impl CheckpointQuery {
         let rows = stats::stats(&ctx.services()?, from, to, group_by.into()).await?;
         Ok(rows.into_iter().map(CheckpointStatsRow).collect())
     }
-
-    /// Alerts for health in the caller's scope, by id.
-    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
-    async fn alerts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Which alerts; all the caller may see when omitted.")] filter: Option<
-            AlertFilterInput,
-        >,
-        #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
-        #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
-    ) -> Result<Conn<Alert>> {
-        let paging = ctx.paging(first, after)?;
-        let filter = filter.unwrap_or_default().into();
-        let page = alerts::list(&ctx.services()?, &filter, paging.request).await?;
-        Ok(paging.connection(page, Alert))
-    }
 }
 
-/// Result of a checkpoint mutation.
-#[derive(SimpleObject)]
-pub struct CheckpointPayload {
-    /// The checkpoint after the change.
-    pub checkpoint: Checkpoint,
-}
-
-impl From<checkpoint::Model> for CheckpointPayload {
-    fn from(model: checkpoint::Model) -> CheckpointPayload {
-        CheckpointPayload {
-            checkpoint: Checkpoint(model),
-        }
+payload! {
+    /// Result of a checkpoint mutation.
+    pub struct CheckpointPayload {
+        /// The checkpoint after the change.
+        checkpoint: Checkpoint,
     }
 }
 
@@ -125,78 +69,43 @@ pub struct RecordScreeningPayload {
     pub alert: Option<Alert>,
 }
 
-/// Result of `acknowledgeAlert`.
-#[derive(SimpleObject)]
-pub struct AcknowledgeAlertPayload {
-    /// The alert, now acknowledged.
-    pub alert: Alert,
+payload! {
+    /// Result of `acknowledgeAlert`.
+    pub struct AcknowledgeAlertPayload {
+        /// The alert, now acknowledged.
+        alert: Alert,
+    }
 }
 
-#[derive(Default)]
-pub struct CheckpointMutation;
-
-#[Object]
-impl CheckpointMutation {
-    /// Creates a checkpoint (POLICE, TRANSPORT, BORDER_GUARD, ADMINISTRATION; a district committee in its district).
-    async fn create_checkpoint(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The new checkpoint: code, name, kind, district and staffing agencies.")]
-        input: CreateCheckpointInput,
-    ) -> Result<CheckpointPayload> {
-        Ok(posts::create(&ctx.services()?, input.into()).await?.into())
-    }
-
-    /// Updates a checkpoint's details or staffing.
-    async fn update_checkpoint(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The checkpoint's changed fields, at the version read.")]
-        input: UpdateCheckpointInput,
-    ) -> Result<CheckpointPayload> {
-        Ok(posts::update(&ctx.services()?, input.into()).await?.into())
-    }
-
-    /// Opens, pauses or closes a checkpoint; the change is kept in its history.
-    async fn set_checkpoint_status(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The checkpoint, its new status and the reason.")]
-        input: SetCheckpointStatusInput,
-    ) -> Result<CheckpointPayload> {
-        Ok(posts::set_status(&ctx.services()?, input.into())
-            .await?
-            .into())
-    }
-
-    /// Records a screening at an OPEN checkpoint (an agency staffing it, or province-level police, transport,
-    /// border guard or health). Raises an alert for health on a positive test, symptoms, quarantine or referral.
-    async fn record_screening(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The screening as recorded at the checkpoint; personal fields are optional."
-        )]
-        input: RecordScreeningInput,
-    ) -> Result<RecordScreeningPayload> {
-        let (screening, alert) = screenings::record(&ctx.services()?, input.into()).await?;
-        Ok(RecordScreeningPayload {
+impl From<(screening::Model, Option<alert::Model>)> for RecordScreeningPayload {
+    fn from((screening, alert): (screening::Model, Option<alert::Model>)) -> Self {
+        RecordScreeningPayload {
             screening: Screening(screening),
             alert: alert.map(Alert),
-        })
+        }
     }
+}
 
-    /// Health takes up an alert.
-    async fn acknowledge_alert(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The alert to acknowledge, with an optional note.")]
-        input: AcknowledgeAlertInput,
-    ) -> Result<AcknowledgeAlertPayload> {
-        let taken = alerts::acknowledge(&ctx.services()?, input.id, input.note).await?;
-        Ok(AcknowledgeAlertPayload {
-            alert: Alert(taken),
-        })
+root_object! {
+    impl CheckpointMutation {
+        calls {
+            /// Creates a checkpoint (POLICE, TRANSPORT, BORDER_GUARD, ADMINISTRATION; a district committee in its district).
+            create_checkpoint(#[graphql(desc = "The new checkpoint: code, name, kind, district and staffing agencies.")] input: CreateCheckpointInput) -> CheckpointPayload
+                = |s| posts::create(&s, input.into());
+            /// Updates a checkpoint's details or staffing.
+            update_checkpoint(#[graphql(desc = "The checkpoint's changed fields, at the version read.")] input: UpdateCheckpointInput) -> CheckpointPayload
+                = |s| posts::update(&s, input.into());
+            /// Opens, pauses or closes a checkpoint; the change is kept in its history.
+            set_checkpoint_status(#[graphql(desc = "The checkpoint, its new status and the reason.")] input: SetCheckpointStatusInput) -> CheckpointPayload
+                = |s| posts::set_status(&s, input.into());
+            /// Records a screening at an OPEN checkpoint (an agency staffing it, or province-level police, transport,
+            /// border guard or health). Raises an alert for health on a positive test, symptoms, quarantine or referral.
+            record_screening(#[graphql(desc = "The screening as recorded at the checkpoint; personal fields are optional.")] input: RecordScreeningInput) -> RecordScreeningPayload
+                = |s| screenings::record(&s, input.into());
+            /// Health takes up an alert.
+            acknowledge_alert(#[graphql(desc = "The alert to acknowledge, with an optional note.")] input: AcknowledgeAlertInput) -> AcknowledgeAlertPayload
+                = |s| alerts::acknowledge(&s, input.id, input.note);
+        }
     }
 }
 

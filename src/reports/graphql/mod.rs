@@ -3,7 +3,7 @@
 
 mod types;
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, Subscription};
+use async_graphql::{Context, InputObject, Result, Subscription};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 
@@ -13,10 +13,10 @@ use self::types::{
 pub use self::types::{Report, ReportCall, ReportFigures};
 use crate::auth::Actor;
 use crate::events::DomainEvent;
-use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{ReportKind, ReportStatus};
 use crate::graphql::live;
+use crate::graphql::resolvers::{input_object, payload, root_object};
 use crate::graphql::scalars::Date;
 use crate::reports::calls::NewCall;
 use crate::reports::read::ReportFilter;
@@ -26,41 +26,18 @@ use crate::reports::workflow::{self, SaveReport, Step};
 use crate::reports::{calls, levels, read};
 use crate::state::AppState;
 
-#[derive(Default)]
-pub struct ReportQuery;
-
-#[Object]
-impl ReportQuery {
-    /// Reports in the caller's scope, by id (transport: weekly epidemic reports only).
-    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
-    async fn reports(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Which reports; all the caller may see when omitted.")] filter: Option<
-            ReportFilterInput,
-        >,
-        #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
-        #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
-    ) -> Result<Conn<Report>> {
-        let paging = ctx.paging(first, after)?;
-        let filter = filter.unwrap_or_default().into();
-        let rows = read::list(&ctx.services()?, &filter, paging.request).await?;
-        Ok(paging.connection(rows, Report))
-    }
-
-    /// Report calls of the caller's province, by id.
-    async fn report_calls(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many rows to return, 1 to 500 (default 50).")] first: Option<i32>,
-        #[graphql(
-            desc = "Continue after this cursor (an `endCursor` or edge `cursor` of the same list with the same filter)."
-        )]
-        after: Option<String>,
-    ) -> Result<Conn<ReportCall>> {
-        let paging = ctx.paging(first, after)?;
-        let rows = calls::list(&ctx.services()?, paging.request).await?;
-        Ok(paging.connection(rows, ReportCall))
+root_object! {
+    impl ReportQuery {
+        lists {
+            /// Reports in the caller's scope, by id (transport: weekly epidemic reports only).
+            reports(ReportFilterInput) -> Report = read::list;
+            /// Report calls of the caller's province, by id.
+            report_calls() -> ReportCall = calls::list;
+        }
+        calls {
+            /// Coverage of adults per district and for the province on a date, doses given that day, stock on hand.
+            province_summary(#[graphql(desc = "The day summarised (province time).")] date: Date) -> ProvinceSummary = |s| summary::province_summary(&s, date.0);
+        }
     }
 
     /// Expected, submitted, on time, late and missing reports per district and for the province, for a
@@ -70,10 +47,7 @@ impl ReportQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The report kind.")] kind: Option<ReportKind>,
         #[graphql(desc = "The reporting period (day).")] period: Option<Date>,
-        #[graphql(
-            desc = "The report call whose returns are counted; the daily report when omitted."
-        )]
-        report_call_id: Option<i32>,
+        #[graphql(desc = "The report call whose returns are counted; the daily report when omitted.")] report_call_id: Option<i32>,
     ) -> Result<ReportingStatusView> {
         let (kind, period) = (kind.map(Into::into), period.map(|d| d.0));
         let status =
@@ -88,16 +62,8 @@ impl ReportQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The report kind compared.")] kind: ReportKind,
         #[graphql(desc = "The reporting period (day) compared.")] period: Date,
-        #[graphql(
-            desc = "Differences up to this many units are not reported.",
-            default = 0
-        )]
-        absolute_tolerance: i64,
-        #[graphql(
-            desc = "Differences up to this fraction (0.05 = 5 %) are not reported.",
-            default = 0.0
-        )]
-        relative_tolerance: f64,
+        #[graphql(desc = "Differences up to this many units are not reported.", default = 0)] absolute_tolerance: i64,
+        #[graphql(desc = "Differences up to this fraction (0.05 = 5 %) are not reported.", default = 0.0)] relative_tolerance: f64,
     ) -> Result<Vec<ReportDiscrepancy>> {
         let tolerance = Tolerance {
             absolute: absolute_tolerance,
@@ -109,23 +75,9 @@ impl ReportQuery {
         Ok(found.into_iter().map(ReportDiscrepancy).collect())
     }
 
-    /// Coverage of adults per district and for the province on a date, doses given that day, stock on hand.
-    async fn province_summary(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The day summarised (province time).")] date: Date,
-    ) -> Result<ProvinceSummary> {
-        let summary = summary::province_summary(&ctx.services()?, date.0).await?;
-        Ok(ProvinceSummary(summary))
-    }
-
     /// Epidemic level of every district for the week starting `week` (a Monday), per Decision 4800/QĐ-BYT
     /// unless configured otherwise.
-    async fn epidemic_levels(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Any day of the week (Monday to Sunday, province time).")] week: Date,
-    ) -> Result<Vec<EpidemicLevel>> {
+    async fn epidemic_levels(&self, ctx: &Context<'_>, #[graphql(desc = "Any day of the week (Monday to Sunday, province time).")] week: Date) -> Result<Vec<EpidemicLevel>> {
         let found = levels::epidemic_levels(&ctx.services()?, week.0).await?;
         Ok(found.into_iter().map(EpidemicLevel).collect())
     }
@@ -141,88 +93,41 @@ impl ReportQuery {
     }
 }
 
-/// Result of a report mutation.
-#[derive(SimpleObject)]
-pub struct ReportPayload {
-    /// The report after the change.
-    pub report: Report,
+payload! {
+    /// Result of a report mutation.
+    pub struct ReportPayload {
+        /// The report after the change.
+        report: Report,
+    }
 }
 
-/// Result of `createReportCall`.
-#[derive(SimpleObject)]
-pub struct ReportCallPayload {
-    /// The call.
-    pub report_call: ReportCall,
+payload! {
+    /// Result of `createReportCall`.
+    pub struct ReportCallPayload {
+        /// The call.
+        report_call: ReportCall,
+    }
 }
 
-impl ReportPayload {
-    fn of(report: entity::report::Model) -> ReportPayload {
-        ReportPayload {
-            report: Report(report),
+root_object! {
+    impl ReportMutation {
+        calls {
+            /// Saves the caller's draft (creates it, or edits a draft or returned report). HEALTH and
+            /// PEOPLES_COMMITTEE agencies, for their district (the province's HEALTH for any).
+            save_report(#[graphql(desc = "The district, kind, period and figures of the draft report.")] input: SaveReportInput) -> ReportPayload = |s| workflow::save(&s, input.into());
+            /// Submits a draft or returned report; `late` tells whether it missed its due time.
+            submit_report(#[graphql(desc = "The draft report to submit.")] input: ReportIdInput) -> ReportPayload = |s| workflow::step(&s, input.id, Step::Submit);
+            /// Accepts a submitted report, which freezes it (province HEALTH, role APPROVER).
+            accept_report(#[graphql(desc = "The submitted report to accept.")] input: ReportIdInput) -> ReportPayload = |s| workflow::step(&s, input.id, Step::Accept);
+            /// Sends a submitted report back for correction (province HEALTH, role APPROVER).
+            return_report(#[graphql(desc = "The submitted report to return, with the reason.")] input: ReturnReportInput) -> ReportPayload = |s| {
+                let (id, step) = input.into_domain();
+                workflow::step(&s, id, step)
+            };
+            /// Asks every district for a report by a deadline (province HEALTH, role APPROVER).
+            create_report_call(#[graphql(desc = "The report call: kind, period, deadlines and note.")] input: CreateReportCallInput) -> ReportCallPayload
+                = |s| calls::create(&s, input.into());
         }
-    }
-}
-
-#[derive(Default)]
-pub struct ReportMutation;
-
-#[Object]
-impl ReportMutation {
-    /// Saves the caller's draft (creates it, or edits a draft or returned report). HEALTH and
-    /// PEOPLES_COMMITTEE agencies, for their district (the province's HEALTH for any).
-    async fn save_report(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The district, kind, period and figures of the draft report.")]
-        input: SaveReportInput,
-    ) -> Result<ReportPayload> {
-        let saved = workflow::save(&ctx.services()?, input.into()).await?;
-        Ok(ReportPayload::of(saved))
-    }
-
-    /// Submits a draft or returned report; `late` tells whether it missed its due time.
-    async fn submit_report(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The draft report to submit.")] input: ReportIdInput,
-    ) -> Result<ReportPayload> {
-        let done = workflow::step(&ctx.services()?, input.id, Step::Submit).await?;
-        Ok(ReportPayload::of(done))
-    }
-
-    /// Accepts a submitted report, which freezes it (province HEALTH, role APPROVER).
-    async fn accept_report(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The submitted report to accept.")] input: ReportIdInput,
-    ) -> Result<ReportPayload> {
-        let done = workflow::step(&ctx.services()?, input.id, Step::Accept).await?;
-        Ok(ReportPayload::of(done))
-    }
-
-    /// Sends a submitted report back for correction (province HEALTH, role APPROVER).
-    async fn return_report(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The submitted report to return, with the reason.")]
-        input: ReturnReportInput,
-    ) -> Result<ReportPayload> {
-        let (id, step) = input.into_domain();
-        let done = workflow::step(&ctx.services()?, id, step).await?;
-        Ok(ReportPayload::of(done))
-    }
-
-    /// Asks every district for a report by a deadline (province HEALTH, role APPROVER).
-    async fn create_report_call(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The report call: kind, period, deadlines and note.")]
-        input: CreateReportCallInput,
-    ) -> Result<ReportCallPayload> {
-        let call = calls::create(&ctx.services()?, input.into()).await?;
-        Ok(ReportCallPayload {
-            report_call: ReportCall(call),
-        })
     }
 }
 
@@ -283,33 +188,22 @@ impl From<ReportFilterInput> for ReportFilter {
     }
 }
 
-/// A draft report to save.
-#[derive(InputObject)]
-pub struct SaveReportInput {
-    /// District reported on (GSO code).
-    pub district_code: String,
-    /// Kind of report.
-    pub kind: ReportKind,
-    /// The day (a Monday for weekly reports).
-    pub period: Date,
-    /// The report call answered, if any.
-    pub report_call_id: Option<i32>,
-    /// The figures.
-    pub figures: ReportFigures,
-    /// The `version` the change is based on; CONFLICT when stale.
-    pub expected_version: Option<i32>,
-}
-
-impl From<SaveReportInput> for SaveReport {
-    fn from(input: SaveReportInput) -> Self {
-        SaveReport {
-            district_code: input.district_code,
-            kind: input.kind.into(),
-            period: input.period.0,
-            report_call_id: input.report_call_id,
-            figures: input.figures.into(),
-            expected_version: input.expected_version,
-        }
+input_object! {
+    /// A draft report to save.
+    #[derive(InputObject)]
+    pub struct SaveReportInput => SaveReport {
+        /// District reported on (GSO code).
+        district_code: String,
+        /// Kind of report.
+        kind: ReportKind => Into::into,
+        /// The day (a Monday for weekly reports).
+        period: Date => Into::into,
+        /// The report call answered, if any.
+        report_call_id: Option<i32>,
+        /// The figures.
+        figures: ReportFigures => Into::into,
+        /// The `version` the change is based on; CONFLICT when stale.
+        expected_version: Option<i32>,
     }
 }
 
@@ -341,32 +235,21 @@ impl ReturnReportInput {
     }
 }
 
-/// A report call to issue.
-#[derive(InputObject)]
-pub struct CreateReportCallInput {
-    /// Kind of report asked for.
-    pub kind: ReportKind,
-    /// Period asked for.
-    pub period: Date,
-    /// Districts called (GSO codes); every district of the province when omitted.
-    pub district_codes: Option<Vec<String>>,
-    /// Deadline for the districts.
-    pub deadline: DateTime<Utc>,
-    /// Deadline for the province's aggregate.
-    pub aggregate_deadline: Option<DateTime<Utc>>,
-    /// What is asked.
-    pub note: Option<String>,
-}
-
-impl From<CreateReportCallInput> for NewCall {
-    fn from(input: CreateReportCallInput) -> Self {
-        NewCall {
-            kind: input.kind.into(),
-            period: input.period.0,
-            district_codes: input.district_codes.unwrap_or_default(),
-            deadline: input.deadline,
-            aggregate_deadline: input.aggregate_deadline,
-            note: input.note,
-        }
+input_object! {
+    /// A report call to issue.
+    #[derive(InputObject)]
+    pub struct CreateReportCallInput => NewCall {
+        /// Kind of report asked for.
+        kind: ReportKind => Into::into,
+        /// Period asked for.
+        period: Date => Into::into,
+        /// Districts called (GSO codes); every district of the province when omitted.
+        district_codes: Option<Vec<String>> => Option::unwrap_or_default,
+        /// Deadline for the districts.
+        deadline: DateTime<Utc>,
+        /// Deadline for the province's aggregate.
+        aggregate_deadline: Option<DateTime<Utc>>,
+        /// What is asked.
+        note: Option<String>,
     }
 }
