@@ -160,8 +160,9 @@ impl TestApp {
         Self::start(Fixture::Places, true, adjust).await
     }
 
-    /// An app on the fixture loaded into a fresh database (not copied from its template), for a
-    /// configuration that signs tokens with other keys than the test secret.
+    /// An app on the fixture loaded into a fresh database (not copied from its template): for a
+    /// configuration that signs tokens with other keys than the test secret, or a test that watches the
+    /// load itself (its log, say).
     pub async fn fresh_with(fixture: Fixture, adjust: impl FnOnce(&mut Config)) -> TestApp {
         Self::start(fixture, false, adjust).await
     }

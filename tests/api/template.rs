@@ -251,7 +251,11 @@ async fn sweep_postgres(admin_url: &str) {
             .await
             .expect("try lock");
         if free {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            let drop = format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                name.replace('"', "\"\"")
+            );
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
                 .execute(&mut conn)
                 .await;
             let _ = sqlx::query("SELECT pg_advisory_unlock(hashtext($1))")
