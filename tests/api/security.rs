@@ -229,7 +229,8 @@ async fn rate_limits_are_per_token() {
 #[tokio::test]
 async fn cors_allows_only_configured_origins() {
     let app =
-        TestApp::places_with(|c| c.cors_origins = vec!["https://dashboard.example.vn".into()]).await;
+        TestApp::places_with(|c| c.cors_origins = vec!["https://dashboard.example.vn".into()])
+            .await;
     let preflight = |origin: &str| {
         Request::builder()
             .method("OPTIONS")

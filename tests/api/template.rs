@@ -100,7 +100,12 @@ fn process_id() -> &'static str {
 }
 
 async fn build(server: &Server, fixture: Fixture, day: NaiveDate) -> Arc<Template> {
-    let label = format!("{}_{}_{}", process_id(), fixture.name(), day.format("%Y%m%d"));
+    let label = format!(
+        "{}_{}_{}",
+        process_id(),
+        fixture.name(),
+        day.format("%Y%m%d")
+    );
     let (url, source) = match server {
         Server::Sqlite => {
             let path = sqlite_dir().join(format!("{label}.db"));
@@ -154,18 +159,20 @@ fn sqlite_dir() -> PathBuf {
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join("lienthong-templates");
         std::fs::create_dir_all(&dir).expect("template directory");
+        // Held (open and locked) until the process ends.
+        static LOCK: OnceLock<std::fs::File> = OnceLock::new();
         let lock = std::fs::File::create_new(dir.join(format!("{}.lock", process_id())))
             .expect("lock file");
         lock.lock().expect("lock");
-        // Held (open and locked) until the process ends.
-        Box::leak(Box::new(lock));
+        LOCK.get_or_init(|| lock);
         sweep_sqlite(&dir);
         dir
     })
     .clone()
 }
 
-/// Removes the templates whose process's lock file is no longer locked.
+/// Removes the templates whose process's lock file is no longer locked (and not just made: its process
+/// may not have locked it yet).
 fn sweep_sqlite(dir: &std::path::Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -180,7 +187,12 @@ fn sweep_sqlite(dir: &std::path::Path) {
         else {
             continue;
         };
+        let settled = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|at| at.elapsed().is_ok_and(|age| age.as_secs() > 60));
         let free = owner != process_id()
+            && settled
             && std::fs::File::open(&path).is_ok_and(|file| file.try_lock().is_ok());
         if !free {
             continue;
