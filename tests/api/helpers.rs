@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 pub use crate::template::Fixture;
-use crate::template::{self, Server, Template, database_url};
+use crate::template::{self, Server, Template, database_url, on_server};
 
 pub const SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 
@@ -60,14 +60,7 @@ impl TestDb {
             Server::Postgres(admin_url) => {
                 let name = format!("lienthong_test_{id}");
                 let from = template.map_or(String::new(), |t| format!(" TEMPLATE {}", t.source));
-                let admin = Database::connect(admin_url.as_str())
-                    .await
-                    .expect("connect to PostgreSQL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}{from}"))
-                    .await
-                    .expect("create database");
-                admin.close().await.ok();
+                on_server(&admin_url, &format!("CREATE DATABASE {name}{from}")).await;
                 TestDb {
                     url: database_url(&admin_url, &name),
                     cleanup: Cleanup::Postgres { admin_url, name },

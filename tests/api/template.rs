@@ -115,14 +115,7 @@ async fn build(server: &Server, fixture: Fixture, day: NaiveDate) -> Arc<Templat
         Server::Postgres(admin_url) => {
             claim_postgres(admin_url);
             let name = format!("lienthong_tpl_{label}");
-            let admin = Database::connect(admin_url.as_str())
-                .await
-                .expect("connect to PostgreSQL");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create template database");
-            admin.close().await.ok();
+            on_server(admin_url, &format!("CREATE DATABASE {name}")).await;
             (database_url(admin_url, &name), name)
         }
     };
@@ -142,6 +135,18 @@ async fn build(server: &Server, fixture: Fixture, day: NaiveDate) -> Arc<Templat
     let AppState { db, .. } = state;
     db.close().await.expect("close");
     Arc::new(Template { source, tokens })
+}
+
+/// Runs one statement on the PostgreSQL server of `admin_url` (creating a database, say).
+pub async fn on_server(admin_url: &str, sql: &str) {
+    let admin = Database::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL");
+    admin
+        .execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    admin.close().await.ok();
 }
 
 /// `admin_url` with its database name replaced by `name`.
