@@ -605,6 +605,9 @@ async fn concurrent_approvals_and_dispatches_never_oversell() {
     let app = TestApp::spawn_with(|c| {
         c.rate_limit_per_minute = 1_000_000;
         c.db_max_connections = 8;
+        // The race is under test, not the pool's fail-fast bound: on a loaded machine 64 clients on 8
+        // connections can queue for longer than the default 3 s.
+        c.db_acquire_timeout = std::time::Duration::from_secs(30);
     })
     .await;
     let lot = race_lot(&app).await;
