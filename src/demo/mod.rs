@@ -78,7 +78,7 @@ const DISTRICT_TOKENS: [(&str, Role); 2] = [
 /// Loads the demo set into an empty database and returns fresh tokens. On a database that already holds
 /// the demo set, only issues fresh tokens. On any other non-empty database, does nothing (`None`).
 pub async fn load(state: &AppState, operator_name: &str) -> AppResult<Option<Vec<DemoToken>>> {
-    let (db, keys) = (&state.db, &*state.keys);
+    let db = &state.db;
     let agencies = agency::Entity::find().count(db).await?;
     let has_demo = agency::Entity::find()
         .filter(agency::Column::Code.eq("admin"))
@@ -89,11 +89,30 @@ pub async fn load(state: &AppState, operator_name: &str) -> AppResult<Option<Vec
         return Ok(None);
     }
     if agencies == 0 {
-        places::seed(state, operator_name).await?;
-        stock::seed(state).await?;
-        checkpoints::seed(state).await?;
-        reports::seed(state).await?;
+        seed_places(state, operator_name).await?;
+        seed_activity(state).await?;
     }
+    Ok(Some(issue_tokens(state, operator_name).await?))
+}
+
+/// The first part of the demo, into an empty database: the province's districts with their figures, and
+/// the province's and districts' agencies. Enough for whatever needs places and callers but no activity.
+pub async fn seed_places(state: &AppState, operator_name: &str) -> AppResult<()> {
+    places::seed(state, operator_name).await
+}
+
+/// The rest of the demo, after [`seed_places`]: stock, lots and transfers at each step; checkpoints with
+/// a week of screenings; daily and weekly reports.
+pub async fn seed_activity(state: &AppState) -> AppResult<()> {
+    stock::seed(state).await?;
+    checkpoints::seed(state).await?;
+    reports::seed(state).await
+}
+
+/// Fresh tokens for the demo's agencies (see [`PROVINCE_AGENCIES`] and [`DISTRICT_TOKENS`]), issued by
+/// the operator; the places must be seeded.
+pub async fn issue_tokens(state: &AppState, operator_name: &str) -> AppResult<Vec<DemoToken>> {
+    let (db, keys) = (&state.db, &*state.keys);
     let province_id = district::Entity::find()
         .filter(district::Column::Code.eq("380"))
         .one(db)
@@ -124,5 +143,5 @@ pub async fn load(state: &AppState, operator_name: &str) -> AppResult<Option<Vec
             token: issued.text,
         });
     }
-    Ok(Some(tokens))
+    Ok(tokens)
 }

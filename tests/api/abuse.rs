@@ -18,7 +18,7 @@ const AUTHENTICATION_STATEMENTS: u64 = 1;
 
 #[tokio::test]
 async fn every_abusive_request_is_refused_with_a_code_at_bounded_cost() {
-    let app = TestApp::spawn_with(|c| {
+    let app = TestApp::places_with(|c| {
         c.introspection = false;
         c.rate_limit_per_minute = 1_000_000;
     })
@@ -80,7 +80,7 @@ async fn every_abusive_request_is_refused_with_a_code_at_bounded_cost() {
 /// The same bounds hold on the WebSocket path, where the library parses the subscription itself.
 #[tokio::test]
 async fn a_deeply_nested_subscription_is_refused_and_the_server_keeps_serving() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let server = app.serve().await;
     let token = app.token("health");
     let nested = format!(

@@ -10,7 +10,7 @@ const REVOKE: &str = "mutation($jti: String!) { revokeToken(input: { jti: $jti }
 
 #[tokio::test]
 async fn administrators_create_agencies() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let input = json!({ "code": "police-381", "name": "Công an thị xã Bỉm Sơn", "kind": "POLICE", "districtCode": "381" });
     let body = app
         .as_agency("admin", CREATE, json!({ "input": input }))
@@ -69,7 +69,7 @@ async fn administrators_create_agencies() {
 
 #[tokio::test]
 async fn agency_and_token_lists_are_for_administrators_only() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let body = app.as_agency("admin", "{ agencies(first: 500) { totalCount } apiTokens { totalCount edges { node { subject agency { code } } } } }", json!({})).await;
     assert_eq!(body["data"]["agencies"]["totalCount"], 60);
     assert_eq!(body["data"]["apiTokens"]["totalCount"], 8);
@@ -90,7 +90,7 @@ async fn agency_and_token_lists_are_for_administrators_only() {
 
 #[tokio::test]
 async fn issued_tokens_work_and_revoked_ones_stop_at_once() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let input = json!({ "agencyCode": "health-381", "role": "EDITOR", "subject": "Nguyễn Văn A", "ttl": "7d", "note": "district data officer" });
     let body = app
         .as_agency("admin", ISSUE, json!({ "input": input }))
@@ -136,7 +136,7 @@ async fn issued_tokens_work_and_revoked_ones_stop_at_once() {
 
 #[tokio::test]
 async fn token_issue_is_refused_with_reasons() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let app = &app;
     let issue = |input: serde_json::Value| async move {
         app.as_agency("admin", ISSUE, json!({ "input": input }))
@@ -193,7 +193,7 @@ async fn token_issue_is_refused_with_reasons() {
 
 #[tokio::test]
 async fn the_audit_log_is_for_steering_and_administration() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     for agency in ["steering", "admin"] {
         let body = app.as_agency(agency, "{ auditEvents(first: 5, filter: { entity: \"agency\" }) { totalCount edges { node { action entity } } } }", json!({})).await;
         assert_eq!(

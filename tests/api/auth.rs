@@ -10,7 +10,7 @@ use lienthong::auth::Keys;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{SECRET, TestApp, error_code, test_config};
+use crate::helpers::{Fixture, SECRET, TestApp, error_code, test_config};
 
 const ME: &str = "{ me { subject role agency { code kind } } }";
 
@@ -53,7 +53,7 @@ async fn jti_of(app: &TestApp, token: &str) -> String {
 
 #[tokio::test]
 async fn a_valid_token_identifies_the_caller() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let (status, body) = app.gql(Some(&app.token("health-380")), ME, json!({})).await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -64,7 +64,7 @@ async fn a_valid_token_identifies_the_caller() {
 
 #[tokio::test]
 async fn every_bad_token_gets_the_same_unauthenticated_answer() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let good = app.token("admin");
     let jti = jti_of(&app, &good).await;
     let now = Utc::now().timestamp();
@@ -149,7 +149,7 @@ async fn every_bad_token_gets_the_same_unauthenticated_answer() {
 
 #[tokio::test]
 async fn revocation_from_the_cli_takes_effect_on_the_next_request() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let token = app.token("police");
     let jti = jti_of(&app, &token).await;
     assert_eq!(app.gql(Some(&token), ME, json!({})).await.0, 200);
@@ -181,7 +181,7 @@ async fn revocation_from_the_cli_takes_effect_on_the_next_request() {
 
 #[tokio::test]
 async fn a_token_issued_by_the_cli_works_and_is_printed_alone_on_the_last_line() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_lienthong"))
         .args([
             "--database-url",
@@ -220,7 +220,7 @@ async fn a_token_issued_by_the_cli_works_and_is_printed_alone_on_the_last_line()
 
 #[tokio::test]
 async fn expired_records_are_refused_even_with_a_valid_signature() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let token = app.token("steering");
     let jti = jti_of(&app, &token).await;
     api_token::Entity::update_many()
@@ -237,7 +237,7 @@ async fn expired_records_are_refused_even_with_a_valid_signature() {
 
 #[tokio::test]
 async fn token_use_is_recorded_without_a_write_per_request() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let token = app.token("health");
     let jti = jti_of(&app, &token).await;
     let last_used = || async {
@@ -267,7 +267,7 @@ async fn token_use_is_recorded_without_a_write_per_request() {
 
 #[tokio::test]
 async fn the_refusal_body_is_a_stable_contract() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let (_, body) = app.gql(Some("not-a-token"), ME, json!({})).await;
     insta::assert_json_snapshot!("unauthenticated", body);
 }
@@ -280,7 +280,7 @@ async fn ed25519_key_pairs_sign_and_verify_through_the_api() {
             env!("CARGO_MANIFEST_DIR")
         ))
     };
-    let app = TestApp::spawn_with(|c| {
+    let app = TestApp::fresh_with(Fixture::Places, |c| {
         c.jwt_key_pair = Some((
             fixture("ed25519-test-private.pem"),
             fixture("ed25519-test-public.pem"),

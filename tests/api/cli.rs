@@ -67,7 +67,7 @@ async fn malformed_csv_imports_nothing_and_names_the_lines() {
 
 #[tokio::test]
 async fn agencies_created_from_the_cli_are_seen_by_the_api() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let out = cli(
         &app.db.url,
         &[

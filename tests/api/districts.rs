@@ -13,7 +13,7 @@ async fn district(app: &TestApp, code: &str) -> Value {
 
 #[tokio::test]
 async fn one_district_by_code() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let body = app.as_agency("police", "{ district(code: \"381\") { code name nameEn kind population populationYear populationIllustrative province { code name } } }", json!({})).await;
     assert_eq!(
         body["data"]["district"],
@@ -24,7 +24,7 @@ async fn one_district_by_code() {
 
 #[tokio::test]
 async fn unknown_district_is_not_found() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let body = app.as_agency("police", ONE, json!({ "code": "999" })).await;
     assert_eq!(error_code(&body), "NOT_FOUND");
     let body = app
@@ -39,7 +39,7 @@ async fn unknown_district_is_not_found() {
 
 #[tokio::test]
 async fn pages_through_all_districts_in_a_stable_order() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let query = "query($after: String) { districts(first: 10, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { code } } } }";
     let mut after = Value::Null;
     let mut codes = Vec::new();
@@ -74,7 +74,7 @@ async fn pages_through_all_districts_in_a_stable_order() {
 
 #[tokio::test]
 async fn bad_page_arguments_name_the_field() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let body = app
         .as_agency(
             "steering",
@@ -101,7 +101,7 @@ async fn bad_page_arguments_name_the_field() {
 
 #[tokio::test]
 async fn search_ignores_case_and_diacritics() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let query =
         "query($s: String) { districts(filter: { search: $s }) { edges { node { code } } } }";
     let codes = |body: Value| -> Vec<String> {
@@ -158,7 +158,7 @@ async fn search_ignores_case_and_diacritics() {
 
 #[tokio::test]
 async fn district_agencies_see_only_their_district() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let body = app
         .as_agency(
             "committee-380",
@@ -176,7 +176,7 @@ async fn district_agencies_see_only_their_district() {
 
 #[tokio::test]
 async fn update_changes_the_profile_and_audits_it() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let before = district(&app, "381").await;
     let input = json!({ "code": "381", "population": 60000, "adults18Plus": 41000, "treatmentBeds": 90, "intensiveCareBeds": 6, "expectedVersion": before["version"] });
     let body = app
@@ -214,7 +214,7 @@ async fn update_changes_the_profile_and_audits_it() {
 
 #[tokio::test]
 async fn bad_figures_name_the_field_and_change_nothing() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let before = district(&app, "390").await;
     let cases = [
         (json!({ "code": "390", "population": -5 }), "population"),
@@ -265,7 +265,7 @@ async fn bad_figures_name_the_field_and_change_nothing() {
 
 #[tokio::test]
 async fn a_stale_version_is_a_conflict() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let v = district(&app, "392").await["version"]
         .as_i64()
         .expect("version");
@@ -298,7 +298,7 @@ async fn a_stale_version_is_a_conflict() {
 
 #[tokio::test]
 async fn only_the_right_agencies_may_update() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let change = |code: &str| json!({ "input": { "code": code, "treatmentBeds": 333 } });
     // A district committee edits its own district only.
     assert_eq!(
@@ -339,7 +339,7 @@ async fn only_the_right_agencies_may_update() {
 
 #[tokio::test]
 async fn update_payload_and_audit_row_are_stable_contracts() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let body = app
         .as_agency(
             "committee-380",

@@ -1,6 +1,6 @@
-//! Test harness: a fresh database per test (a SQLite file, or a PostgreSQL database when
-//! `LIENTHONG_TEST_DATABASE_URL` is set), migrated and loaded with the demo set, driven through the real
-//! router.
+//! Test harness: a database of its own per test (a SQLite file, or a PostgreSQL database when
+//! `LIENTHONG_TEST_DATABASE_URL` is set), copied from a template of the test's fixture (see
+//! `template.rs`), driven through the real router.
 
 use std::collections::HashMap;
 
@@ -14,10 +14,13 @@ use lienthong::admin::agencies;
 use lienthong::admin::tokens::{self, NewToken};
 use lienthong::auth::Actor;
 use lienthong::config::Config;
-use lienthong::{AppState, build_app, db, demo};
+use lienthong::{AppState, build_app, db};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use tower::ServiceExt;
+
+pub use crate::template::Fixture;
+use crate::template::{self, Server, Template, database_url, on_server};
 
 pub const SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 
@@ -33,29 +36,41 @@ enum Cleanup {
 }
 
 impl TestDb {
-    pub async fn create() -> TestDb {
-        let id = uuid::Uuid::new_v4().simple().to_string();
+    /// The server the tests run on.
+    pub fn server() -> Server {
         match std::env::var("LIENTHONG_TEST_DATABASE_URL") {
-            Ok(admin_url) if admin_url.starts_with("postgres") => {
+            Ok(admin_url) if admin_url.starts_with("postgres") => Server::Postgres(admin_url),
+            _ => Server::Sqlite,
+        }
+    }
+
+    /// An empty database.
+    pub async fn create() -> TestDb {
+        Self::make(None).await
+    }
+
+    /// A copy of a loaded template.
+    pub async fn copy_of(template: &Template) -> TestDb {
+        Self::make(Some(template)).await
+    }
+
+    async fn make(template: Option<&Template>) -> TestDb {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        match Self::server() {
+            Server::Postgres(admin_url) => {
                 let name = format!("lienthong_test_{id}");
-                let admin = Database::connect(admin_url.as_str())
-                    .await
-                    .expect("connect to PostgreSQL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create database");
-                admin.close().await.ok();
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(b, _)| b);
+                let from = template.map_or(String::new(), |t| format!(" TEMPLATE {}", t.source));
+                on_server(&admin_url, &format!("CREATE DATABASE {name}{from}")).await;
                 TestDb {
-                    url: format!("{base}/{name}"),
+                    url: database_url(&admin_url, &name),
                     cleanup: Cleanup::Postgres { admin_url, name },
                 }
             }
-            _ => {
+            Server::Sqlite => {
                 let path = std::env::temp_dir().join(format!("lienthong-test-{id}.db"));
+                if let Some(template) = template {
+                    std::fs::copy(&template.source, &path).expect("copy the template");
+                }
                 TestDb {
                     url: format!("sqlite://{}?mode=rwc", path.display()),
                     cleanup: Cleanup::SqliteFile(path),
@@ -118,23 +133,53 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// An app on the whole demo set.
     pub async fn spawn() -> TestApp {
         Self::spawn_with(|_| {}).await
     }
 
-    /// A demo-loaded app whose configuration `adjust` may change first.
+    /// An app on the whole demo set, whose configuration `adjust` may change first.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-        let test_db = TestDb::create().await;
+        Self::start(Fixture::Demo, true, adjust).await
+    }
+
+    /// An app on the demo's places only: districts, agencies and the demo tokens.
+    pub async fn places() -> TestApp {
+        Self::places_with(|_| {}).await
+    }
+
+    /// An app on the demo's places only, whose configuration `adjust` may change first.
+    pub async fn places_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        Self::start(Fixture::Places, true, adjust).await
+    }
+
+    /// An app on the fixture loaded into a fresh database (not copied from its template): for a
+    /// configuration that signs tokens with other keys than the test secret, or a test that watches the
+    /// load itself (its log, say).
+    pub async fn fresh_with(fixture: Fixture, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        Self::start(fixture, false, adjust).await
+    }
+
+    async fn start(fixture: Fixture, copy: bool, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let template = copy.then(|| template::template(&TestDb::server(), fixture));
+        let test_db = match &template {
+            Some(template) => TestDb::copy_of(template).await,
+            None => TestDb::create().await,
+        };
         let mut config = test_config(&test_db.url);
         adjust(&mut config);
+        let same_keys = config.jwt_key_pair.is_none()
+            && config.jwt_secret_file.is_none()
+            && config.jwt_secret.as_deref() == Some(SECRET);
+        assert!(
+            template.is_none() || same_keys,
+            "the template's tokens are signed with the test secret: use TestApp::fresh_with"
+        );
         let state = AppState::build(config).await.expect("app state");
-        let tokens = demo::load(&state, "test")
-            .await
-            .expect("demo")
-            .expect("empty database")
-            .into_iter()
-            .map(|t| (t.agency, t.token))
-            .collect();
+        let tokens = match template {
+            Some(template) => template.tokens.clone(),
+            None => fixture.load(&state).await,
+        };
         TestApp {
             router: build_app(state.clone()),
             state,

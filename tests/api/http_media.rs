@@ -33,7 +33,7 @@ async fn post(app: &TestApp, accept: Option<&str>, body: Value) -> (StatusCode, 
 
 #[tokio::test]
 async fn request_errors_answer_400_without_data_under_the_spec_media_type() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let accept = Some("application/graphql-response+json, application/json;q=0.9");
     for (what, body) in [
         ("parse", json!({ "query": "{ districts(" })),
@@ -84,7 +84,7 @@ async fn request_errors_answer_400_without_data_under_the_spec_media_type() {
 
 #[tokio::test]
 async fn older_clients_keep_application_json_and_200() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     for accept in [None, Some("application/json"), Some("*/*")] {
         let (status, content_type, body) =
             post(&app, accept, json!({ "query": "{ noSuchField }" })).await;

@@ -85,7 +85,7 @@ fn members_of_introspection(schema: &Value) -> BTreeSet<String> {
 
 #[tokio::test]
 async fn standard_introspection_queries_return_the_committed_schema() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let token = app.token("health");
     let committed = members_of_sdl(
         &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
@@ -109,7 +109,7 @@ async fn standard_introspection_queries_return_the_committed_schema() {
 
 #[tokio::test]
 async fn data_queries_keep_the_depth_limit_even_beside_introspection() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let token = app.token("health");
     // Fourteen levels of data: refused, alone or sent together with an introspection field.
     let deep = format!(
@@ -147,7 +147,7 @@ async fn data_queries_keep_the_depth_limit_even_beside_introspection() {
 
 #[tokio::test]
 async fn introspection_stays_refused_where_it_is_off() {
-    let app = TestApp::spawn_with(|c| c.introspection = false).await;
+    let app = TestApp::places_with(|c| c.introspection = false).await;
     let (_, body) = app
         .gql(Some(&app.token("health")), GRAPHQL_JS, json!({}))
         .await;

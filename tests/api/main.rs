@@ -29,6 +29,7 @@ mod shutdown;
 mod slow_clients;
 mod statements;
 mod stock;
+mod template;
 mod token_battery;
 mod transfers;
 mod ws;

@@ -53,7 +53,7 @@ async fn the_graphql_over_http_audit_passes_without_warnings() {
     let Some(dir) = node_folder("clients/http") else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let server = app.serve().await;
     let url = format!("http://{}/graphql", server.addr);
     let token = app.token("health");

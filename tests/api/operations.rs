@@ -13,7 +13,7 @@ const DISTRICT: &str = "query One($code: String!) { district(code: $code) { code
 const REGISTER: &str = "mutation($name: String!, $query: String!) { registerOperation(input: { name: $name, query: $query }) { operation { hash name registeredBy } } }";
 
 async fn allow_list_app() -> TestApp {
-    TestApp::spawn_with(|config| config.operation_allow_list = true).await
+    TestApp::places_with(|config| config.operation_allow_list = true).await
 }
 
 async fn register(app: &TestApp, name: &str, query: &str) -> Value {
@@ -166,7 +166,7 @@ async fn only_province_administrators_manage_the_list() {
     );
 
     // With the list off, the permission table still keeps non-admins out.
-    let open = TestApp::spawn().await;
+    let open = TestApp::places().await;
     let (_, body) = open
         .gql(
             Some(&open.token("health")),

@@ -93,7 +93,7 @@ async fn a_database_outage_fails_fast_and_service_resumes_by_itself() {
         .to_owned();
     let proxy = Proxy::start(upstream.clone()).await;
     let through_proxy = proxy.addr.to_string();
-    let app = TestApp::spawn_with(|c| {
+    let app = TestApp::places_with(|c| {
         c.database_url = c.database_url.replacen(&upstream, &through_proxy, 1);
         c.db_acquire_timeout = Duration::from_secs(1);
     })

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use sea_orm::{FromQueryResult, JsonValue, Statement};
 use serde_json::json;
 
-use crate::helpers::{TestApp, error_code};
+use crate::helpers::{Fixture, TestApp, error_code};
 
 /// The log, captured in memory.
 #[derive(Clone, Default)]
@@ -60,7 +60,8 @@ async fn personal_fields_and_token_text_stay_out_of_logs_and_storage() {
     // The test runs on one thread, so everything the server logs for it goes to this subscriber.
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let app = TestApp::spawn().await;
+    // Loaded here rather than copied, so that the log holds the demo load and its token issuance too.
+    let app = TestApp::fresh_with(Fixture::Demo, |_| {}).await;
     let record = "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { screening { id fullName } } }";
     let input = json!({
         "checkpointCode": "TH-QL1-BIMSON", "recordedAt": chrono::Utc::now().to_rfc3339(), "direction": "INBOUND",

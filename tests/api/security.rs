@@ -24,7 +24,7 @@ fn json_of(bytes: &[u8]) -> Value {
 
 #[tokio::test]
 async fn oversized_bodies_get_413() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let padding = "x".repeat(64 * 1024);
     let body =
         json!({ "query": "{ me { subject } }", "variables": { "pad": padding } }).to_string();
@@ -36,7 +36,7 @@ async fn oversized_bodies_get_413() {
 
 #[tokio::test]
 async fn batches_text_plain_and_get_mutations_are_refused() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let token = app.token("health");
     let batch =
         json!([{ "query": "{ me { subject } }" }, { "query": "{ me { role } }" }]).to_string();
@@ -86,7 +86,7 @@ async fn batches_text_plain_and_get_mutations_are_refused() {
 
 #[tokio::test]
 async fn depth_aliases_and_complexity_are_bounded() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     // Data nested past the depth limit, and introspection nested past its own (deeper) limit.
     let data = format!(
         "{{ district(code: \"380\") {{ {}code{} }} }}",
@@ -127,7 +127,7 @@ async fn depth_aliases_and_complexity_are_bounded() {
 
 #[tokio::test]
 async fn introspection_and_suggestions_are_off_in_production() {
-    let app = TestApp::spawn_with(|c| c.introspection = false).await;
+    let app = TestApp::places_with(|c| c.introspection = false).await;
     let body = app
         .as_agency("health", "{ __schema { types { name } } }", json!({}))
         .await;
@@ -145,7 +145,7 @@ async fn introspection_and_suggestions_are_off_in_production() {
 
 #[tokio::test]
 async fn internal_errors_are_masked_and_roll_back() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     // Break the audit table: the update itself succeeds, its audit row cannot be written.
     app.state
         .db
@@ -180,7 +180,7 @@ async fn internal_errors_are_masked_and_roll_back() {
 
 #[tokio::test]
 async fn an_exhausted_pool_fails_fast_with_unavailable() {
-    let app = TestApp::spawn_with(|c| {
+    let app = TestApp::places_with(|c| {
         c.db_max_connections = 1;
         c.db_acquire_timeout = Duration::from_millis(300);
     })
@@ -212,7 +212,7 @@ async fn an_exhausted_pool_fails_fast_with_unavailable() {
 
 #[tokio::test]
 async fn rate_limits_are_per_token() {
-    let app = TestApp::spawn_with(|c| c.rate_limit_per_minute = 3).await;
+    let app = TestApp::places_with(|c| c.rate_limit_per_minute = 3).await;
     let (police, health) = (app.token("police"), app.token("health"));
     for _ in 0..3 {
         assert_eq!(
@@ -237,7 +237,8 @@ async fn rate_limits_are_per_token() {
 #[tokio::test]
 async fn cors_allows_only_configured_origins() {
     let app =
-        TestApp::spawn_with(|c| c.cors_origins = vec!["https://dashboard.example.vn".into()]).await;
+        TestApp::places_with(|c| c.cors_origins = vec!["https://dashboard.example.vn".into()])
+            .await;
     let preflight = |origin: &str| {
         Request::builder()
             .method("OPTIONS")
@@ -265,7 +266,7 @@ async fn cors_allows_only_configured_origins() {
 #[tokio::test]
 async fn health_readiness_and_metrics() {
     lienthong::telemetry::metrics_handle();
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let get = |uri: &str| Request::get(uri).body(Body::empty()).expect("req");
     assert_eq!(app.send(get("/healthz")).await.0, 200);
     assert_eq!(app.send(get("/readyz")).await.0, 200);
@@ -291,7 +292,7 @@ async fn health_readiness_and_metrics() {
 
 #[tokio::test]
 async fn migrations_are_idempotent() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     app.migrate_again().await;
     assert_eq!(
         app.as_agency("health", "{ districts { totalCount } }", json!({}))

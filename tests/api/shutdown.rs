@@ -10,7 +10,7 @@ use crate::helpers::{ServerProcess, TestApp};
 
 #[tokio::test]
 async fn sigterm_drains_the_request_in_flight_and_exits() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let mut server = ServerProcess::start(&app.db.url, &[]);
     let addr = server.addr;
     let body = serde_json::json!({
@@ -77,7 +77,7 @@ async fn sigterm_drains_the_request_in_flight_and_exits() {
 
 #[tokio::test]
 async fn the_in_process_server_stops_accepting_and_returns() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let server = app.serve().await;
     let addr = server.addr;
     let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");

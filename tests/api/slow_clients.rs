@@ -28,7 +28,7 @@ async fn until_closed(stream: &mut TcpStream, since: Instant) -> (String, Durati
 
 #[tokio::test]
 async fn stalled_headers_and_bodies_are_cut_off_without_holding_up_others() {
-    let app = TestApp::spawn_with(|c| {
+    let app = TestApp::places_with(|c| {
         c.header_read_timeout = Duration::from_secs(1);
         c.request_timeout = Duration::from_secs(2);
     })

@@ -778,7 +778,7 @@ async fn key_url_listener() -> (String, Arc<AtomicUsize>, std::net::SocketAddr) 
 
 #[tokio::test]
 async fn over_a_thousand_forged_tokens_are_all_refused_alike_and_no_key_url_is_fetched() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let (jwks_url, outbound, listener_addr) = key_url_listener().await;
     let good = app.token("health-380");
     let kid = Keys::hs256(SECRET.as_bytes(), &test_config("sqlite::memory:"))
@@ -907,7 +907,7 @@ async fn over_a_thousand_forged_tokens_are_all_refused_alike_and_no_key_url_is_f
 /// acceptable only as a refusal: 431 or 400 without data, or the uniform 401.
 #[tokio::test]
 async fn oversized_tokens_over_a_socket_are_refused_before_or_at_authentication() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let server = app.serve().await;
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<http_body_util::Full<axum::body::Bytes>>();

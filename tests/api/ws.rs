@@ -40,7 +40,7 @@ fn close_code(message: &Message) -> Option<u16> {
 
 #[tokio::test]
 async fn websocket_connections_are_authenticated_at_init() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let server = app.serve().await;
     assert_eq!(close_code(&init(server.addr, json!({})).await), Some(4401));
     assert_eq!(
