@@ -40,7 +40,7 @@ fn links_of(page: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn the_page_loads_only_files_the_binary_serves() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let (status, headers, body) = get(&app, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(header_of(&headers, header::CONTENT_TYPE).starts_with("text/html"));
@@ -118,7 +118,7 @@ async fn graphiql_works_in_a_browser_without_the_internet() {
         );
         return;
     }
-    let app = TestApp::spawn().await;
+    let app = TestApp::places().await;
     let server = app.serve().await;
     let run = tokio::process::Command::new("node")
         .current_dir(&clients)
