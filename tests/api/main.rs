@@ -13,6 +13,7 @@ mod cli;
 mod crash;
 mod districts;
 mod helpers;
+mod live;
 mod operations;
 mod outage;
 mod privacy;
