@@ -12,28 +12,39 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::helpers::{Socket, TestApp};
 
-const RECORD: &str =
+pub const RECORD: &str =
     "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { alert { id } } }";
-const ALERTS: &str = "subscription($after: String) { screeningAlerts(districtCode: \"380\", after: $after) { cursor id reasons } }";
+pub const ALERTS: &str = "subscription($after: String) { screeningAlerts(districtCode: \"380\", after: $after) { cursor id reasons } }";
 
 /// Records a screening referred to health at a checkpoint of district 380; returns the alert id.
 async fn raise_alert(app: &TestApp) -> i64 {
-    let input = json!({
+    let body = app
+        .as_agency("police", RECORD, json!({ "i": referral() }))
+        .await;
+    alert_id(&body)
+}
+
+/// A screening that raises an alert in district 380.
+pub fn referral() -> Value {
+    json!({
         "checkpointCode": "TH-SB-THOXUAN", "recordedAt": chrono::Utc::now().to_rfc3339(),
         "direction": "INBOUND", "vehiclePlate": "29A-12345", "vehicleKind": "CAR", "peopleCount": 1,
         "originProvinceCode": "01", "fromEpidemicArea": true, "healthDeclared": true,
         "testKind": "RAPID_ANTIGEN", "testResult": "NEGATIVE", "symptoms": true,
         "decision": "REFERRED_TO_HEALTH", "fullName": "Nguyễn Thị Lan", "idNumber": "001190012345",
         "phone": "0912 345 678", "destinationAddress": "12 Lê Lợi", "destinationDistrictCode": "380"
-    });
-    let body = app.as_agency("police", RECORD, json!({ "i": input })).await;
+    })
+}
+
+/// The alert id of a `RECORD` answer.
+pub fn alert_id(body: &Value) -> i64 {
     body["data"]["recordScreening"]["alert"]["id"]
         .as_i64()
         .unwrap_or_else(|| panic!("an alert: {body}"))
 }
 
 /// A graphql-transport-ws connection, acknowledged.
-async fn connect(addr: std::net::SocketAddr, token: &str) -> Socket {
+pub async fn connect(addr: std::net::SocketAddr, token: &str) -> Socket {
     let mut request = format!("ws://{addr}/graphql/ws")
         .into_client_request()
         .expect("request");
@@ -56,7 +67,7 @@ async fn connect(addr: std::net::SocketAddr, token: &str) -> Socket {
     socket
 }
 
-async fn start(socket: &mut Socket, id: &str, query: &str, variables: Value) {
+pub async fn start(socket: &mut Socket, id: &str, query: &str, variables: Value) {
     let message = json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } });
     socket
         .send(Message::Text(message.to_string().into()))
@@ -66,7 +77,7 @@ async fn start(socket: &mut Socket, id: &str, query: &str, variables: Value) {
 
 /// The next protocol message other than `ping` (answered with `pong`, as clients do), or the close
 /// code when the server closes; panics when nothing comes within `secs`.
-async fn read(socket: &mut Socket, secs: u64) -> Result<Value, u16> {
+pub async fn read(socket: &mut Socket, secs: u64) -> Result<Value, u16> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
     loop {
         let message = tokio::time::timeout_at(deadline, socket.next())
@@ -92,12 +103,12 @@ async fn read(socket: &mut Socket, secs: u64) -> Result<Value, u16> {
 }
 
 /// Nothing but pings for `millis`.
-async fn quiet(socket: &mut Socket, millis: u64) {
+pub async fn quiet(socket: &mut Socket, millis: u64) {
     let waited = tokio::time::timeout(Duration::from_millis(millis), read(socket, 60)).await;
     assert!(waited.is_err(), "unexpected {waited:?}");
 }
 
-async fn next_alert(socket: &mut Socket) -> Value {
+pub async fn next_alert(socket: &mut Socket) -> Value {
     let message = read(socket, 5).await.expect("an alert, not a close");
     assert_eq!(message["type"], "next", "{message}");
     message["payload"]["data"]["screeningAlerts"].clone()
