@@ -14,6 +14,7 @@ mod crash;
 mod districts;
 mod helpers;
 mod live;
+mod live_node;
 mod live_processes;
 mod operations;
 mod outage;
