@@ -108,6 +108,21 @@ pub async fn quiet(socket: &mut Socket, millis: u64) {
     assert!(waited.is_err(), "unexpected {waited:?}");
 }
 
+/// The code of the `error` message answering subscription `id` (other messages before it are skipped).
+async fn refusal(socket: &mut Socket, id: &str) -> String {
+    let answer = loop {
+        let message = read(socket, 5).await.expect("an answer, not a close");
+        if message["id"] == id {
+            break message;
+        }
+    };
+    assert_eq!(answer["type"], "error", "{answer}");
+    answer["payload"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a code: {answer}"))
+        .to_owned()
+}
+
 pub async fn next_alert(socket: &mut Socket) -> Value {
     let message = read(socket, 5).await.expect("an alert, not a close");
     assert_eq!(message["type"], "next", "{message}");
@@ -191,38 +206,32 @@ async fn a_subscription_refused_before_it_starts_is_one_error_message_with_a_cod
     let app = TestApp::spawn().await;
     let server = app.serve().await;
     let mut socket = connect(server.addr, &app.token("health")).await;
-    // Fails validation: no such field.
-    start(
-        &mut socket,
-        "v",
-        "subscription { screeningAlerts { nope } }",
-        json!({}),
-    )
-    .await;
-    let answer = read(&mut socket, 5).await.expect("an answer");
-    assert_eq!(answer["type"], "error", "{answer}");
-    assert_eq!(answer["id"], "v");
-    assert_eq!(
-        answer["payload"][0]["extensions"]["code"], "BAD_USER_INPUT",
-        "{answer}"
-    );
-    // Refused by the resolver: the same code as over HTTP.
-    let unknown = "subscription { screeningAlerts(districtCode: \"999\") { id } }";
-    start(&mut socket, "n", unknown, json!({})).await;
-    let answer = read(&mut socket, 5).await.expect("an answer");
-    assert_eq!(answer["type"], "error", "{answer}");
-    let over_http = app
-        .as_agency("health", "{ district(code: \"999\") { code } }", json!({}))
-        .await;
-    let http_code = over_http["errors"][0]["extensions"]["code"].clone();
-    assert_eq!(
-        answer["payload"][0]["extensions"]["code"], "NOT_FOUND",
-        "{answer}"
-    );
-    assert!(
-        http_code.is_null() || http_code == "NOT_FOUND",
-        "{over_http}"
-    );
+    // Fails validation (no such field), then refused by the resolver (no such district): one `error`
+    // message each, with the code the same mistake gets over HTTP.
+    let cases = [
+        (
+            "v",
+            "subscription { screeningAlerts { nope } }",
+            "{ me { nope } }",
+            "BAD_USER_INPUT",
+        ),
+        (
+            "n",
+            "subscription { screeningAlerts(districtCode: \"999\") { id } }",
+            "{ district(code: \"999\") { code } }",
+            "NOT_FOUND",
+        ),
+    ];
+    for (id, subscription, query, code) in cases {
+        start(&mut socket, id, subscription, json!({})).await;
+        let over_socket = refusal(&mut socket, id).await;
+        assert_eq!(over_socket, code);
+        let over_http = app.as_agency("health", query, json!({})).await;
+        assert_eq!(
+            over_http["errors"][0]["extensions"]["code"], over_socket,
+            "{id}: {over_http}"
+        );
+    }
     // No `complete` follows an `error`; the socket serves on.
     quiet(&mut socket, 400).await;
     start(&mut socket, "v", ALERTS, json!({})).await;
@@ -239,13 +248,7 @@ async fn the_subscription_over_the_socket_limit_is_refused_with_its_code() {
     for id in ["1", "2", "3"] {
         start(&mut socket, id, ALERTS, json!({})).await;
     }
-    let answer = read(&mut socket, 5).await.expect("a refusal");
-    assert_eq!(answer["type"], "error", "{answer}");
-    assert_eq!(answer["id"], "3");
-    assert_eq!(
-        answer["payload"][0]["extensions"]["code"], "LIMIT_EXCEEDED",
-        "{answer}"
-    );
+    assert_eq!(refusal(&mut socket, "3").await, "LIMIT_EXCEEDED");
 }
 
 #[tokio::test]
@@ -293,28 +296,9 @@ async fn a_cursor_beyond_the_replay_bound_is_refused_with_cursor_expired() {
         raise_alert(&app).await;
     }
     start(&mut socket, "b", ALERTS, json!({ "after": cursor })).await;
-    let answer = loop {
-        let message = read(&mut socket, 5).await.expect("message");
-        if message["id"] == "b" {
-            break message;
-        }
-    };
-    assert_eq!(answer["type"], "error", "{answer}");
-    assert_eq!(
-        answer["payload"][0]["extensions"]["code"], "CURSOR_EXPIRED",
-        "{answer}"
-    );
+    assert_eq!(refusal(&mut socket, "b").await, "CURSOR_EXPIRED");
     start(&mut socket, "c", ALERTS, json!({ "after": "not-a-cursor" })).await;
-    let answer = loop {
-        let message = read(&mut socket, 5).await.expect("message");
-        if message["id"] == "c" {
-            break message;
-        }
-    };
-    assert_eq!(
-        answer["payload"][0]["extensions"]["code"], "BAD_USER_INPUT",
-        "{answer}"
-    );
+    assert_eq!(refusal(&mut socket, "c").await, "BAD_USER_INPUT");
 }
 
 #[tokio::test]
