@@ -104,7 +104,11 @@ pub async fn read(socket: &mut Socket, secs: u64) -> Result<Value, u16> {
 
 /// Nothing but pings for `millis`.
 pub async fn quiet(socket: &mut Socket, millis: u64) {
-    let waited = tokio::time::timeout(Duration::from_millis(millis), read(socket, 60)).await;
+    let waited = tokio::time::timeout(
+        Duration::from_millis(millis),
+        read(socket, millis / 1000 + 60),
+    )
+    .await;
     assert!(waited.is_err(), "unexpected {waited:?}");
 }
 
@@ -121,6 +125,20 @@ async fn refusal(socket: &mut Socket, id: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("a code: {answer}"))
         .to_owned()
+}
+
+/// A socket subscribed to alerts (id "a") that has received one, and that alert's cursor.
+async fn subscribed_with_a_cursor(
+    app: &TestApp,
+    addr: std::net::SocketAddr,
+    token: &str,
+) -> (Socket, Value) {
+    let mut socket = connect(addr, token).await;
+    start(&mut socket, "a", ALERTS, json!({})).await;
+    quiet(&mut socket, 300).await;
+    raise_alert(app).await;
+    let cursor = next_alert(&mut socket).await["cursor"].clone();
+    (socket, cursor)
 }
 
 pub async fn next_alert(socket: &mut Socket) -> Value {
@@ -256,11 +274,7 @@ async fn a_client_that_reconnects_with_its_cursor_gets_exactly_what_it_missed_th
     let app = TestApp::spawn().await;
     let server = app.serve().await;
     let token = app.token("health");
-    let mut socket = connect(server.addr, &token).await;
-    start(&mut socket, "a", ALERTS, json!({})).await;
-    quiet(&mut socket, 300).await;
-    raise_alert(&app).await;
-    let cursor = next_alert(&mut socket).await["cursor"].clone();
+    let (socket, cursor) = subscribed_with_a_cursor(&app, server.addr, &token).await;
     drop(socket);
     let mut missed = Vec::new();
     for _ in 0..3 {
@@ -287,11 +301,7 @@ async fn a_cursor_beyond_the_replay_bound_is_refused_with_cursor_expired() {
     let app = TestApp::spawn_with(|c| c.replay_max_events = 2).await;
     let server = app.serve().await;
     let token = app.token("health");
-    let mut socket = connect(server.addr, &token).await;
-    start(&mut socket, "a", ALERTS, json!({})).await;
-    quiet(&mut socket, 300).await;
-    raise_alert(&app).await;
-    let cursor = next_alert(&mut socket).await["cursor"].clone();
+    let (mut socket, cursor) = subscribed_with_a_cursor(&app, server.addr, &token).await;
     for _ in 0..3 {
         raise_alert(&app).await;
     }
