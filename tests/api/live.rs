@@ -43,8 +43,8 @@ pub fn alert_id(body: &Value) -> i64 {
         .unwrap_or_else(|| panic!("an alert: {body}"))
 }
 
-/// A graphql-transport-ws connection, acknowledged.
-pub async fn connect(addr: std::net::SocketAddr, token: &str) -> Socket {
+/// A graphql-transport-ws connection that has sent `connection_init`.
+async fn initiate(addr: std::net::SocketAddr, token: &str) -> Socket {
     let mut request = format!("ws://{addr}/graphql/ws")
         .into_client_request()
         .expect("request");
@@ -60,6 +60,12 @@ pub async fn connect(addr: std::net::SocketAddr, token: &str) -> Socket {
         .send(Message::Text(init.to_string().into()))
         .await
         .expect("init");
+    socket
+}
+
+/// A graphql-transport-ws connection, acknowledged.
+pub async fn connect(addr: std::net::SocketAddr, token: &str) -> Socket {
+    let mut socket = initiate(addr, token).await;
     assert_eq!(
         read(&mut socket, 5).await.expect("ack")["type"],
         "connection_ack"
@@ -267,6 +273,21 @@ async fn the_subscription_over_the_socket_limit_is_refused_with_its_code() {
         start(&mut socket, id, ALERTS, json!({})).await;
     }
     assert_eq!(refusal(&mut socket, "3").await, "LIMIT_EXCEEDED");
+}
+
+#[tokio::test]
+async fn a_socket_over_the_per_token_limit_is_closed_with_4429() {
+    let app = TestApp::spawn_with(|c| c.ws_max_sockets_per_token = 2).await;
+    let server = app.serve().await;
+    let token = app.token("health");
+    let _first = connect(server.addr, &token).await;
+    let second = connect(server.addr, &token).await;
+    let mut third = initiate(server.addr, &token).await;
+    assert_eq!(read(&mut third, 5).await, Err(4429));
+    // A socket closed frees its place.
+    drop(second);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _again = connect(server.addr, &token).await;
 }
 
 #[tokio::test]
