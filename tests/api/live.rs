@@ -366,3 +366,33 @@ async fn a_token_revoked_while_its_socket_is_open_is_closed_with_4403_within_5_s
     assert!(delay < Duration::from_secs(5), "{delay:?}");
     eprintln!("revoked socket closed after {} ms", delay.as_millis());
 }
+
+#[tokio::test]
+async fn a_socket_is_closed_with_4403_when_its_token_expires() {
+    use lienthong::admin::tokens::{self, NewToken};
+    let app = TestApp::spawn().await;
+    let server = app.serve().await;
+    let health = lienthong::admin::agencies::by_code(&app.state.db, "health")
+        .await
+        .expect("agency");
+    let admin = lienthong::auth::Actor::operator(health.province_id, "test");
+    let new = NewToken {
+        agency_code: "health".into(),
+        role: entity::Role::Viewer,
+        subject: "short-lived".into(),
+        ttl: chrono::Duration::seconds(3),
+        note: None,
+    };
+    let issued = tokens::issue(&app.state.ctx(&admin), &app.state.keys, new)
+        .await
+        .expect("issue");
+    let mut socket = connect(server.addr, &issued.text).await;
+    start(&mut socket, "a", ALERTS, json!({})).await;
+    assert_eq!(read(&mut socket, 8).await, Err(4403));
+    let late = chrono::Utc::now() - issued.record.expires_at;
+    assert!(late < chrono::Duration::seconds(5), "{late}");
+    eprintln!(
+        "expired socket closed {} ms after expiry",
+        late.num_milliseconds()
+    );
+}
