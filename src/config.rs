@@ -77,6 +77,24 @@ pub struct ServeArgs {
     /// Serve only operations an administrator has registered (`registerOperation`) to non-ADMIN tokens.
     #[arg(long, env = "LIENTHONG_OPERATION_ALLOW_LIST")]
     pub operation_allow_list: bool,
+    /// Seconds between the server's pings on `/graphql/ws` (a `ping` message and a WebSocket ping frame).
+    #[arg(long, env = "LIENTHONG_WS_PING_SECONDS", default_value_t = 15)]
+    pub ws_ping_seconds: u64,
+    /// Seconds a socket may stay silent after a ping (no pong, no message) before it is closed as gone.
+    #[arg(long, env = "LIENTHONG_WS_PONG_GRACE_SECONDS", default_value_t = 30)]
+    pub ws_pong_grace_seconds: u64,
+    /// Subscriptions one socket may hold at once.
+    #[arg(long, env = "LIENTHONG_WS_MAX_SUBSCRIPTIONS", default_value_t = 20)]
+    pub ws_max_subscriptions: usize,
+    /// Sockets one token may hold open at once (per server process).
+    #[arg(long, env = "LIENTHONG_WS_MAX_SOCKETS_PER_TOKEN", default_value_t = 10)]
+    pub ws_max_sockets_per_token: usize,
+    /// Most events replayed to a subscription resuming `after` a cursor.
+    #[arg(long, env = "LIENTHONG_REPLAY_MAX_EVENTS", default_value_t = 1000)]
+    pub replay_max_events: u32,
+    /// Oldest cursor (hours) a subscription may resume from.
+    #[arg(long, env = "LIENTHONG_REPLAY_MAX_HOURS", default_value_t = 24)]
+    pub replay_max_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -123,6 +141,16 @@ pub struct Config {
     pub token_usage_flush: Duration,
     /// The epidemic-level rule table in force (Decision 4800/QĐ-BYT unless a file gives another).
     pub epidemic_rules: crate::reports::levels::rules::RuleTable,
+    /// `/graphql/ws`: interval of the server's pings.
+    pub ws_ping_interval: Duration,
+    /// `/graphql/ws`: silence after a ping after which the peer is taken as gone.
+    pub ws_pong_grace: Duration,
+    pub ws_max_subscriptions: usize,
+    pub ws_max_sockets_per_token: usize,
+    /// Most events a resuming subscription replays.
+    pub replay_max_events: u32,
+    /// Oldest cursor a subscription may resume from; the event log keeps events this long.
+    pub replay_max_age: chrono::Duration,
 }
 
 impl Config {
@@ -154,6 +182,12 @@ impl Config {
             token_leeway_secs: 10,
             token_usage_flush: Duration::from_secs(60),
             epidemic_rules: crate::reports::levels::rules::RuleTable::default(),
+            ws_ping_interval: Duration::from_secs(15),
+            ws_pong_grace: Duration::from_secs(30),
+            ws_max_subscriptions: 20,
+            ws_max_sockets_per_token: 10,
+            replay_max_events: 1000,
+            replay_max_age: chrono::Duration::hours(24),
         }
     }
 
@@ -183,6 +217,13 @@ impl Config {
             config.db_max_connections = serve.db_max_connections.max(1);
             config.rate_limit_per_minute = serve.rate_limit_per_minute.max(1);
             config.operation_allow_list = serve.operation_allow_list;
+            config.ws_ping_interval = Duration::from_secs(serve.ws_ping_seconds.max(1));
+            config.ws_pong_grace = Duration::from_secs(serve.ws_pong_grace_seconds.max(1));
+            config.ws_max_subscriptions = serve.ws_max_subscriptions.max(1);
+            config.ws_max_sockets_per_token = serve.ws_max_sockets_per_token.max(1);
+            config.replay_max_events = serve.replay_max_events.max(1);
+            config.replay_max_age =
+                chrono::Duration::hours(i64::from(serve.replay_max_hours.max(1)));
             if let Some(path) = &serve.epidemic_rules_file {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;

@@ -16,9 +16,13 @@ pub mod code {
     pub const OPERATION_NOT_ALLOWED: &str = "OPERATION_NOT_ALLOWED";
     pub const UNAVAILABLE: &str = "UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL";
+    /// A subscription's `after` cursor is beyond the replay bound: query the current state instead.
+    pub const CURSOR_EXPIRED: &str = "CURSOR_EXPIRED";
+    /// A per-socket or per-token limit of live connections is reached.
+    pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 
     /// Every code, once: the one list (a test checks that every [`super::AppError`] has its code here).
-    pub const ALL: [&str; 11] = [
+    pub const ALL: [&str; 13] = [
         UNAUTHENTICATED,
         FORBIDDEN,
         NOT_FOUND,
@@ -30,6 +34,8 @@ pub mod code {
         OPERATION_NOT_ALLOWED,
         UNAVAILABLE,
         INTERNAL,
+        CURSOR_EXPIRED,
+        LIMIT_EXCEEDED,
     ];
 
     /// The code spelled `text`, if it is one of ours.
@@ -67,6 +73,10 @@ pub enum AppError {
     /// The cause is logged where the error is turned into a response and never shown to the client.
     #[error("internal error")]
     Internal(String),
+    #[error("{0}")]
+    CursorExpired(String),
+    #[error("{0}")]
+    LimitExceeded(String),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -85,6 +95,8 @@ impl AppError {
             AppError::OperationNotAllowed(_) => code::OPERATION_NOT_ALLOWED,
             AppError::Unavailable => code::UNAVAILABLE,
             AppError::Internal(_) => code::INTERNAL,
+            AppError::CursorExpired(_) => code::CURSOR_EXPIRED,
+            AppError::LimitExceeded(_) => code::LIMIT_EXCEEDED,
         }
     }
 
@@ -211,6 +223,8 @@ mod tests {
             AppError::OperationNotAllowed("x".into()),
             AppError::Unavailable,
             AppError::Internal("x".into()),
+            AppError::CursorExpired("x".into()),
+            AppError::LimitExceeded("x".into()),
         ];
         for err in &all {
             match err {
@@ -225,7 +239,9 @@ mod tests {
                 | AppError::RateLimited
                 | AppError::OperationNotAllowed(_)
                 | AppError::Unavailable
-                | AppError::Internal(_) => {}
+                | AppError::Internal(_)
+                | AppError::CursorExpired(_)
+                | AppError::LimitExceeded(_) => {}
             }
         }
         all

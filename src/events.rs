@@ -1,7 +1,8 @@
-//! Domain events for subscriptions. On PostgreSQL an event is sent with `pg_notify` inside the writing
-//! transaction, so it is delivered exactly when (and only if) the change commits, to every server process
-//! that LISTENs, this one included. On SQLite (one process) it is handed to local subscribers after
-//! commit.
+//! Domain events for subscriptions. Every event is first written to the event log (`crate::live::log`),
+//! which numbers it; on PostgreSQL it is then sent with `pg_notify` inside the writing transaction, so it
+//! is delivered exactly when (and only if) the change commits, to every server process that LISTENs, this
+//! one included. On SQLite (one process) it is handed to local subscribers after commit. When the LISTEN
+//! connection is lost, subscribers are told to [`Signal::Resync`] from the log once it is back.
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement};
 use serde::{Deserialize, Serialize};
@@ -29,13 +30,33 @@ pub enum DomainEvent {
         report_id: i32,
         district_id: i32,
     },
+    /// A token was revoked: its open sockets close, on every server process.
+    TokenRevoked {
+        jti: String,
+    },
+}
+
+/// An event with its number in the event log (commit order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logged {
+    pub id: i64,
+    pub event: DomainEvent,
+}
+
+/// What the bus carries to subscribers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signal {
+    Event(Logged),
+    /// Notifications may have been lost (the LISTEN connection dropped and is back): read the log
+    /// after the last event seen.
+    Resync,
 }
 
 /// Fan-out to this process's subscribers. Slow subscribers lose the oldest events rather than slowing
 /// writers.
 #[derive(Debug, Clone)]
 pub struct EventBus {
-    sender: broadcast::Sender<DomainEvent>,
+    sender: broadcast::Sender<Signal>,
     through_postgres: bool,
 }
 
@@ -48,7 +69,7 @@ impl EventBus {
     }
 
     /// Inside the writing transaction: on PostgreSQL, queue the notification for commit.
-    pub async fn stage(&self, txn: &DatabaseTransaction, event: &DomainEvent) -> AppResult<()> {
+    pub async fn stage(&self, txn: &DatabaseTransaction, event: &Logged) -> AppResult<()> {
         if self.through_postgres {
             let payload = serde_json::to_string(event)
                 .map_err(|e| AppError::Internal(format!("event: {e}")))?;
@@ -63,50 +84,77 @@ impl EventBus {
     }
 
     /// After commit: on SQLite, deliver to this process's subscribers (PostgreSQL delivers by itself).
-    pub fn committed(&self, event: DomainEvent) {
+    pub fn committed(&self, event: Logged) {
         if !self.through_postgres {
-            self.deliver(event);
+            self.deliver(Signal::Event(event));
         }
     }
 
-    fn deliver(&self, event: DomainEvent) {
+    fn deliver(&self, signal: Signal) {
         // No subscriber is not an error.
-        let _ = self.sender.send(event);
+        let _ = self.sender.send(signal);
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
+    fn resync(&self) {
+        tracing::info!("event listener back: subscribers catch up from the event log");
+        metrics::counter!("live_listener_reconnects_total").increment(1);
+        self.deliver(Signal::Resync);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Signal> {
         self.sender.subscribe()
     }
 
     /// On PostgreSQL: LISTEN now (so nothing committed from here on is missed), then relay notifications
-    /// to local subscribers in the background; the listener reconnects by itself after a lost connection.
-    /// It keeps a connection of its own, outside the request pool.
+    /// to local subscribers in the background. After a lost connection the listener connects and LISTENs
+    /// again, then signals [`Signal::Resync`] so subscribers read what they missed from the log. It keeps
+    /// a connection of its own, outside the request pool.
     pub async fn listen(&self, database_url: &str) -> AppResult<()> {
         if !self.through_postgres {
             return Ok(());
         }
-        let mut listener = sea_orm::sqlx::postgres::PgListener::connect(database_url)
-            .await
-            .map_err(|e| AppError::Internal(format!("listen: {e}")))?;
-        listener
-            .listen(CHANNEL)
-            .await
-            .map_err(|e| AppError::Internal(format!("listen: {e}")))?;
+        let mut listener = listener(database_url).await?;
         let bus = self.clone();
+        let url = database_url.to_owned();
         tokio::spawn(async move {
             loop {
-                match listener.recv().await {
-                    Ok(note) => match serde_json::from_str::<DomainEvent>(note.payload()) {
-                        Ok(event) => bus.deliver(event),
+                match listener.try_recv().await {
+                    Ok(Some(note)) => match serde_json::from_str::<Logged>(note.payload()) {
+                        Ok(event) => bus.deliver(Signal::Event(event)),
                         Err(e) => tracing::warn!(error = %e, "unreadable event notification"),
                     },
+                    // The connection was lost and the listener has connected and LISTENed again.
+                    Ok(None) => bus.resync(),
                     Err(e) => {
                         tracing::warn!(error = %e, "event listener interrupted; reconnecting");
-                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                        listener = relisten(&url).await;
+                        bus.resync();
                     }
                 }
             }
         });
         Ok(())
+    }
+}
+
+async fn listener(database_url: &str) -> AppResult<sea_orm::sqlx::postgres::PgListener> {
+    let mut listener = sea_orm::sqlx::postgres::PgListener::connect(database_url)
+        .await
+        .map_err(|e| AppError::Internal(format!("listen: {e}")))?;
+    listener
+        .listen(CHANNEL)
+        .await
+        .map_err(|e| AppError::Internal(format!("listen: {e}")))?;
+    Ok(listener)
+}
+
+/// A new LISTEN connection, retried until the database answers.
+async fn relisten(database_url: &str) -> sea_orm::sqlx::postgres::PgListener {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        match listener(database_url).await {
+            Ok(listener) => return listener,
+            Err(e) => tracing::warn!(error = %e, "event listener still down"),
+        }
     }
 }

@@ -213,7 +213,7 @@ pub async fn serve(
     Ok(())
 }
 
-/// Periodic work: write back token usage, forget idle rate-limit entries.
+/// Periodic work: write back token usage, forget idle rate-limit entries, prune the event log.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(state.config.token_usage_flush);
     tick.tick().await;
@@ -223,6 +223,10 @@ async fn housekeeping(state: AppState) {
             tracing::warn!(error = %e, "could not write back token usage");
         }
         state.rate_limiter.forget_idle();
+        // The event log keeps what a resuming subscription may replay, and no more.
+        if let Err(e) = crate::live::log::prune(&state.db, &state.config, state.clock.now()).await {
+            tracing::warn!(error = %e, "could not prune the event log");
+        }
     }
 }
 

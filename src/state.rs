@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::error::AppResult;
 use crate::events::EventBus;
 use crate::kit::Ctx;
+use crate::live::sockets::Sockets;
 use crate::ratelimit::RateLimiter;
 use crate::stock::catalog::VaccineCatalog;
 
@@ -26,6 +27,8 @@ pub struct AppState {
     pub vaccines: Arc<VaccineCatalog>,
     /// SQL statements executed through the pool since start (exported as `db_statements_total`).
     pub sql_statements: Arc<AtomicU64>,
+    /// Open `/graphql/ws` sockets of this process, by token.
+    pub sockets: Arc<Sockets>,
 }
 
 impl AppState {
@@ -40,6 +43,7 @@ impl AppState {
     pub async fn with_db(config: Config, db: DatabaseConnection) -> AppResult<AppState> {
         let state = AppState::open(config, db).await?;
         state.events.listen(&state.config.database_url).await?;
+        state.sockets.follow(&state.events, state.db.clone());
         Ok(state)
     }
 
@@ -65,6 +69,7 @@ impl AppState {
             clock: Clock::default(),
             vaccines: Arc::new(vaccines),
             sql_statements,
+            sockets: Arc::new(Sockets::default()),
         })
     }
 }

@@ -200,7 +200,7 @@ pub async fn issue(ctx: &Ctx<'_>, keys: &Keys, input: NewToken) -> AppResult<Iss
 #[tracing::instrument(skip_all, fields(jti = %jti))]
 pub async fn revoke(ctx: &Ctx<'_>, jti: &str) -> AppResult<api_token::Model> {
     let scope = policy::require(ctx.actor, Resource::AgencyAdmin, Action::Write)?;
-    let w = ctx.write().await?;
+    let mut w = ctx.write().await?;
     let before = find(&*w, jti).await?;
     let owner = entity::agency::Entity::find_by_id(before.agency_id)
         .one(&*w)
@@ -223,6 +223,11 @@ pub async fn revoke(ctx: &Ctx<'_>, jti: &str) -> AppResult<api_token::Model> {
     let after = row.update(&*w).await?;
     w.audit_changed("token.revoke", "api_token", jti, &before, &after)
         .await?;
+    // Open sockets of the token close, on every server process.
+    w.emit(crate::events::DomainEvent::TokenRevoked {
+        jti: jti.to_owned(),
+    })
+    .await?;
     w.commit().await?;
     Ok(after)
 }

@@ -12,7 +12,7 @@ use super::context::Ctx;
 use crate::audit::{self, Change};
 use crate::db::{self, WriteTxn};
 use crate::error::AppResult;
-use crate::events::DomainEvent;
+use crate::events::{DomainEvent, Logged};
 
 /// An open write. Derefs to its transaction; [`Write::commit`] it, or drop it to roll everything back.
 pub struct Write<'a> {
@@ -20,7 +20,7 @@ pub struct Write<'a> {
     ctx: Ctx<'a>,
     /// When the write began: the one instant its rows and audit rows record.
     at: DateTime<Utc>,
-    events: Vec<DomainEvent>,
+    events: Vec<Logged>,
 }
 
 impl Deref for Write<'_> {
@@ -98,10 +98,12 @@ impl<'a> Write<'a> {
             .await
     }
 
-    /// Publishes an event with this write: subscribers hear of it if and only if the write commits.
+    /// Publishes an event with this write: it is written to the event log in this transaction, and
+    /// subscribers hear of it if and only if the write commits.
     pub async fn emit(&mut self, event: DomainEvent) -> AppResult<()> {
-        self.ctx.events.stage(&self.txn, &event).await?;
-        self.events.push(event);
+        let logged = crate::live::log::append(&*self.txn, event, self.at).await?;
+        self.ctx.events.stage(&self.txn, &logged).await?;
+        self.events.push(logged);
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use entity::transfer;
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 
 use super::reads::{self, Milestone, TransferFilter};
 use super::rebalance::Reason;
@@ -286,12 +286,25 @@ root_object! {
     }
 }
 
+/// A transfer step delivered by `transferEvents`, with the cursor to resume after it.
+#[derive(SimpleObject)]
+pub struct TransferEvent {
+    /// Opaque, increasing position of this event: pass it as `after` when subscribing again.
+    pub cursor: String,
+    #[graphql(flatten)]
+    pub transfer: Transfer,
+}
+
 #[derive(Default)]
 pub struct TransferSubscription;
 
 #[Subscription]
 impl TransferSubscription {
     /// Every step of transfers from or to a district (GSO code), as it happens, for callers who may see them.
+    ///
+    /// Given `after`, first replays the transfer events after that cursor (bounded as for
+    /// `screeningAlerts`; beyond the bound CURSOR_EXPIRED), then goes on live with no gap and no
+    /// duplicate.
     async fn transfer_events(
         &self,
         ctx: &Context<'_>,
@@ -299,12 +312,18 @@ impl TransferSubscription {
             desc = "Only transfers touching this district; all the caller may see when omitted."
         )]
         district_code: String,
-    ) -> Result<impl Stream<Item = Transfer>> {
+        #[graphql(desc = "The `cursor` of the last transfer event received: resume after it.")]
+        after: Option<String>,
+    ) -> Result<impl Stream<Item = TransferEvent>> {
         let watch = reads::watch(&ctx.services()?, &district_code).await?;
         let load = |app: AppState, actor: Actor, id: i32| async move {
             reads::get(&app.ctx(&actor), id).await.map(Transfer)
         };
         let (app, actor) = (ctx.app().clone(), ctx.actor()?.clone());
-        Ok(live::stream(app, actor, move |e| watch.picks(e), load))
+        let stream = live::stream(app, actor, after, move |e| watch.picks(e), load).await?;
+        Ok(stream.map(|d| TransferEvent {
+            cursor: d.cursor,
+            transfer: d.item,
+        }))
     }
 }

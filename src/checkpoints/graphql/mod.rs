@@ -7,7 +7,7 @@ mod types;
 use async_graphql::{Context, Result, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use entity::{alert, screening};
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 
 use inputs::{
     AcknowledgeAlertInput, AlertFilterInput, CheckpointFilterInput, CreateCheckpointInput,
@@ -109,24 +109,42 @@ root_object! {
     }
 }
 
+/// An alert delivered by `screeningAlerts`, with the cursor to resume after it.
+#[derive(SimpleObject)]
+pub struct AlertEvent {
+    /// Opaque, increasing position of this event: pass it as `after` when subscribing again.
+    pub cursor: String,
+    #[graphql(flatten)]
+    pub alert: Alert,
+}
+
 #[derive(Default)]
 pub struct CheckpointSubscription;
 
 #[Subscription]
 impl CheckpointSubscription {
     /// Alerts as they are raised, for one district (GSO code) or, without it, every district in the
-    /// caller's scope. Delivered to subscribers of every server process.
+    /// caller's scope. Delivered to subscribers of every server process. Given `after`, first replays
+    /// the alerts raised after that cursor (at most `LIENTHONG_REPLAY_MAX_EVENTS` events and
+    /// `LIENTHONG_REPLAY_MAX_HOURS` back; beyond that CURSOR_EXPIRED: query `alerts` instead), then goes
+    /// on live with no gap and no duplicate.
     async fn screening_alerts(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only alerts for this district; all the caller may see when omitted.")]
         district_code: Option<String>,
-    ) -> Result<impl Stream<Item = Alert>> {
+        #[graphql(desc = "The `cursor` of the last alert received: resume after it.")]
+        after: Option<String>,
+    ) -> Result<impl Stream<Item = AlertEvent>> {
         let feed = alerts::follow(&ctx.services()?, district_code.as_deref()).await?;
         let load = |app: AppState, actor: Actor, id: i64| async move {
             alerts::get(&app.ctx(&actor), id).await.map(Alert)
         };
         let (app, actor) = (ctx.app().clone(), ctx.actor()?.clone());
-        Ok(live::stream(app, actor, move |e| feed.select(e), load))
+        let stream = live::stream(app, actor, after, move |e| feed.select(e), load).await?;
+        Ok(stream.map(|d| AlertEvent {
+            cursor: d.cursor,
+            alert: d.item,
+        }))
     }
 }

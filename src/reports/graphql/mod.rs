@@ -3,9 +3,9 @@
 
 mod types;
 
-use async_graphql::{Context, InputObject, Result, Subscription};
+use async_graphql::{Context, InputObject, Result, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 
 use self::types::{
     EpidemicLevel, LevelCount, ProvinceSummary, ReportDiscrepancy, ReportingStatusView,
@@ -131,18 +131,31 @@ root_object! {
     }
 }
 
+/// A report delivered by `reportEvents`, with the cursor to resume after it.
+#[derive(SimpleObject)]
+pub struct ReportEvent {
+    /// Opaque, increasing position of this event: pass it as `after` when subscribing again.
+    pub cursor: String,
+    #[graphql(flatten)]
+    pub report: Report,
+}
+
 #[derive(Default)]
 pub struct ReportSubscription;
 
 #[Subscription]
 impl ReportSubscription {
-    /// Reports of a district (GSO code) as they are submitted, accepted or returned.
+    /// Reports of a district (GSO code) as they are submitted, accepted or returned. Given `after`,
+    /// first replays the report events after that cursor (bounded as for `screeningAlerts`; beyond the
+    /// bound CURSOR_EXPIRED), then goes on live with no gap and no duplicate.
     async fn report_events(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this district's events; all the caller may see when omitted.")]
         district_code: String,
-    ) -> Result<impl Stream<Item = Report>> {
+        #[graphql(desc = "The `cursor` of the last report event received: resume after it.")]
+        after: Option<String>,
+    ) -> Result<impl Stream<Item = ReportEvent>> {
         let district_id = read::followed_district(&ctx.services()?, &district_code).await?;
         let select = move |event: &DomainEvent| match *event {
             DomainEvent::Report {
@@ -155,7 +168,11 @@ impl ReportSubscription {
             read::get(&app.ctx(&actor), id).await.map(Report)
         };
         let (app, actor) = (ctx.app().clone(), ctx.actor()?.clone());
-        Ok(live::stream(app, actor, select, load))
+        let stream = live::stream(app, actor, after, select, load).await?;
+        Ok(stream.map(|d| ReportEvent {
+            cursor: d.cursor,
+            report: d.item,
+        }))
     }
 }
 
