@@ -35,10 +35,7 @@ pub async fn list(ctx: &Ctx<'_>, page: PageRequest) -> AppResult<Page<agency::Mo
         return Ok(Page::empty());
     };
     let select = agency::Entity::find().filter(within(scope));
-    keyset::fetch(ctx.db, select, agency::Column::Id, page, |a| {
-        i64::from(a.id)
-    })
-    .await
+    keyset::fetch(ctx.db, select, page).await
 }
 
 /// The agencies among `ids` that the caller administers, for naming the agency of each token it lists.

@@ -17,8 +17,7 @@ use serde::Serialize;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed};
-use crate::keyset::{self, Page, PageRequest};
-use crate::kit::{Ctx, Text, Write, check_version, text};
+use crate::kit::{self, Ctx, ScopedList, Text, Write, check_version, text};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// How far in the future a recorded time may be (clock skew of the recording device).
@@ -62,35 +61,25 @@ pub struct CheckpointFilter {
     pub status: Option<CheckpointStatus>,
 }
 
-/// Checkpoints in the caller's scope, by id; an empty page when it may read none.
-#[tracing::instrument(skip_all)]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &CheckpointFilter,
-    page: PageRequest,
-) -> AppResult<Page<checkpoint::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Checkpoint) else {
-        return Ok(Page::empty());
-    };
-    let mut cond = Condition::all().add(scope.district_filter(checkpoint::Column::DistrictId));
-    if let Some(code) = &filter.district_code {
-        cond = cond.add(lookup::in_district(
-            checkpoint::Column::DistrictId,
-            code.as_str(),
-        ));
+/// Checkpoints in the caller's scope, by id.
+impl ScopedList for CheckpointFilter {
+    type Entity = checkpoint::Entity;
+    const RESOURCE: Resource = Resource::Checkpoint;
+
+    async fn rows(&self, _: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        use checkpoint::Column as C;
+        let in_district = |code: &String| lookup::in_district(C::DistrictId, code);
+        Ok(Some(
+            Condition::all()
+                .add(scope.district_filter(C::DistrictId))
+                .add_option(self.district_code.as_ref().map(in_district))
+                .add_option(self.kind.map(|k| C::Kind.eq(k)))
+                .add_option(self.status.map(|s| C::Status.eq(s))),
+        ))
     }
-    if let Some(kind) = filter.kind {
-        cond = cond.add(checkpoint::Column::Kind.eq(kind));
-    }
-    if let Some(status) = filter.status {
-        cond = cond.add(checkpoint::Column::Status.eq(status));
-    }
-    let select = checkpoint::Entity::find().filter(cond);
-    keyset::fetch(ctx.db, select, checkpoint::Column::Id, page, |c| {
-        i64::from(c.id)
-    })
-    .await
 }
+
+kit::scoped_list!(list: CheckpointFilter);
 
 /// One checkpoint by code; FORBIDDEN outside the caller's scope.
 pub async fn get(ctx: &Ctx<'_>, code: &str) -> AppResult<checkpoint::Model> {

@@ -8,7 +8,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    NotSet, QueryFilter, Set,
+    NotSet, Set,
 };
 use serde::Serialize;
 
@@ -17,8 +17,8 @@ use crate::auth::Actor;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed};
-use crate::keyset::{self, Order, Page, PageRequest, Position};
-use crate::kit::{Ctx, Text, Write, text};
+use crate::keyset::{Listed, Order, Position};
+use crate::kit::{self, Ctx, ScopedList, Text, Write, text};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// One screening as recorded at a checkpoint.
@@ -340,45 +340,48 @@ pub(super) fn condition(scope: Scope, filter: &ScreeningFilter) -> Condition {
     cond
 }
 
-/// Screenings in the caller's scope, by recording time then id; an empty page when it may read none or
-/// the filter names a checkpoint or district that does not exist.
-#[tracing::instrument(skip_all)]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &ScreeningFilter,
-    page: PageRequest,
-) -> AppResult<Page<screening::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Screening) else {
-        return Ok(Page::empty());
-    };
-    let mut cond = condition(scope, filter);
-    // Codes become ids first: an equality lets the planner read the (post or district, time) index in
-    // order, where a subquery leaves it scanning by time.
-    if let Some(code) = &filter.checkpoint_code {
-        match posts::by_code(ctx.db, code).await {
-            Ok(c) => cond = cond.add(screening::Column::CheckpointId.eq(c.id)),
-            Err(AppError::NotFound { .. }) => return Ok(Page::empty()),
-            Err(e) => return Err(e),
-        }
-    }
-    if let Some(code) = &filter.district_code {
-        match lookup::by_code(ctx.db, code).await {
-            Ok(d) => cond = cond.add(screening::Column::DistrictId.eq(d.id)),
-            Err(AppError::NotFound { .. }) => return Ok(Page::empty()),
-            Err(e) => return Err(e),
-        }
-    }
-    let select = screening::Entity::find().filter(cond);
-    // By time: a week's first page is an index range whatever the table's size.
-    let order = Order::TimeThenId {
+/// Screenings by recording time then id: a week's first page is an index range whatever the table's
+/// size.
+impl Listed for screening::Entity {
+    const ORDER: Order<screening::Column> = Order::TimeThenId {
         time: screening::Column::RecordedAt,
         id: screening::Column::Id,
     };
-    keyset::fetch_ordered(ctx.db, select, order, page, |s| {
+
+    fn position(s: &screening::Model) -> Position {
         Position::time(s.recorded_at, s.id)
-    })
-    .await
+    }
 }
+
+/// Screenings in the caller's scope; none when the filter names a checkpoint or district that does
+/// not exist.
+impl ScopedList for ScreeningFilter {
+    type Entity = screening::Entity;
+    const RESOURCE: Resource = Resource::Screening;
+
+    async fn rows(&self, ctx: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        let mut cond = condition(scope, self);
+        // Codes become ids first: an equality lets the planner read the (post or district, time)
+        // index in order, where a subquery leaves it scanning by time.
+        if let Some(code) = &self.checkpoint_code {
+            match posts::by_code(ctx.db, code).await {
+                Ok(c) => cond = cond.add(screening::Column::CheckpointId.eq(c.id)),
+                Err(AppError::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(code) = &self.district_code {
+            match lookup::by_code(ctx.db, code).await {
+                Ok(d) => cond = cond.add(screening::Column::DistrictId.eq(d.id)),
+                Err(AppError::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Some(cond))
+    }
+}
+
+kit::scoped_list!(list: ScreeningFilter);
 
 /// The personal-data rule: whether the caller may read the personal fields of this screening, taken
 /// at a post staffed by the agencies `staffed_by`.

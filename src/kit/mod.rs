@@ -1,15 +1,18 @@
 //! The kit every domain service is built from: the context a service works in ([`Ctx`]: database,
 //! events, clock, configuration, caller), the write transaction that carries its audit rows and events
-//! to commit together ([`Write`]), the versioned update, scoped reads by id, and the checks of free text.
-//! One place for each of these, so that no service writes its own.
+//! to commit together ([`Write`]), the versioned update, scoped reads by id, scoped lists, and the checks
+//! of free text. One place for each of these, so that no service writes its own.
 
 mod context;
+mod list;
 mod scoped;
 mod text;
 mod versioned;
 mod write;
 
 pub use context::Ctx;
+pub(crate) use list::scoped_list;
+pub use list::{Listing, ScopedList, list};
 pub use scoped::get_scoped;
 pub use text::{Text, text};
 pub use versioned::{Versioned, check_version};

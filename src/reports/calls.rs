@@ -76,10 +76,7 @@ pub async fn list(ctx: &Ctx<'_>, page: PageRequest) -> AppResult<Page<report_cal
     }
     let select = report_call::Entity::find()
         .filter(report_call::Column::ProvinceId.eq(ctx.actor.province_id));
-    keyset::fetch(ctx.db, select, report_call::Column::Id, page, |c| {
-        i64::from(c.id)
-    })
-    .await
+    keyset::fetch(ctx.db, select, page).await
 }
 
 /// The call `id` of the caller's province, for the expected reports of a reporting status.

@@ -8,8 +8,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use super::figures;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
-use crate::keyset::{self, Page, PageRequest};
-use crate::kit::{Ctx, get_scoped};
+use crate::kit::{self, Ctx, ScopedList, get_scoped};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// Which reports to list; each part given narrows the list.
@@ -39,27 +38,21 @@ impl ReportFilter {
     }
 }
 
-/// Reports the caller may read, filtered, by id; an empty page when it may read none.
-#[tracing::instrument(skip_all, fields(agency = %ctx.actor.agency_code))]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &ReportFilter,
-    page: PageRequest,
-) -> AppResult<Page<report::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Report) else {
-        return Ok(Page::empty());
-    };
-    let source = match &filter.source_agency_code {
-        Some(code) => Some(source_agency_id(ctx, code).await?),
-        None => None,
-    };
-    let cond = readable(scope).add(filter.condition(source));
-    let select = report::Entity::find().filter(cond);
-    keyset::fetch(ctx.db, select, report::Column::Id, page, |r| {
-        i64::from(r.id)
-    })
-    .await
+/// Reports the caller may read, filtered, by id.
+impl ScopedList for ReportFilter {
+    type Entity = report::Entity;
+    const RESOURCE: Resource = Resource::Report;
+
+    async fn rows(&self, ctx: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        let source = match &self.source_agency_code {
+            Some(code) => Some(source_agency_id(ctx, code).await?),
+            None => None,
+        };
+        Ok(Some(readable(scope).add(self.condition(source))))
+    }
 }
+
+kit::scoped_list!(list: ReportFilter);
 
 /// The id of the agency with this code; 0, which no agency has, when there is none.
 async fn source_agency_id(ctx: &Ctx<'_>, code: &str) -> AppResult<i32> {
