@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{AgencyKind, Role, api_token};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, NotSet, Set};
 
 use super::agencies;
 use crate::auth::Keys;
@@ -197,10 +197,7 @@ pub async fn revoke(ctx: &Ctx<'_>, jti: &str) -> AppResult<api_token::Model> {
     let scope = policy::require(ctx.actor, Resource::AgencyAdmin, Action::Write)?;
     let w = ctx.write().await?;
     let before = find(&*w, jti).await?;
-    let owner = entity::agency::Entity::find_by_id(before.agency_id)
-        .one(&*w)
-        .await?
-        .ok_or_else(|| AppError::not_found("agency", before.agency_id))?;
+    let owner = kit::by_id::<entity::agency::Entity>(&*w, before.agency_id).await?;
     if !agencies::covers(scope, &owner) {
         return Err(AppError::forbidden(
             "the token belongs to an agency outside your scope",
@@ -227,11 +224,7 @@ pub(super) async fn find<C: sea_orm::ConnectionTrait>(
     db: &C,
     jti: &str,
 ) -> AppResult<api_token::Model> {
-    api_token::Entity::find()
-        .filter(api_token::Column::Jti.eq(jti))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("token", jti))
+    kit::find_by::<api_token::Entity>(db, api_token::Column::Jti, jti, "token").await
 }
 
 #[cfg(test)]

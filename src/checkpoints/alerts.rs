@@ -105,7 +105,7 @@ kit::scoped_list!(list: AlertFilter);
 
 /// One alert, if the caller may see it; NOT_FOUND otherwise.
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> AppResult<alert::Model> {
-    get_scoped::<alert::Entity>(ctx, Resource::Alert, alert::Column::Id, id, "alert", within).await
+    get_scoped::<alert::Entity>(ctx, Resource::Alert, id, within).await
 }
 
 /// The alerts a subscriber follows: those of one district, or of every district in its scope.
@@ -166,10 +166,7 @@ pub async fn acknowledge(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppRes
         .filter(alert::Column::AcknowledgedAt.is_null())
         .exec(&*w)
         .await?;
-    let after = alert::Entity::find_by_id(id)
-        .one(&*w)
-        .await?
-        .ok_or_else(|| AppError::not_found("alert", id))?;
+    let after = kit::by_id::<alert::Entity>(&*w, id).await?;
     if taken.rows_affected != 1 {
         return Err(already_acknowledged(&after));
     }

@@ -29,12 +29,8 @@ pub fn beyond_skew(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 }
 
 /// The checkpoint with this code, whoever asks; NOT_FOUND when there is none.
-pub async fn by_code<C: ConnectionTrait>(conn: &C, code: &str) -> AppResult<checkpoint::Model> {
-    checkpoint::Entity::find()
-        .filter(checkpoint::Column::Code.eq(code))
-        .one(conn)
-        .await?
-        .ok_or_else(|| AppError::not_found("checkpoint", code))
+pub async fn by_code(conn: &impl ConnectionTrait, code: &str) -> AppResult<checkpoint::Model> {
+    kit::by_code::<checkpoint::Entity>(conn, code).await
 }
 
 /// FORBIDDEN when the checkpoint stands outside `scope`.
@@ -307,10 +303,7 @@ async fn insert(w: &Write<'_>, scope: Scope, new: NewPost) -> AppResult<(checkpo
 fn existing(txn: &DatabaseTransaction, id: i64) -> idempotency::TxnFuture<'_, checkpoint::Model> {
     Box::pin(async move {
         let id = i32::try_from(id).map_err(|_| AppError::not_found("checkpoint", id))?;
-        checkpoint::Entity::find_by_id(id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::not_found("checkpoint", id))
+        kit::by_id::<checkpoint::Entity>(txn, id).await
     })
 }
 

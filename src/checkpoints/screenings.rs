@@ -7,8 +7,7 @@ use entity::{
     checkpoint, checkpoint_staff, district, screening,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    NotSet, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, NotSet, Set,
 };
 use serde::Serialize;
 
@@ -298,10 +297,7 @@ fn new_row(
 /// The screening (and its alert) an earlier `recordScreening` with the same key recorded.
 fn existing(txn: &DatabaseTransaction, id: i64) -> idempotency::TxnFuture<'_, Recorded> {
     Box::pin(async move {
-        let recorded = screening::Entity::find_by_id(id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::not_found("screening", id))?;
+        let recorded = kit::by_id::<screening::Entity>(txn, id).await?;
         let raised = alerts::of_screening(txn, id).await?;
         Ok((recorded, raised))
     })

@@ -67,15 +67,7 @@ async fn source_agency_id(ctx: &Ctx<'_>, code: &str) -> AppResult<i32> {
 /// loaded through it as their events arrive, so a subscription shows no more than a query.
 #[tracing::instrument(skip_all, fields(report.id = id))]
 pub async fn get(ctx: &Ctx<'_>, id: i32) -> AppResult<report::Model> {
-    get_scoped::<report::Entity>(
-        ctx,
-        Resource::Report,
-        report::Column::Id,
-        id,
-        "report",
-        readable,
-    )
-    .await
+    get_scoped::<report::Entity>(ctx, Resource::Report, id, readable).await
 }
 
 /// The district whose report events the caller may follow: the caller must read reports, and the

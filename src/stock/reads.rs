@@ -2,17 +2,16 @@
 //! district, stock per district and vaccine, lots close to expiry.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use entity::{StockEventKind, district, province, stock_event, vaccine_lot};
+use entity::{StockEventKind, district, province, stock_event, vaccine, vaccine_lot};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter,
     QueryOrder, QuerySelect,
 };
 
-use super::catalog::in_vaccine;
 use crate::districts::lookup::in_district;
 use crate::error::{AppError, AppResult};
-use crate::kit::{self, Ctx, ScopedList};
+use crate::kit::{self, Ctx, ScopedList, with_code};
 use crate::policy::{self, Resource, Scope};
 
 #[derive(Debug, Clone, Default)]
@@ -37,7 +36,7 @@ impl ScopedList for LotFilter {
             cond = cond.add(in_district(L::DistrictId, code.as_str()));
         }
         if let Some(code) = &self.vaccine_code {
-            cond = cond.add(in_vaccine(L::VaccineId, code.as_str()));
+            cond = cond.add(with_code::<vaccine::Entity>(L::VaccineId, code));
         }
         if let Some(days) = self.expiring_within_days {
             if !(0..=3650).contains(&days) {

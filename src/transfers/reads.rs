@@ -2,15 +2,14 @@
 //! subscriber watches.
 
 use chrono::{DateTime, Utc};
-use entity::{TransferStatus, transfer};
+use entity::{TransferStatus, transfer, vaccine};
 use sea_orm::{ColumnTrait, Condition};
 
 use crate::districts::lookup::{self, in_district};
 use crate::error::AppResult;
 use crate::events::DomainEvent;
-use crate::kit::{self, Ctx, ScopedList, get_scoped};
+use crate::kit::{self, Ctx, ScopedList, get_scoped, with_code};
 use crate::policy::{self, Action, Resource, Scope};
-use crate::stock::catalog::in_vaccine;
 
 #[derive(Debug, Clone, Default)]
 pub struct TransferFilter {
@@ -54,7 +53,7 @@ impl ScopedList for TransferFilter {
                 .add_option(
                     self.vaccine_code
                         .as_ref()
-                        .map(|c| in_vaccine(T::VaccineId, c)),
+                        .map(|c| with_code::<vaccine::Entity>(T::VaccineId, c)),
                 ),
         ))
     }
@@ -64,15 +63,7 @@ kit::scoped_list!(list: TransferFilter);
 
 /// One transfer, if the caller may see it (NOT_FOUND otherwise).
 pub async fn get(ctx: &Ctx<'_>, id: i32) -> AppResult<transfer::Model> {
-    get_scoped::<transfer::Entity>(
-        ctx,
-        Resource::Transfer,
-        transfer::Column::Id,
-        id,
-        "transfer",
-        within,
-    )
-    .await
+    get_scoped::<transfer::Entity>(ctx, Resource::Transfer, id, within).await
 }
 
 /// The transfers from or to one district that a subscriber follows. Each one an event names is then
