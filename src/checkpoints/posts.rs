@@ -234,11 +234,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CheckpointInput) -> AppResult<checkpoi
     let scope = policy::require(ctx.actor, Resource::Checkpoint, Action::Write)?;
     let new = NewPost::from_input(&input)?;
     let hash = idempotency::request_hash(&input);
-    let request = Keyed {
-        operation: "createCheckpoint",
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new("createCheckpoint", input.idempotency_key.as_deref(), &hash);
     let (created, _) = idempotency::once(ctx, request, existing, |w| {
         let new = new.clone();
         Box::pin(async move { insert(w, scope, new).await })

@@ -166,11 +166,7 @@ pub async fn record(
     let hash = idempotency::request_hash(&input);
     input.full_name = texts.full_name;
     input.destination_address = texts.destination_address;
-    let request = Keyed {
-        operation: "recordScreening",
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new("recordScreening", input.idempotency_key.as_deref(), &hash);
     let (recorded, _) = idempotency::once(ctx, request, existing, |w| {
         let input = input.clone();
         Box::pin(async move { insert(w, input).await })

@@ -266,11 +266,7 @@ async fn consume(ctx: &Ctx<'_>, mut input: Consume, kind: StockEventKind) -> App
         Text::optional(500)
     };
     input.reason = text("reason", input.reason.as_deref(), rule)?;
-    let request = Keyed {
-        operation,
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new(operation, input.idempotency_key.as_deref(), &hash);
     let (result, _) = idempotency::once(ctx, request, existing_event, |w| {
         let input = input.clone();
         Box::pin(async move {
@@ -341,11 +337,7 @@ pub async fn adjust_stock(ctx: &Ctx<'_>, input: AdjustStock) -> AppResult<Record
     }
     let hash = idempotency::request_hash(&input);
     let why = text("reason", Some(&input.reason), Text::required(500))?;
-    let request = Keyed {
-        operation: "adjustStock",
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new("adjustStock", input.idempotency_key.as_deref(), &hash);
     let (result, _) = idempotency::once(ctx, request, existing_event, |w| {
         let (input, why) = (input.clone(), why.clone());
         Box::pin(async move {

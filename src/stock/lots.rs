@@ -59,11 +59,7 @@ pub async fn receive_lot(ctx: &Ctx<'_>, mut input: ReceiveLot) -> AppResult<Reco
             "the lot has already expired",
         ));
     }
-    let request = Keyed {
-        operation: "receiveLot",
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new("receiveLot", input.idempotency_key.as_deref(), &hash);
     let (result, _) = idempotency::once(ctx, request, ledger::existing_event, |w| {
         let input = input.clone();
         Box::pin(async move {
