@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use entity::{
     CheckpointKind, CheckpointStatus, agency, checkpoint, checkpoint_staff,
-    checkpoint_status_change,
+    checkpoint_status_change, district,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -244,13 +244,8 @@ pub async fn create(ctx: &Ctx<'_>, input: CheckpointInput) -> AppResult<checkpoi
 }
 
 async fn insert(w: &Write<'_>, scope: Scope, new: NewPost) -> AppResult<(checkpoint::Model, i64)> {
-    let district = match lookup::by_code(&**w, &new.district_code).await {
-        Err(AppError::NotFound { .. }) => Err(AppError::bad_input(
-            "districtCode",
-            format!("no district {}", new.district_code),
-        )),
-        found => found,
-    }?;
+    let district =
+        kit::by_code_from::<district::Entity>(&**w, "districtCode", &new.district_code).await?;
     if !scope.covers_district(district.id, district.province_id) {
         return Err(AppError::forbidden(format!(
             "district {} is outside your scope",

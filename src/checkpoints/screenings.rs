@@ -17,7 +17,7 @@ use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed};
 use crate::keyset::{Listed, Order, Position};
-use crate::kit::{self, Ctx, ScopedList, Text, Write, text};
+use crate::kit::{self, Ctx, ScopedList, Text, Write, by_code_from, text};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// One screening as recorded at a checkpoint.
@@ -178,16 +178,13 @@ pub async fn record(
 type Recorded = (screening::Model, Option<alert::Model>);
 
 async fn insert(w: &mut Write<'_>, input: NewScreening) -> AppResult<(Recorded, i64)> {
-    let post = match posts::by_code(&**w, &input.checkpoint_code).await {
-        Err(AppError::NotFound { .. }) => Err(AppError::bad_input(
-            "checkpointCode",
-            format!("no checkpoint {}", input.checkpoint_code),
-        )),
-        found => found,
-    }?;
+    let post =
+        by_code_from::<checkpoint::Entity>(&**w, "checkpointCode", &input.checkpoint_code).await?;
     check_recorder(&**w, w.ctx().actor, &post).await?;
     let destination = match &input.destination_district_code {
-        Some(code) => Some(destination(&**w, code).await?),
+        Some(code) => {
+            Some(by_code_from::<district::Entity>(&**w, "destinationDistrictCode", code).await?)
+        }
         None => None,
     };
     let row = new_row(input, &post, destination.as_ref(), w);
@@ -204,16 +201,6 @@ async fn insert(w: &mut Write<'_>, input: NewScreening) -> AppResult<(Recorded, 
     let raised = alerts::raise(w, &recorded, health_district).await?;
     let id = recorded.id;
     Ok(((recorded, raised), id))
-}
-
-async fn destination<C: ConnectionTrait>(conn: &C, code: &str) -> AppResult<district::Model> {
-    match lookup::by_code(conn, code).await {
-        Err(AppError::NotFound { .. }) => Err(AppError::bad_input(
-            "destinationDistrictCode",
-            format!("no district {code}"),
-        )),
-        found => found,
-    }
 }
 
 /// Who may record at a post, in one place: an agency that staffs it, or a province-level police,

@@ -46,6 +46,21 @@ pub async fn by_code<E: Coded>(conn: &impl ConnectionTrait, code: &str) -> AppRe
     find_by::<E>(conn, E::CODE, code, E::NAME).await
 }
 
+/// The record with the code the input field `field` gives; BAD_USER_INPUT on that field when there
+/// is none (the caller named it, so it is the input at fault, not a missing page).
+pub async fn by_code_from<E: Coded>(
+    conn: &impl ConnectionTrait,
+    field: &str,
+    code: &str,
+) -> AppResult<E::Model> {
+    match by_code::<E>(conn, code).await {
+        Err(AppError::NotFound { .. }) => {
+            Err(AppError::bad_input(field, format!("no {} {code}", E::NAME)))
+        }
+        found => found,
+    }
+}
+
 /// Rows whose `column` holds the id of the `E` with this code, as a filter.
 pub fn with_code<E: Coded>(column: impl ColumnTrait, code: &str) -> SimpleExpr {
     column.in_subquery(

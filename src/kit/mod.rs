@@ -13,7 +13,7 @@ mod versioned;
 mod write;
 
 pub use context::Ctx;
-pub use find::{Coded, Record, by_code, by_id, find_by, with_code};
+pub use find::{Coded, Record, by_code, by_code_from, by_id, find_by, with_code};
 pub(crate) use list::scoped_list;
 pub use list::{Listing, ScopedList, list};
 pub use scoped::get_scoped;
