@@ -170,9 +170,8 @@ pub async fn create(ctx: &Ctx<'_>, input: NewAgency) -> AppResult<agency::Model>
             e.into()
         }
     })?;
-    w.audit_created("agency.create", "agency", &created.code, &created)
+    w.commit_created("agency.create", "agency", &created.code, &created)
         .await?;
-    w.commit().await?;
     Ok(created)
 }
 

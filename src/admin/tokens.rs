@@ -185,9 +185,8 @@ pub async fn issue(ctx: &Ctx<'_>, keys: &Keys, input: NewToken) -> AppResult<Iss
     }
     .insert(&*w)
     .await?;
-    w.audit_created("token.issue", "api_token", &jti, &record)
+    w.commit_created("token.issue", "api_token", &jti, &record)
         .await?;
-    w.commit().await?;
     Ok(IssuedToken { text, record })
 }
 

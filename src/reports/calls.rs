@@ -63,9 +63,8 @@ pub async fn create(ctx: &Ctx<'_>, input: NewCall) -> AppResult<report_call::Mod
     .insert(&*write)
     .await?;
     write
-        .audit_created("report_call.create", "report_call", call.id, &call)
+        .commit_created("report_call.create", "report_call", call.id, &call)
         .await?;
-    write.commit().await?;
     Ok(call)
 }
 
