@@ -53,6 +53,16 @@ pub struct Keyed<'k> {
     pub hash: &'k str,
 }
 
+impl<'k> Keyed<'k> {
+    pub fn new(operation: &'static str, key: Option<&'k str>, hash: &'k str) -> Keyed<'k> {
+        Keyed {
+            operation,
+            key,
+            hash,
+        }
+    }
+}
+
 /// Runs `work` in a write ([`Write`]: its audit rows and events commit with it), at most once per
 /// (agency, key): at most two attempts, the second after a concurrent copy won. `work` returns its
 /// result and the id to remember; `existing` loads the result of an earlier run by that id. The flag says

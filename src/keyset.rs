@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 
 use crate::error::{AppError, AppResult};
@@ -115,45 +115,52 @@ impl<T> Page<T> {
     }
 }
 
-/// Fetches one page of `select` ordered by the id column `id_col`; `key` reads a row's id.
-pub async fn fetch<E, C>(
-    db: &C,
-    select: Select<E>,
-    id_col: E::Column,
-    request: PageRequest,
-    key: impl Fn(&E::Model) -> i64,
-) -> AppResult<Page<E::Model>>
-where
-    E: EntityTrait,
-    E::Model: FromQueryResult + Sized + Send + Sync,
-    C: ConnectionTrait,
-{
-    fetch_ordered(db, select, Order::Id(id_col), request, |m| {
-        Position::id(key(m))
-    })
-    .await
+/// A table listed page by page: the order of its lists and a row's place in that order.
+pub trait Listed: EntityTrait<Model: Sync> {
+    const ORDER: Order<Self::Column>;
+    fn position(row: &Self::Model) -> Position;
 }
 
-/// Fetches one page of `select` in `order`; `key` reads a row's position.
-pub async fn fetch_ordered<E, C>(
-    db: &C,
+/// Tables listed by id.
+macro_rules! by_id {
+    ($($module:ident),* $(,)?) => {$(
+        impl Listed for entity::$module::Entity {
+            const ORDER: Order<Self::Column> = Order::Id(entity::$module::Column::Id);
+            fn position(row: &Self::Model) -> Position {
+                Position::id(i64::from(row.id))
+            }
+        }
+    )*};
+}
+
+by_id!(
+    agency,
+    alert,
+    api_token,
+    audit_event,
+    checkpoint,
+    district,
+    persisted_operation,
+    report,
+    report_call,
+    stock_event,
+    transfer,
+    vaccine_lot,
+);
+
+/// Fetches one page of `select` in its table's order.
+pub async fn fetch<E: Listed>(
+    db: &impl ConnectionTrait,
     select: Select<E>,
-    order: Order<E::Column>,
     request: PageRequest,
-    key: impl Fn(&E::Model) -> Position,
-) -> AppResult<Page<E::Model>>
-where
-    E: EntityTrait,
-    E::Model: FromQueryResult + Sized + Send + Sync,
-    C: ConnectionTrait,
-{
+) -> AppResult<Page<E::Model>> {
     let total = if request.want_total {
         Some(select.clone().count(db).await?)
     } else {
         None
     };
     let bad_cursor = || AppError::bad_input("after", "not a cursor of this list");
-    let page_select = match order {
+    let page_select = match E::ORDER {
         Order::Id(id) => {
             let select = select.order_by_asc(id);
             match request.after {
@@ -188,7 +195,7 @@ where
     let has_next = rows.len() as u64 > request.first;
     rows.truncate(request.first as usize);
     Ok(Page {
-        items: rows.into_iter().map(|m| (key(&m), m)).collect(),
+        items: rows.into_iter().map(|m| (E::position(&m), m)).collect(),
         has_next,
         has_previous: request.after.is_some(),
         total,

@@ -35,10 +35,7 @@ pub async fn list(ctx: &Ctx<'_>, page: PageRequest) -> AppResult<Page<agency::Mo
         return Ok(Page::empty());
     };
     let select = agency::Entity::find().filter(within(scope));
-    keyset::fetch(ctx.db, select, agency::Column::Id, page, |a| {
-        i64::from(a.id)
-    })
-    .await
+    keyset::fetch(ctx.db, select, page).await
 }
 
 /// The agencies among `ids` that the caller administers, for naming the agency of each token it lists.
@@ -173,9 +170,8 @@ pub async fn create(ctx: &Ctx<'_>, input: NewAgency) -> AppResult<agency::Model>
             e.into()
         }
     })?;
-    w.audit_created("agency.create", "agency", &created.code, &created)
+    w.commit_created("agency.create", "agency", &created.code, &created)
         .await?;
-    w.commit().await?;
     Ok(created)
 }
 

@@ -92,14 +92,7 @@ pub async fn list(ctx: &Ctx<'_>, page: PageRequest) -> AppResult<Page<persisted_
         return Ok(Page::empty());
     }
     let select = persisted_operation::Entity::find();
-    keyset::fetch(
-        ctx.db,
-        select,
-        persisted_operation::Column::Id,
-        page,
-        |op| i64::from(op.id),
-    )
-    .await
+    keyset::fetch(ctx.db, select, page).await
 }
 
 /// The registered operation with this hash, if any, for admitting a request under the list. Every

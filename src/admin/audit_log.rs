@@ -3,13 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use entity::audit_event;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition};
 
 use super::agencies;
 use crate::error::AppResult;
-use crate::keyset::{self, Page, PageRequest};
-use crate::kit::Ctx;
-use crate::policy::{self, Resource, Scope};
+use crate::kit::{self, Ctx, ScopedList};
+use crate::policy::{Resource, Scope};
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
@@ -22,39 +21,32 @@ pub struct AuditFilter {
 }
 
 /// The audit log, oldest first, for those allowed to read it.
-#[tracing::instrument(skip_all, fields(agency = %ctx.actor.agency_code))]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &AuditFilter,
-    page: PageRequest,
-) -> AppResult<Page<audit_event::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::AuditEvent) else {
-        return Ok(Page::empty());
-    };
-    let mut cond = Condition::all();
-    // A district-level reader sees what its district's agencies did; a province-level one, everything.
-    if let Scope::District { district_id, .. } = scope {
-        cond = cond.add(
-            audit_event::Column::AgencyCode.in_subquery(agencies::codes_in_district(district_id)),
-        );
-    }
-    let equal = [
-        (audit_event::Column::Entity, &filter.entity),
-        (audit_event::Column::EntityId, &filter.entity_id),
-        (audit_event::Column::AgencyCode, &filter.agency_code),
-        (audit_event::Column::Action, &filter.action),
-    ];
-    for (column, value) in equal {
-        if let Some(v) = value {
-            cond = cond.add(column.eq(v.as_str()));
+impl ScopedList for AuditFilter {
+    type Entity = audit_event::Entity;
+    const RESOURCE: Resource = Resource::AuditEvent;
+
+    async fn rows(&self, _: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        use audit_event::Column as A;
+        let mut cond = Condition::all();
+        // A district-level reader sees what its district's agencies did; a province-level one,
+        // everything.
+        if let Scope::District { district_id, .. } = scope {
+            cond = cond.add(A::AgencyCode.in_subquery(agencies::codes_in_district(district_id)));
         }
+        let equal = [
+            (A::Entity, &self.entity),
+            (A::EntityId, &self.entity_id),
+            (A::AgencyCode, &self.agency_code),
+            (A::Action, &self.action),
+        ];
+        for (column, value) in equal {
+            cond = cond.add_option(value.as_deref().map(|v| column.eq(v)));
+        }
+        Ok(Some(
+            cond.add_option(self.from.map(|v| A::At.gte(v)))
+                .add_option(self.to.map(|v| A::At.lt(v))),
+        ))
     }
-    if let Some(v) = filter.from {
-        cond = cond.add(audit_event::Column::At.gte(v));
-    }
-    if let Some(v) = filter.to {
-        cond = cond.add(audit_event::Column::At.lt(v));
-    }
-    let select = audit_event::Entity::find().filter(cond);
-    keyset::fetch(ctx.db, select, audit_event::Column::Id, page, |e| e.id).await
 }
+
+kit::scoped_list!(list: AuditFilter);

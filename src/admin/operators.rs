@@ -10,6 +10,7 @@ use super::{agencies, tokens};
 use crate::auth::Actor;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
+use crate::kit;
 
 /// The operator acting on the province with this GSO code, or, when no code is given, on the only
 /// province whose districts the database holds (every province of the country is known, as origins of
@@ -69,9 +70,6 @@ pub async fn of_agency<C: ConnectionTrait>(db: &C, code: &str, user: &str) -> Ap
 /// The operator acting on the province of the agency that holds the token with this id.
 pub async fn of_token<C: ConnectionTrait>(db: &C, jti: &str, user: &str) -> AppResult<Actor> {
     let token = tokens::find(db, jti).await?;
-    let owner = entity::agency::Entity::find_by_id(token.agency_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("agency", token.agency_id))?;
+    let owner = kit::by_id::<entity::agency::Entity>(db, token.agency_id).await?;
     Ok(Actor::operator(owner.province_id, user))
 }

@@ -5,14 +5,13 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{AgencyKind, Role, api_token};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, NotSet, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, NotSet, Set};
 
 use super::agencies;
 use crate::auth::Keys;
 use crate::error::{AppError, AppResult};
-use crate::keyset::{self, Page, PageRequest};
-use crate::kit::{Ctx, Text, text};
-use crate::policy::{self, Action, Resource};
+use crate::kit::{self, Ctx, ScopedList, Text, text};
+use crate::policy::{self, Action, Resource, Scope};
 
 /// Longest lifetime of a token.
 pub const MAX_TOKEN_TTL_DAYS: i64 = 365;
@@ -59,29 +58,25 @@ pub struct TokenFilter {
 }
 
 /// Tokens of the agencies the caller administers (never the token text, which is not stored).
-#[tracing::instrument(skip_all, fields(agency = %ctx.actor.agency_code))]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &TokenFilter,
-    page: PageRequest,
-) -> AppResult<Page<api_token::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::AgencyAdmin) else {
-        return Ok(Page::empty());
-    };
-    let mut agencies = agencies::ids_within(scope);
-    if let Some(code) = &filter.agency_code {
-        agencies.and_where(Expr::col(entity::agency::Column::Code).eq(code.as_str()));
+impl ScopedList for TokenFilter {
+    type Entity = api_token::Entity;
+    const RESOURCE: Resource = Resource::AgencyAdmin;
+
+    async fn rows(&self, _: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        let mut agencies = agencies::ids_within(scope);
+        if let Some(code) = &self.agency_code {
+            agencies.and_where(Expr::col(entity::agency::Column::Code).eq(code.as_str()));
+        }
+        let live = (!self.include_revoked).then(|| api_token::Column::RevokedAt.is_null());
+        Ok(Some(
+            Condition::all()
+                .add(api_token::Column::AgencyId.in_subquery(agencies))
+                .add_option(live),
+        ))
     }
-    let mut cond = Condition::all().add(api_token::Column::AgencyId.in_subquery(agencies));
-    if !filter.include_revoked {
-        cond = cond.add(api_token::Column::RevokedAt.is_null());
-    }
-    let select = api_token::Entity::find().filter(cond);
-    keyset::fetch(ctx.db, select, api_token::Column::Id, page, |t| {
-        i64::from(t.id)
-    })
-    .await
 }
+
+kit::scoped_list!(list: TokenFilter);
 
 #[derive(Debug, Clone)]
 pub struct NewToken {
@@ -190,9 +185,8 @@ pub async fn issue(ctx: &Ctx<'_>, keys: &Keys, input: NewToken) -> AppResult<Iss
     }
     .insert(&*w)
     .await?;
-    w.audit_created("token.issue", "api_token", &jti, &record)
+    w.commit_created("token.issue", "api_token", &jti, &record)
         .await?;
-    w.commit().await?;
     Ok(IssuedToken { text, record })
 }
 
@@ -202,10 +196,7 @@ pub async fn revoke(ctx: &Ctx<'_>, jti: &str) -> AppResult<api_token::Model> {
     let scope = policy::require(ctx.actor, Resource::AgencyAdmin, Action::Write)?;
     let mut w = ctx.write().await?;
     let before = find(&*w, jti).await?;
-    let owner = entity::agency::Entity::find_by_id(before.agency_id)
-        .one(&*w)
-        .await?
-        .ok_or_else(|| AppError::not_found("agency", before.agency_id))?;
+    let owner = kit::by_id::<entity::agency::Entity>(&*w, before.agency_id).await?;
     if !agencies::covers(scope, &owner) {
         return Err(AppError::forbidden(
             "the token belongs to an agency outside your scope",
@@ -237,11 +228,7 @@ pub(super) async fn find<C: sea_orm::ConnectionTrait>(
     db: &C,
     jti: &str,
 ) -> AppResult<api_token::Model> {
-    api_token::Entity::find()
-        .filter(api_token::Column::Jti.eq(jti))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("token", jti))
+    kit::find_by::<api_token::Entity>(db, api_token::Column::Jti, jti, "token").await
 }
 
 #[cfg(test)]

@@ -10,8 +10,7 @@ use sea_orm::{
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
-use crate::keyset::{self, Page, PageRequest};
-use crate::kit::{Ctx, Text, Write, get_scoped, text};
+use crate::kit::{self, Ctx, ScopedList, Text, Write, get_scoped, text};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// The alert rule: why a screening needs health's attention, if it does.
@@ -83,35 +82,30 @@ pub struct AlertFilter {
     pub acknowledged: Option<bool>,
 }
 
-/// Alerts in the caller's scope, by id; an empty page when it may read none.
-#[tracing::instrument(skip_all)]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &AlertFilter,
-    page: PageRequest,
-) -> AppResult<Page<alert::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Alert) else {
-        return Ok(Page::empty());
-    };
-    let mut cond = within(scope);
-    if let Some(code) = &filter.district_code {
-        cond = cond.add(lookup::in_district(
-            alert::Column::DistrictId,
-            code.as_str(),
-        ));
+/// Alerts in the caller's scope, by id.
+impl ScopedList for AlertFilter {
+    type Entity = alert::Entity;
+    const RESOURCE: Resource = Resource::Alert;
+
+    async fn rows(&self, _: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        let mut cond = within(scope);
+        if let Some(code) = &self.district_code {
+            cond = cond.add(lookup::in_district(alert::Column::DistrictId, code));
+        }
+        match self.acknowledged {
+            Some(true) => cond = cond.add(alert::Column::AcknowledgedAt.is_not_null()),
+            Some(false) => cond = cond.add(alert::Column::AcknowledgedAt.is_null()),
+            None => {}
+        }
+        Ok(Some(cond))
     }
-    match filter.acknowledged {
-        Some(true) => cond = cond.add(alert::Column::AcknowledgedAt.is_not_null()),
-        Some(false) => cond = cond.add(alert::Column::AcknowledgedAt.is_null()),
-        None => {}
-    }
-    let select = alert::Entity::find().filter(cond);
-    keyset::fetch(ctx.db, select, alert::Column::Id, page, |a| a.id).await
 }
+
+kit::scoped_list!(list: AlertFilter);
 
 /// One alert, if the caller may see it; NOT_FOUND otherwise.
 pub async fn get(ctx: &Ctx<'_>, id: i64) -> AppResult<alert::Model> {
-    get_scoped::<alert::Entity>(ctx, Resource::Alert, alert::Column::Id, id, "alert", within).await
+    get_scoped::<alert::Entity>(ctx, Resource::Alert, id, within).await
 }
 
 /// The alerts a subscriber follows: those of one district, or of every district in its scope.
@@ -172,10 +166,7 @@ pub async fn acknowledge(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppRes
         .filter(alert::Column::AcknowledgedAt.is_null())
         .exec(&*w)
         .await?;
-    let after = alert::Entity::find_by_id(id)
-        .one(&*w)
-        .await?
-        .ok_or_else(|| AppError::not_found("alert", id))?;
+    let after = kit::by_id::<alert::Entity>(&*w, id).await?;
     if taken.rows_affected != 1 {
         return Err(already_acknowledged(&after));
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use entity::{
     CheckpointKind, CheckpointStatus, agency, checkpoint, checkpoint_staff,
-    checkpoint_status_change,
+    checkpoint_status_change, district,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -17,8 +17,7 @@ use serde::Serialize;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed};
-use crate::keyset::{self, Page, PageRequest};
-use crate::kit::{Ctx, Text, Write, check_version, text};
+use crate::kit::{self, Ctx, ScopedList, Text, Write, check_version, text};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// How far in the future a recorded time may be (clock skew of the recording device).
@@ -30,12 +29,8 @@ pub fn beyond_skew(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 }
 
 /// The checkpoint with this code, whoever asks; NOT_FOUND when there is none.
-pub async fn by_code<C: ConnectionTrait>(conn: &C, code: &str) -> AppResult<checkpoint::Model> {
-    checkpoint::Entity::find()
-        .filter(checkpoint::Column::Code.eq(code))
-        .one(conn)
-        .await?
-        .ok_or_else(|| AppError::not_found("checkpoint", code))
+pub async fn by_code(conn: &impl ConnectionTrait, code: &str) -> AppResult<checkpoint::Model> {
+    kit::by_code::<checkpoint::Entity>(conn, code).await
 }
 
 /// FORBIDDEN when the checkpoint stands outside `scope`.
@@ -62,35 +57,25 @@ pub struct CheckpointFilter {
     pub status: Option<CheckpointStatus>,
 }
 
-/// Checkpoints in the caller's scope, by id; an empty page when it may read none.
-#[tracing::instrument(skip_all)]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &CheckpointFilter,
-    page: PageRequest,
-) -> AppResult<Page<checkpoint::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Checkpoint) else {
-        return Ok(Page::empty());
-    };
-    let mut cond = Condition::all().add(scope.district_filter(checkpoint::Column::DistrictId));
-    if let Some(code) = &filter.district_code {
-        cond = cond.add(lookup::in_district(
-            checkpoint::Column::DistrictId,
-            code.as_str(),
-        ));
+/// Checkpoints in the caller's scope, by id.
+impl ScopedList for CheckpointFilter {
+    type Entity = checkpoint::Entity;
+    const RESOURCE: Resource = Resource::Checkpoint;
+
+    async fn rows(&self, _: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        use checkpoint::Column as C;
+        let in_district = |code: &String| lookup::in_district(C::DistrictId, code);
+        Ok(Some(
+            Condition::all()
+                .add(scope.district_filter(C::DistrictId))
+                .add_option(self.district_code.as_ref().map(in_district))
+                .add_option(self.kind.map(|k| C::Kind.eq(k)))
+                .add_option(self.status.map(|s| C::Status.eq(s))),
+        ))
     }
-    if let Some(kind) = filter.kind {
-        cond = cond.add(checkpoint::Column::Kind.eq(kind));
-    }
-    if let Some(status) = filter.status {
-        cond = cond.add(checkpoint::Column::Status.eq(status));
-    }
-    let select = checkpoint::Entity::find().filter(cond);
-    keyset::fetch(ctx.db, select, checkpoint::Column::Id, page, |c| {
-        i64::from(c.id)
-    })
-    .await
 }
+
+kit::scoped_list!(list: CheckpointFilter);
 
 /// One checkpoint by code; FORBIDDEN outside the caller's scope.
 pub async fn get(ctx: &Ctx<'_>, code: &str) -> AppResult<checkpoint::Model> {
@@ -249,11 +234,7 @@ pub async fn create(ctx: &Ctx<'_>, input: CheckpointInput) -> AppResult<checkpoi
     let scope = policy::require(ctx.actor, Resource::Checkpoint, Action::Write)?;
     let new = NewPost::from_input(&input)?;
     let hash = idempotency::request_hash(&input);
-    let request = Keyed {
-        operation: "createCheckpoint",
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new("createCheckpoint", input.idempotency_key.as_deref(), &hash);
     let (created, _) = idempotency::once(ctx, request, existing, |w| {
         let new = new.clone();
         Box::pin(async move { insert(w, scope, new).await })
@@ -263,13 +244,8 @@ pub async fn create(ctx: &Ctx<'_>, input: CheckpointInput) -> AppResult<checkpoi
 }
 
 async fn insert(w: &Write<'_>, scope: Scope, new: NewPost) -> AppResult<(checkpoint::Model, i64)> {
-    let district = match lookup::by_code(&**w, &new.district_code).await {
-        Err(AppError::NotFound { .. }) => Err(AppError::bad_input(
-            "districtCode",
-            format!("no district {}", new.district_code),
-        )),
-        found => found,
-    }?;
+    let district =
+        kit::by_code_from::<district::Entity>(&**w, "districtCode", &new.district_code).await?;
     if !scope.covers_district(district.id, district.province_id) {
         return Err(AppError::forbidden(format!(
             "district {} is outside your scope",
@@ -318,10 +294,7 @@ async fn insert(w: &Write<'_>, scope: Scope, new: NewPost) -> AppResult<(checkpo
 fn existing(txn: &DatabaseTransaction, id: i64) -> idempotency::TxnFuture<'_, checkpoint::Model> {
     Box::pin(async move {
         let id = i32::try_from(id).map_err(|_| AppError::not_found("checkpoint", id))?;
-        checkpoint::Entity::find_by_id(id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::not_found("checkpoint", id))
+        kit::by_id::<checkpoint::Entity>(txn, id).await
     })
 }
 

@@ -7,8 +7,7 @@ use entity::{
     checkpoint, checkpoint_staff, district, screening,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    NotSet, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, NotSet, Set,
 };
 use serde::Serialize;
 
@@ -17,8 +16,8 @@ use crate::auth::Actor;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed};
-use crate::keyset::{self, Order, Page, PageRequest, Position};
-use crate::kit::{Ctx, Text, Write, text};
+use crate::keyset::{Listed, Order, Position};
+use crate::kit::{self, Ctx, ScopedList, Text, Write, by_code_from, text};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// One screening as recorded at a checkpoint.
@@ -167,11 +166,7 @@ pub async fn record(
     let hash = idempotency::request_hash(&input);
     input.full_name = texts.full_name;
     input.destination_address = texts.destination_address;
-    let request = Keyed {
-        operation: "recordScreening",
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new("recordScreening", input.idempotency_key.as_deref(), &hash);
     let (recorded, _) = idempotency::once(ctx, request, existing, |w| {
         let input = input.clone();
         Box::pin(async move { insert(w, input).await })
@@ -183,16 +178,13 @@ pub async fn record(
 type Recorded = (screening::Model, Option<alert::Model>);
 
 async fn insert(w: &mut Write<'_>, input: NewScreening) -> AppResult<(Recorded, i64)> {
-    let post = match posts::by_code(&**w, &input.checkpoint_code).await {
-        Err(AppError::NotFound { .. }) => Err(AppError::bad_input(
-            "checkpointCode",
-            format!("no checkpoint {}", input.checkpoint_code),
-        )),
-        found => found,
-    }?;
+    let post =
+        by_code_from::<checkpoint::Entity>(&**w, "checkpointCode", &input.checkpoint_code).await?;
     check_recorder(&**w, w.ctx().actor, &post).await?;
     let destination = match &input.destination_district_code {
-        Some(code) => Some(destination(&**w, code).await?),
+        Some(code) => {
+            Some(by_code_from::<district::Entity>(&**w, "destinationDistrictCode", code).await?)
+        }
         None => None,
     };
     let row = new_row(input, &post, destination.as_ref(), w);
@@ -209,16 +201,6 @@ async fn insert(w: &mut Write<'_>, input: NewScreening) -> AppResult<(Recorded, 
     let raised = alerts::raise(w, &recorded, health_district).await?;
     let id = recorded.id;
     Ok(((recorded, raised), id))
-}
-
-async fn destination<C: ConnectionTrait>(conn: &C, code: &str) -> AppResult<district::Model> {
-    match lookup::by_code(conn, code).await {
-        Err(AppError::NotFound { .. }) => Err(AppError::bad_input(
-            "destinationDistrictCode",
-            format!("no district {code}"),
-        )),
-        found => found,
-    }
 }
 
 /// Who may record at a post, in one place: an agency that staffs it, or a province-level police,
@@ -298,10 +280,7 @@ fn new_row(
 /// The screening (and its alert) an earlier `recordScreening` with the same key recorded.
 fn existing(txn: &DatabaseTransaction, id: i64) -> idempotency::TxnFuture<'_, Recorded> {
     Box::pin(async move {
-        let recorded = screening::Entity::find_by_id(id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::not_found("screening", id))?;
+        let recorded = kit::by_id::<screening::Entity>(txn, id).await?;
         let raised = alerts::of_screening(txn, id).await?;
         Ok((recorded, raised))
     })
@@ -340,45 +319,48 @@ pub(super) fn condition(scope: Scope, filter: &ScreeningFilter) -> Condition {
     cond
 }
 
-/// Screenings in the caller's scope, by recording time then id; an empty page when it may read none or
-/// the filter names a checkpoint or district that does not exist.
-#[tracing::instrument(skip_all)]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &ScreeningFilter,
-    page: PageRequest,
-) -> AppResult<Page<screening::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Screening) else {
-        return Ok(Page::empty());
-    };
-    let mut cond = condition(scope, filter);
-    // Codes become ids first: an equality lets the planner read the (post or district, time) index in
-    // order, where a subquery leaves it scanning by time.
-    if let Some(code) = &filter.checkpoint_code {
-        match posts::by_code(ctx.db, code).await {
-            Ok(c) => cond = cond.add(screening::Column::CheckpointId.eq(c.id)),
-            Err(AppError::NotFound { .. }) => return Ok(Page::empty()),
-            Err(e) => return Err(e),
-        }
-    }
-    if let Some(code) = &filter.district_code {
-        match lookup::by_code(ctx.db, code).await {
-            Ok(d) => cond = cond.add(screening::Column::DistrictId.eq(d.id)),
-            Err(AppError::NotFound { .. }) => return Ok(Page::empty()),
-            Err(e) => return Err(e),
-        }
-    }
-    let select = screening::Entity::find().filter(cond);
-    // By time: a week's first page is an index range whatever the table's size.
-    let order = Order::TimeThenId {
+/// Screenings by recording time then id: a week's first page is an index range whatever the table's
+/// size.
+impl Listed for screening::Entity {
+    const ORDER: Order<screening::Column> = Order::TimeThenId {
         time: screening::Column::RecordedAt,
         id: screening::Column::Id,
     };
-    keyset::fetch_ordered(ctx.db, select, order, page, |s| {
+
+    fn position(s: &screening::Model) -> Position {
         Position::time(s.recorded_at, s.id)
-    })
-    .await
+    }
 }
+
+/// Screenings in the caller's scope; none when the filter names a checkpoint or district that does
+/// not exist.
+impl ScopedList for ScreeningFilter {
+    type Entity = screening::Entity;
+    const RESOURCE: Resource = Resource::Screening;
+
+    async fn rows(&self, ctx: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        let mut cond = condition(scope, self);
+        // Codes become ids first: an equality lets the planner read the (post or district, time)
+        // index in order, where a subquery leaves it scanning by time.
+        if let Some(code) = &self.checkpoint_code {
+            match posts::by_code(ctx.db, code).await {
+                Ok(c) => cond = cond.add(screening::Column::CheckpointId.eq(c.id)),
+                Err(AppError::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(code) = &self.district_code {
+            match lookup::by_code(ctx.db, code).await {
+                Ok(d) => cond = cond.add(screening::Column::DistrictId.eq(d.id)),
+                Err(AppError::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Some(cond))
+    }
+}
+
+kit::scoped_list!(list: ScreeningFilter);
 
 /// The personal-data rule: whether the caller may read the personal fields of this screening, taken
 /// at a post staffed by the agencies `staffed_by`.

@@ -2,35 +2,23 @@
 //! every domain uses.
 
 use entity::district;
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::SimpleExpr;
+use sea_orm::{ColumnTrait, ConnectionTrait};
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::kit;
 
 /// The district with this GSO code; NOT_FOUND when there is none.
-pub async fn by_code<C: ConnectionTrait>(db: &C, code: &str) -> AppResult<district::Model> {
-    district::Entity::find()
-        .filter(district::Column::Code.eq(code))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("district", code))
+pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> AppResult<district::Model> {
+    kit::by_code::<district::Entity>(db, code).await
 }
 
 /// The district with this id; NOT_FOUND when there is none.
-pub async fn by_id<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<district::Model> {
-    district::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("district", id))
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> AppResult<district::Model> {
+    kit::by_id::<district::Entity>(db, id).await
 }
 
 /// Rows whose district column points at the district with this code, as a filter.
 pub fn in_district(column: impl ColumnTrait, code: &str) -> SimpleExpr {
-    column.in_subquery(
-        Query::select()
-            .column(district::Column::Id)
-            .from(district::Entity)
-            .and_where(Expr::col(district::Column::Code).eq(code))
-            .to_owned(),
-    )
+    kit::with_code::<district::Entity>(column, code)
 }

@@ -2,13 +2,12 @@
 
 use entity::{DistrictKind, district, province};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, Condition, Set};
 
 use super::lookup;
 use crate::error::{AppError, AppResult};
-use crate::keyset::{self, Page, PageRequest};
-use crate::kit::{Ctx, check_version};
-use crate::policy::{self, Action, Resource};
+use crate::kit::{self, Ctx, ScopedList, check_version};
+use crate::policy::{self, Action, Resource, Scope};
 
 /// Largest population accepted for one district; anything above is a typing error.
 pub const MAX_POPULATION: i64 = 20_000_000;
@@ -43,50 +42,45 @@ pub struct DistrictFilter {
     pub search: Option<String>,
 }
 
-/// Districts the caller may read, filtered; an empty page when it may read none.
-#[tracing::instrument(skip_all, fields(agency = %ctx.actor.agency_code))]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &DistrictFilter,
-    page: PageRequest,
-) -> AppResult<Page<district::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::DistrictProfile) else {
-        return Ok(Page::empty());
-    };
-    let mut cond = Condition::all().add(scope.district_filter(district::Column::Id));
-    if let Some(code) = &filter.province_code {
-        cond = cond.add(
-            district::Column::ProvinceId.in_subquery(
-                Query::select()
-                    .column(province::Column::Id)
-                    .from(province::Entity)
-                    .and_where(Expr::col(province::Column::Code).eq(code.as_str()))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(kind) = filter.kind {
-        cond = cond.add(district::Column::Kind.eq(kind));
-    }
-    if let Some(search) = &filter.search {
-        let folded = fold(search);
-        if folded.len() > 100 {
-            return Err(AppError::bad_input(
-                "filter.search",
-                "at most 100 characters",
-            ));
+/// Districts the caller may read, filtered.
+impl ScopedList for DistrictFilter {
+    type Entity = district::Entity;
+    const RESOURCE: Resource = Resource::DistrictProfile;
+
+    async fn rows(&self, _: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        let mut cond = Condition::all().add(scope.district_filter(district::Column::Id));
+        if let Some(code) = &self.province_code {
+            cond = cond.add(
+                district::Column::ProvinceId.in_subquery(
+                    Query::select()
+                        .column(province::Column::Id)
+                        .from(province::Entity)
+                        .and_where(Expr::col(province::Column::Code).eq(code.as_str()))
+                        .to_owned(),
+                ),
+            );
         }
-        if !folded.is_empty() {
-            let pattern = format!("%{}%", folded.replace(['\\', '%', '_'], ""));
-            cond = cond.add(district::Column::SearchName.like(pattern));
+        if let Some(kind) = self.kind {
+            cond = cond.add(district::Column::Kind.eq(kind));
         }
+        if let Some(search) = &self.search {
+            let folded = fold(search);
+            if folded.len() > 100 {
+                return Err(AppError::bad_input(
+                    "filter.search",
+                    "at most 100 characters",
+                ));
+            }
+            if !folded.is_empty() {
+                let pattern = format!("%{}%", folded.replace(['\\', '%', '_'], ""));
+                cond = cond.add(district::Column::SearchName.like(pattern));
+            }
+        }
+        Ok(Some(cond))
     }
-    let select = district::Entity::find().filter(cond);
-    keyset::fetch(ctx.db, select, district::Column::Id, page, |d| {
-        i64::from(d.id)
-    })
-    .await
 }
+
+kit::scoped_list!(list: DistrictFilter);
 
 /// One district by code, if the caller may read it.
 #[tracing::instrument(skip_all, fields(district.code = %code))]

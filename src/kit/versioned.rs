@@ -3,16 +3,14 @@
 //! update, whichever writer changed it and whatever it changed.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Value};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, QueryFilter, Value};
 
+use super::find::Record;
 use super::write::Write;
 use crate::error::{AppError, AppResult};
 
-/// A table whose rows carry `id`, `version` and `updated_at`.
-pub trait Versioned: EntityTrait {
-    /// What the record is called in messages ("district", "transfer").
-    const NAME: &'static str;
-    const ID: Self::Column;
+/// A table whose rows carry `version` and `updated_at` besides their id.
+pub trait Versioned: Record {
     const VERSION: Self::Column;
     const UPDATED_AT: Self::Column;
 }
@@ -70,24 +68,15 @@ impl Write<'_> {
 }
 
 macro_rules! versioned {
-    ($($module:ident: $name:literal),* $(,)?) => {$(
+    ($($module:ident),* $(,)?) => {$(
         impl Versioned for entity::$module::Entity {
-            const NAME: &'static str = $name;
-            const ID: Self::Column = entity::$module::Column::Id;
             const VERSION: Self::Column = entity::$module::Column::Version;
             const UPDATED_AT: Self::Column = entity::$module::Column::UpdatedAt;
         }
     )*};
 }
 
-versioned!(
-    agency: "agency",
-    checkpoint: "checkpoint",
-    district: "district",
-    report: "report",
-    transfer: "transfer",
-    vaccine_lot: "lot",
-);
+versioned!(agency, checkpoint, district, report, transfer, vaccine_lot);
 
 #[cfg(test)]
 mod tests {

@@ -98,6 +98,18 @@ impl<'a> Write<'a> {
             .await
     }
 
+    /// Audits a record this write created, and commits.
+    pub async fn commit_created<A: Serialize>(
+        self,
+        action: &str,
+        entity: &str,
+        entity_id: impl ToString,
+        after: &A,
+    ) -> AppResult<()> {
+        self.audit_created(action, entity, entity_id, after).await?;
+        self.commit().await
+    }
+
     /// Publishes an event with this write: it is written to the event log in this transaction, and
     /// subscribers hear of it if and only if the write commits.
     pub async fn emit(&mut self, event: DomainEvent) -> AppResult<()> {

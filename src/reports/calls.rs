@@ -63,9 +63,8 @@ pub async fn create(ctx: &Ctx<'_>, input: NewCall) -> AppResult<report_call::Mod
     .insert(&*write)
     .await?;
     write
-        .audit_created("report_call.create", "report_call", call.id, &call)
+        .commit_created("report_call.create", "report_call", call.id, &call)
         .await?;
-    write.commit().await?;
     Ok(call)
 }
 
@@ -76,10 +75,7 @@ pub async fn list(ctx: &Ctx<'_>, page: PageRequest) -> AppResult<Page<report_cal
     }
     let select = report_call::Entity::find()
         .filter(report_call::Column::ProvinceId.eq(ctx.actor.province_id));
-    keyset::fetch(ctx.db, select, report_call::Column::Id, page, |c| {
-        i64::from(c.id)
-    })
-    .await
+    keyset::fetch(ctx.db, select, page).await
 }
 
 /// The call `id` of the caller's province, for the expected reports of a reporting status.

@@ -120,9 +120,8 @@ pub async fn import(ctx: &Ctx<'_>, rows: &[ImportRow]) -> AppResult<usize> {
         json!({ "rows": rows.len() }),
     );
     write
-        .audit_created("report.import", "report", count, &summary)
+        .commit_created("report.import", "report", count, &summary)
         .await?;
-    write.commit().await?;
     Ok(rows.len())
 }
 

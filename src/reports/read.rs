@@ -8,8 +8,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use super::figures;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
-use crate::keyset::{self, Page, PageRequest};
-use crate::kit::{Ctx, get_scoped};
+use crate::kit::{self, Ctx, ScopedList, get_scoped};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// Which reports to list; each part given narrows the list.
@@ -39,27 +38,21 @@ impl ReportFilter {
     }
 }
 
-/// Reports the caller may read, filtered, by id; an empty page when it may read none.
-#[tracing::instrument(skip_all, fields(agency = %ctx.actor.agency_code))]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &ReportFilter,
-    page: PageRequest,
-) -> AppResult<Page<report::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Report) else {
-        return Ok(Page::empty());
-    };
-    let source = match &filter.source_agency_code {
-        Some(code) => Some(source_agency_id(ctx, code).await?),
-        None => None,
-    };
-    let cond = readable(scope).add(filter.condition(source));
-    let select = report::Entity::find().filter(cond);
-    keyset::fetch(ctx.db, select, report::Column::Id, page, |r| {
-        i64::from(r.id)
-    })
-    .await
+/// Reports the caller may read, filtered, by id.
+impl ScopedList for ReportFilter {
+    type Entity = report::Entity;
+    const RESOURCE: Resource = Resource::Report;
+
+    async fn rows(&self, ctx: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        let source = match &self.source_agency_code {
+            Some(code) => Some(source_agency_id(ctx, code).await?),
+            None => None,
+        };
+        Ok(Some(readable(scope).add(self.condition(source))))
+    }
 }
+
+kit::scoped_list!(list: ReportFilter);
 
 /// The id of the agency with this code; 0, which no agency has, when there is none.
 async fn source_agency_id(ctx: &Ctx<'_>, code: &str) -> AppResult<i32> {
@@ -74,15 +67,7 @@ async fn source_agency_id(ctx: &Ctx<'_>, code: &str) -> AppResult<i32> {
 /// loaded through it as their events arrive, so a subscription shows no more than a query.
 #[tracing::instrument(skip_all, fields(report.id = id))]
 pub async fn get(ctx: &Ctx<'_>, id: i32) -> AppResult<report::Model> {
-    get_scoped::<report::Entity>(
-        ctx,
-        Resource::Report,
-        report::Column::Id,
-        id,
-        "report",
-        readable,
-    )
-    .await
+    get_scoped::<report::Entity>(ctx, Resource::Report, id, readable).await
 }
 
 /// The district whose report events the caller may follow: the caller must read reports, and the

@@ -24,7 +24,7 @@ use crate::auth::Actor;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
-use crate::kit::{Ctx, Text, Write, check_version, text};
+use crate::kit::{self, Ctx, Text, Write, check_version, text};
 use crate::policy::{self, Action, Resource};
 
 /// States in which the source may still edit its report, and submit it.
@@ -119,10 +119,7 @@ pub async fn step(ctx: &Ctx<'_>, id: i32, step: Step) -> AppResult<report::Model
     let scope = policy::require(ctx.actor, Resource::Report, rule.action)?;
     let step = step.checked()?;
     let mut write = ctx.write().await?;
-    let before = report::Entity::find_by_id(id)
-        .one(&*write)
-        .await?
-        .ok_or_else(|| AppError::not_found("report", id))?;
+    let before = kit::by_id::<report::Entity>(&*write, id).await?;
     let district = lookup::by_id(&*write, before.district_id).await?;
     if !scope.covers_district(district.id, district.province_id) {
         return Err(AppError::forbidden(format!(

@@ -3,7 +3,7 @@
 //! reserved, whatever the concurrency. Doses given, doses wasted and physical counts are written here.
 
 use chrono::NaiveDate;
-use entity::{StockEventKind, stock_event, vaccine_lot};
+use entity::{StockEventKind, stock_event, vaccine, vaccine_lot};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -11,11 +11,10 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::catalog;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed, TxnFuture};
-use crate::kit::{Ctx, Text, Write, check_version, text};
+use crate::kit::{self, Ctx, Text, Write, check_version, text};
 use crate::policy::{self, Action, Resource, Scope};
 
 /// Most doses one operation may move; larger figures are typing errors.
@@ -66,11 +65,8 @@ pub async fn lot_in_scope<C: ConnectionTrait>(
 }
 
 /// The lot with this id; NOT_FOUND when there is none.
-pub async fn lot_by_id<C: ConnectionTrait>(db: &C, lot_id: i32) -> AppResult<vaccine_lot::Model> {
-    vaccine_lot::Entity::find_by_id(lot_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("lot", lot_id))
+pub async fn lot_by_id(db: &impl ConnectionTrait, lot_id: i32) -> AppResult<vaccine_lot::Model> {
+    kit::by_id::<vaccine_lot::Entity>(db, lot_id).await
 }
 
 /// One change to a lot's balance: `on_hand` and `reserved` move by the deltas, only if afterwards
@@ -224,10 +220,7 @@ pub(super) async fn record(
 /// The lot and ledger row an earlier run of an idempotent stock request produced.
 pub(super) fn existing_event(txn: &DatabaseTransaction, event_id: i64) -> TxnFuture<'_, Recorded> {
     Box::pin(async move {
-        let event = stock_event::Entity::find_by_id(event_id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| AppError::not_found("stock event", event_id))?;
+        let event = kit::by_id::<stock_event::Entity>(txn, event_id).await?;
         let lot = lot_by_id(txn, event.lot_id).await?;
         Ok((lot, event))
     })
@@ -273,11 +266,7 @@ async fn consume(ctx: &Ctx<'_>, mut input: Consume, kind: StockEventKind) -> App
         Text::optional(500)
     };
     input.reason = text("reason", input.reason.as_deref(), rule)?;
-    let request = Keyed {
-        operation,
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new(operation, input.idempotency_key.as_deref(), &hash);
     let (result, _) = idempotency::once(ctx, request, existing_event, |w| {
         let input = input.clone();
         Box::pin(async move {
@@ -309,7 +298,7 @@ async fn check_administrable(
             lot.lot_number, lot.expires_on
         )));
     }
-    let vaccine = catalog::by_id(&**w, lot.vaccine_id).await?;
+    let vaccine = kit::by_id::<vaccine::Entity>(&**w, lot.vaccine_id).await?;
     let max = vaccine.doses_in_schedule + 1;
     match dose_number {
         Some(n) if (1..=max).contains(&n) => Ok(()),
@@ -348,11 +337,7 @@ pub async fn adjust_stock(ctx: &Ctx<'_>, input: AdjustStock) -> AppResult<Record
     }
     let hash = idempotency::request_hash(&input);
     let why = text("reason", Some(&input.reason), Text::required(500))?;
-    let request = Keyed {
-        operation: "adjustStock",
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new("adjustStock", input.idempotency_key.as_deref(), &hash);
     let (result, _) = idempotency::once(ctx, request, existing_event, |w| {
         let (input, why) = (input.clone(), why.clone());
         Box::pin(async move {

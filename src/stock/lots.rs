@@ -2,16 +2,15 @@
 //! (made empty when it holds none, for a receipt or a transfer's arrival).
 
 use chrono::NaiveDate;
-use entity::{StockEventKind, vaccine_lot};
+use entity::{StockEventKind, vaccine, vaccine_lot};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, Set};
 use serde::Serialize;
 
-use super::catalog;
 use super::ledger::{self, Movement, Recorded};
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed};
-use crate::kit::{Ctx, Text, Write, text};
+use crate::kit::{self, Ctx, Text, Write, text};
 use crate::policy::{self, Action, Resource};
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,11 +59,7 @@ pub async fn receive_lot(ctx: &Ctx<'_>, mut input: ReceiveLot) -> AppResult<Reco
             "the lot has already expired",
         ));
     }
-    let request = Keyed {
-        operation: "receiveLot",
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new("receiveLot", input.idempotency_key.as_deref(), &hash);
     let (result, _) = idempotency::once(ctx, request, ledger::existing_event, |w| {
         let input = input.clone();
         Box::pin(async move {
@@ -75,7 +70,7 @@ pub async fn receive_lot(ctx: &Ctx<'_>, mut input: ReceiveLot) -> AppResult<Reco
                     district.code
                 )));
             }
-            let vaccine = catalog::by_code(&**w, &input.vaccine_code).await?;
+            let vaccine = kit::by_code::<vaccine::Entity>(&**w, &input.vaccine_code).await?;
             let lot = lot_for(
                 w,
                 &input.lot_number,

@@ -2,19 +2,17 @@
 //! district, stock per district and vaccine, lots close to expiry.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use entity::{StockEventKind, district, province, stock_event, vaccine_lot};
+use entity::{StockEventKind, district, province, stock_event, vaccine, vaccine_lot};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter,
     QueryOrder, QuerySelect,
 };
 
-use super::catalog::in_vaccine;
 use crate::districts::lookup::in_district;
 use crate::error::{AppError, AppResult};
-use crate::keyset::{self, Page, PageRequest};
-use crate::kit::Ctx;
-use crate::policy::{self, Resource};
+use crate::kit::{self, Ctx, ScopedList, with_code};
+use crate::policy::{self, Resource, Scope};
 
 #[derive(Debug, Clone, Default)]
 pub struct LotFilter {
@@ -26,43 +24,32 @@ pub struct LotFilter {
 }
 
 /// Lots in the caller's scope, by id.
-#[tracing::instrument(skip_all)]
-pub async fn list_lots(
-    ctx: &Ctx<'_>,
-    filter: &LotFilter,
-    page: PageRequest,
-) -> AppResult<Page<vaccine_lot::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Stock) else {
-        return Ok(Page::empty());
-    };
-    let today = ctx.today();
-    let mut cond = Condition::all().add(scope.district_filter(vaccine_lot::Column::DistrictId));
-    if let Some(code) = &filter.district_code {
-        cond = cond.add(in_district(vaccine_lot::Column::DistrictId, code.as_str()));
-    }
-    if let Some(code) = &filter.vaccine_code {
-        cond = cond.add(in_vaccine(vaccine_lot::Column::VaccineId, code.as_str()));
-    }
-    if let Some(days) = filter.expiring_within_days {
-        if !(0..=3650).contains(&days) {
-            return Err(AppError::bad_input("expiringWithinDays", "0 to 3650"));
+impl ScopedList for LotFilter {
+    type Entity = vaccine_lot::Entity;
+    const RESOURCE: Resource = Resource::Stock;
+
+    async fn rows(&self, ctx: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        use vaccine_lot::Column as L;
+        let today = ctx.today();
+        let mut cond = Condition::all().add(scope.district_filter(L::DistrictId));
+        if let Some(code) = &self.district_code {
+            cond = cond.add(in_district(L::DistrictId, code.as_str()));
         }
-        cond = cond.add(vaccine_lot::Column::ExpiresOn.lte(today + Duration::days(days)));
+        if let Some(code) = &self.vaccine_code {
+            cond = cond.add(with_code::<vaccine::Entity>(L::VaccineId, code));
+        }
+        if let Some(days) = self.expiring_within_days {
+            if !(0..=3650).contains(&days) {
+                return Err(AppError::bad_input("expiringWithinDays", "0 to 3650"));
+            }
+            cond = cond.add(L::ExpiresOn.lte(today + Duration::days(days)));
+        }
+        let usable = usable_lots(self.include_empty, self.include_expired, today);
+        Ok(Some(cond.add(usable)))
     }
-    cond = cond.add(usable_lots(
-        filter.include_empty,
-        filter.include_expired,
-        today,
-    ));
-    keyset::fetch(
-        ctx.db,
-        vaccine_lot::Entity::find().filter(cond),
-        vaccine_lot::Column::Id,
-        page,
-        |l| i64::from(l.id),
-    )
-    .await
 }
+
+kit::scoped_list!(list_lots: LotFilter);
 
 /// Lots still holding doses and not expired on `today`, unless asked to include those too.
 fn usable_lots(include_empty: bool, include_expired: bool, today: NaiveDate) -> Condition {
@@ -158,46 +145,33 @@ pub struct EventFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Ledger rows of lots in the caller's scope, oldest first.
-#[tracing::instrument(skip_all)]
-pub async fn list_events(
-    ctx: &Ctx<'_>,
-    filter: &EventFilter,
-    page: PageRequest,
-) -> AppResult<Page<stock_event::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Stock) else {
-        return Ok(Page::empty());
-    };
-    let mut lots = Query::select()
-        .column(vaccine_lot::Column::Id)
-        .from(vaccine_lot::Entity)
-        .cond_where(scope.district_filter(vaccine_lot::Column::DistrictId))
-        .to_owned();
-    if let Some(code) = &filter.district_code {
-        lots.and_where(in_district(vaccine_lot::Column::DistrictId, code.as_str()));
+/// Ledger rows of lots in the caller's scope, by id.
+impl ScopedList for EventFilter {
+    type Entity = stock_event::Entity;
+    const RESOURCE: Resource = Resource::Stock;
+
+    async fn rows(&self, _: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        use stock_event::Column as E;
+        let mut lots = Query::select()
+            .column(vaccine_lot::Column::Id)
+            .from(vaccine_lot::Entity)
+            .cond_where(scope.district_filter(vaccine_lot::Column::DistrictId))
+            .to_owned();
+        if let Some(code) = &self.district_code {
+            lots.and_where(in_district(vaccine_lot::Column::DistrictId, code.as_str()));
+        }
+        Ok(Some(
+            Condition::all()
+                .add(E::LotId.in_subquery(lots))
+                .add_option(self.lot_id.map(|id| E::LotId.eq(id)))
+                .add_option(self.kind.map(|kind| E::Kind.eq(kind)))
+                .add_option(self.from.map(|from| E::At.gte(from)))
+                .add_option(self.to.map(|to| E::At.lt(to))),
+        ))
     }
-    let mut cond = Condition::all().add(stock_event::Column::LotId.in_subquery(lots));
-    if let Some(id) = filter.lot_id {
-        cond = cond.add(stock_event::Column::LotId.eq(id));
-    }
-    if let Some(kind) = filter.kind {
-        cond = cond.add(stock_event::Column::Kind.eq(kind));
-    }
-    if let Some(from) = filter.from {
-        cond = cond.add(stock_event::Column::At.gte(from));
-    }
-    if let Some(to) = filter.to {
-        cond = cond.add(stock_event::Column::At.lt(to));
-    }
-    keyset::fetch(
-        ctx.db,
-        stock_event::Entity::find().filter(cond),
-        stock_event::Column::Id,
-        page,
-        |e| e.id,
-    )
-    .await
 }
+
+kit::scoped_list!(list_events: EventFilter);
 
 /// Stock of one vaccine in one district.
 #[derive(Debug, Clone, FromQueryResult)]

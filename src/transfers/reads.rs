@@ -2,16 +2,14 @@
 //! subscriber watches.
 
 use chrono::{DateTime, Utc};
-use entity::{TransferStatus, transfer};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use entity::{TransferStatus, transfer, vaccine};
+use sea_orm::{ColumnTrait, Condition};
 
 use crate::districts::lookup::{self, in_district};
 use crate::error::AppResult;
 use crate::events::DomainEvent;
-use crate::keyset::{self, Page, PageRequest};
-use crate::kit::{Ctx, get_scoped};
+use crate::kit::{self, Ctx, ScopedList, get_scoped, with_code};
 use crate::policy::{self, Action, Resource, Scope};
-use crate::stock::catalog::in_vaccine;
 
 #[derive(Debug, Clone, Default)]
 pub struct TransferFilter {
@@ -36,50 +34,36 @@ fn within(scope: Scope) -> Condition {
 }
 
 /// Transfers the caller may see, by id.
-#[tracing::instrument(skip_all)]
-pub async fn list(
-    ctx: &Ctx<'_>,
-    filter: &TransferFilter,
-    page: PageRequest,
-) -> AppResult<Page<transfer::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Transfer) else {
-        return Ok(Page::empty());
-    };
-    let mut cond = Condition::all().add(within(scope));
-    if let Some(status) = filter.status {
-        cond = cond.add(transfer::Column::Status.eq(status));
-    }
-    if let Some(code) = &filter.district_code {
-        cond = cond.add(
+impl ScopedList for TransferFilter {
+    type Entity = transfer::Entity;
+    const RESOURCE: Resource = Resource::Transfer;
+
+    async fn rows(&self, _: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        use transfer::Column as T;
+        let from_or_to = |code: &String| {
             Condition::any()
-                .add(in_district(transfer::Column::FromDistrictId, code))
-                .add(in_district(transfer::Column::ToDistrictId, code)),
-        );
+                .add(in_district(T::FromDistrictId, code))
+                .add(in_district(T::ToDistrictId, code))
+        };
+        Ok(Some(
+            Condition::all()
+                .add(within(scope))
+                .add_option(self.status.map(|s| T::Status.eq(s)))
+                .add_option(self.district_code.as_ref().map(from_or_to))
+                .add_option(
+                    self.vaccine_code
+                        .as_ref()
+                        .map(|c| with_code::<vaccine::Entity>(T::VaccineId, c)),
+                ),
+        ))
     }
-    if let Some(code) = &filter.vaccine_code {
-        cond = cond.add(in_vaccine(transfer::Column::VaccineId, code.as_str()));
-    }
-    keyset::fetch(
-        ctx.db,
-        transfer::Entity::find().filter(cond),
-        transfer::Column::Id,
-        page,
-        |t| i64::from(t.id),
-    )
-    .await
 }
+
+kit::scoped_list!(list: TransferFilter);
 
 /// One transfer, if the caller may see it (NOT_FOUND otherwise).
 pub async fn get(ctx: &Ctx<'_>, id: i32) -> AppResult<transfer::Model> {
-    get_scoped::<transfer::Entity>(
-        ctx,
-        Resource::Transfer,
-        transfer::Column::Id,
-        id,
-        "transfer",
-        within,
-    )
-    .await
+    get_scoped::<transfer::Entity>(ctx, Resource::Transfer, id, within).await
 }
 
 /// The transfers from or to one district that a subscriber follows. Each one an event names is then

@@ -30,11 +30,7 @@ pub async fn request(ctx: &Ctx<'_>, mut input: RequestTransfer) -> AppResult<tra
     ledger::validate_doses("doses", input.doses)?;
     let hash = idempotency::request_hash(&input);
     input.reason = text("reason", input.reason.as_deref(), REASON)?;
-    let request = Keyed {
-        operation: "requestTransfer",
-        key: input.idempotency_key.as_deref(),
-        hash: &hash,
-    };
+    let request = Keyed::new("requestTransfer", input.idempotency_key.as_deref(), &hash);
     let (created, _) = idempotency::once(ctx, request, existing, |w| {
         let input = input.clone();
         Box::pin(async move {

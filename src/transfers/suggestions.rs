@@ -13,9 +13,9 @@ use super::request::{self, RequestTransfer};
 use super::suggestion_id::{self, SuggestedMove};
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
-use crate::kit::Ctx;
+use crate::kit::{self, Ctx};
 use crate::policy::{self, Action, Resource, Scope};
-use crate::stock::{catalog, ledger};
+use crate::stock::ledger;
 
 /// Days doses are assumed to spend on the road between districts.
 pub const TRANSIT_DAYS: i64 = 2;
@@ -96,7 +96,7 @@ pub async fn suggestions(
     ) {
         return Ok(Vec::new());
     }
-    let vaccine = catalog::by_code(ctx.db, vaccine_code).await?;
+    let vaccine = kit::by_code::<vaccine::Entity>(ctx.db, vaccine_code).await?;
     let districts = district::Entity::find()
         .filter(district::Column::ProvinceId.eq(ctx.actor.province_id))
         .all(ctx.db)

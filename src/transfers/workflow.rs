@@ -13,12 +13,12 @@
 //! commit.
 
 use entity::{TransferStatus, district, transfer, vaccine_lot};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, Set};
 
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
-use crate::kit::{Ctx, Text, Write, text};
+use crate::kit::{self, Ctx, Text, Write, text};
 use crate::policy::{self, Action, Resource, Scope};
 use crate::stock::ledger::{self, Movement};
 use crate::stock::lots;
@@ -27,11 +27,8 @@ use crate::stock::lots;
 pub(super) const REASON: Text = Text::optional(500);
 
 /// The transfer with this id, whoever may see it; NOT_FOUND when there is none.
-pub(super) async fn by_id<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<transfer::Model> {
-    transfer::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("transfer", id))
+pub(super) async fn by_id(db: &impl ConnectionTrait, id: i32) -> AppResult<transfer::Model> {
+    kit::by_id::<transfer::Entity>(db, id).await
 }
 
 pub(super) fn event_of(t: &transfer::Model) -> DomainEvent {

@@ -47,38 +47,30 @@ pub async fn load_province(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
     .insert(&txn)
     .await
     .map_err(err)?;
-    let districts: Vec<_> = (1..=DISTRICTS)
-        .map(|g| {
-            let population = 50_000 + i64::from(g * 7919) % 450_000;
-            district::ActiveModel {
-                code: Set(district_code(g)),
-                name: Set(format!("Huyện mẫu {g}")),
-                search_name: Set(format!("huyen mau {g}")),
-                kind: Set(DistrictKind::District),
-                province_id: Set(province.id),
-                population: Set(Some(population)),
-                population_year: Set(Some(2021)),
-                population_illustrative: Set(true),
-                adults_18_plus: Set(Some(population * i64::from(60 + g % 20) / 100)),
-                treatment_beds: Set(Some(200)),
-                intensive_care_beds: Set(Some(20)),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-        })
-        .collect();
-    insert(&txn, districts).await?;
+    insert_each(&txn, DISTRICTS, |g| {
+        let population = 50_000 + i64::from(g * 7919) % 450_000;
+        district::ActiveModel {
+            code: Set(district_code(g)),
+            name: Set(format!("Huyện mẫu {g}")),
+            search_name: Set(format!("huyen mau {g}")),
+            kind: Set(DistrictKind::District),
+            province_id: Set(province.id),
+            population: Set(Some(population)),
+            population_year: Set(Some(2021)),
+            population_illustrative: Set(true),
+            adults_18_plus: Set(Some(population * i64::from(60 + g % 20) / 100)),
+            treatment_beds: Set(Some(200)),
+            intensive_care_beds: Set(Some(20)),
+            ..fresh(now)
+        }
+    })
+    .await?;
     agency::ActiveModel {
         code: Set(AGENCY.into()),
         name: Set("Sở Y tế (benchmark)".into()),
         kind: Set(AgencyKind::Health),
         province_id: Set(province.id),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+        ..fresh(now)
     }
     .insert(&txn)
     .await
@@ -110,96 +102,79 @@ pub async fn load_province(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
         }
     }
     let today = lienthong::clock::today();
-    let lots: Vec<_> = (1..=LOTS)
-        .map(|g| vaccine_lot::ActiveModel {
-            lot_number: Set(format!("LOT-{g:06}")),
-            vaccine_id: Set(vaccine_of(g)),
-            district_id: Set(district_of_lot(g)),
-            expires_on: Set(today + Duration::days(30 + i64::from(g * 11 % 700))),
-            doses_on_hand: Set(1_000 + i64::from(g * 37 % 900)),
-            doses_reserved: Set(reserved[g as usize]),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    insert(&txn, lots).await?;
-    let receipts: Vec<_> = (1..=LOTS)
-        .map(|g| stock_event::ActiveModel {
-            lot_id: Set(g),
-            kind: Set(StockEventKind::Received),
-            doses: Set(1_000 + i64::from(g * 37 % 900)),
-            agency_code: Set(AGENCY.into()),
-            subject: Set(SUBJECT.into()),
-            at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    insert(&txn, receipts).await?;
+    insert_each(&txn, LOTS, |g| vaccine_lot::ActiveModel {
+        lot_number: Set(format!("LOT-{g:06}")),
+        vaccine_id: Set(vaccine_of(g)),
+        district_id: Set(district_of_lot(g)),
+        expires_on: Set(today + Duration::days(30 + i64::from(g * 11 % 700))),
+        doses_on_hand: Set(1_000 + i64::from(g * 37 % 900)),
+        doses_reserved: Set(reserved[g as usize]),
+        ..fresh(now)
+    })
+    .await?;
+    insert_each(&txn, LOTS, |g| stock_event::ActiveModel {
+        lot_id: Set(g),
+        kind: Set(StockEventKind::Received),
+        doses: Set(1_000 + i64::from(g * 37 % 900)),
+        agency_code: Set(AGENCY.into()),
+        subject: Set(SUBJECT.into()),
+        at: Set(now),
+        ..Default::default()
+    })
+    .await?;
 
-    let transfers: Vec<_> = (1..=TRANSFERS)
-        .map(|g| {
-            let lot = lot_of_transfer(g);
-            let from = district_of_lot(lot);
-            let status = status_of(g);
-            let at = now - Duration::seconds(i64::from(TRANSFERS - g) * 97);
-            let past = |reached: bool| if reached { Some(at) } else { None };
-            let by = |reached: bool| reached.then(|| SUBJECT.to_owned());
-            let approved = matches!(
-                status,
-                TransferStatus::Approved | TransferStatus::Dispatched | TransferStatus::Received
-            );
-            let dispatched = matches!(
-                status,
-                TransferStatus::Dispatched | TransferStatus::Received
-            );
-            let received = status == TransferStatus::Received;
-            let closed = status == TransferStatus::Cancelled;
-            let doses = 1 + i64::from(g * 17 % 50);
-            transfer::ActiveModel {
-                from_lot_id: Set(lot),
-                from_district_id: Set(from),
-                to_district_id: Set((from + g % 29) % DISTRICTS + 1),
-                vaccine_id: Set(vaccine_of(lot)),
-                doses: Set(doses),
-                status: Set(status),
-                doses_received: Set(received.then_some(doses)),
-                closing_reason: Set(closed.then(|| "no longer needed".to_owned())),
-                requested_by: Set(SUBJECT.into()),
-                requested_at: Set(at),
-                approved_by: Set(by(approved)),
-                approved_at: Set(past(approved)),
-                dispatched_by: Set(by(dispatched)),
-                dispatched_at: Set(past(dispatched)),
-                received_by: Set(by(received)),
-                received_at: Set(past(received)),
-                closed_by: Set(by(closed)),
-                closed_at: Set(past(closed)),
-                version: Set(1),
-                created_at: Set(at),
-                updated_at: Set(at),
-                ..Default::default()
-            }
-        })
-        .collect();
-    insert(&txn, transfers).await?;
+    insert_each(&txn, TRANSFERS, |g| {
+        let lot = lot_of_transfer(g);
+        let from = district_of_lot(lot);
+        let status = status_of(g);
+        let at = now - Duration::seconds(i64::from(TRANSFERS - g) * 97);
+        let past = |reached: bool| if reached { Some(at) } else { None };
+        let by = |reached: bool| reached.then(|| SUBJECT.to_owned());
+        let approved = matches!(
+            status,
+            TransferStatus::Approved | TransferStatus::Dispatched | TransferStatus::Received
+        );
+        let dispatched = matches!(
+            status,
+            TransferStatus::Dispatched | TransferStatus::Received
+        );
+        let received = status == TransferStatus::Received;
+        let closed = status == TransferStatus::Cancelled;
+        let doses = 1 + i64::from(g * 17 % 50);
+        transfer::ActiveModel {
+            from_lot_id: Set(lot),
+            from_district_id: Set(from),
+            to_district_id: Set((from + g % 29) % DISTRICTS + 1),
+            vaccine_id: Set(vaccine_of(lot)),
+            doses: Set(doses),
+            status: Set(status),
+            doses_received: Set(received.then_some(doses)),
+            closing_reason: Set(closed.then(|| "no longer needed".to_owned())),
+            requested_by: Set(SUBJECT.into()),
+            requested_at: Set(at),
+            approved_by: Set(by(approved)),
+            approved_at: Set(past(approved)),
+            dispatched_by: Set(by(dispatched)),
+            dispatched_at: Set(past(dispatched)),
+            received_by: Set(by(received)),
+            received_at: Set(past(received)),
+            closed_by: Set(by(closed)),
+            closed_at: Set(past(closed)),
+            ..fresh(at)
+        }
+    })
+    .await?;
 
-    let checkpoints: Vec<_> = (1..=DISTRICTS)
-        .map(|g| checkpoint::ActiveModel {
-            code: Set(format!("CP-{g:02}")),
-            name: Set(format!("Chốt mẫu {g}")),
-            district_id: Set(g),
-            kind: Set(CheckpointKind::Road),
-            status: Set(CheckpointStatus::Open),
-            status_since: Set(now),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    insert(&txn, checkpoints).await?;
+    insert_each(&txn, DISTRICTS, |g| checkpoint::ActiveModel {
+        code: Set(format!("CP-{g:02}")),
+        name: Set(format!("Chốt mẫu {g}")),
+        district_id: Set(g),
+        kind: Set(CheckpointKind::Road),
+        status: Set(CheckpointStatus::Open),
+        status_since: Set(now),
+        ..fresh(now)
+    })
+    .await?;
     txn.commit().await.map_err(err)
 }
 
@@ -300,6 +275,41 @@ async fn agency_id(db: &DatabaseConnection) -> Result<i32, String> {
         .await
         .map(|a| a.id)
         .map_err(err)
+}
+
+/// Inserts `row(g)` for each `g` in `1..=count`.
+async fn insert_each<A, C>(db: &C, count: i32, row: impl Fn(i32) -> A) -> Result<(), String>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    insert(db, (1..=count).map(row).collect()).await
+}
+
+/// Rows as they stand when first written: version 1, created and last updated at `at`.
+trait Fresh {
+    fn fresh(at: DateTime<Utc>) -> Self;
+}
+
+macro_rules! fresh {
+    ($($module:ident),*) => {$(
+        impl Fresh for $module::ActiveModel {
+            fn fresh(at: DateTime<Utc>) -> Self {
+                $module::ActiveModel {
+                    version: Set(1),
+                    created_at: Set(at),
+                    updated_at: Set(at),
+                    ..Default::default()
+                }
+            }
+        }
+    )*};
+}
+
+fresh!(agency, checkpoint, district, transfer, vaccine_lot);
+
+fn fresh<A: Fresh>(at: DateTime<Utc>) -> A {
+    A::fresh(at)
 }
 
 async fn insert<A, C>(db: &C, rows: Vec<A>) -> Result<(), String>

@@ -297,14 +297,11 @@ fn body(query: &str, variables: Value) -> Bytes {
     Bytes::from(json!({ "query": query, "variables": variables }).to_string())
 }
 
+/// One step of a worker's load (given the worker and the step), answering the requests it made.
+type Work = std::pin::Pin<Box<dyn Future<Output = Result<usize, String>> + Send>>;
+
 /// Sends the same body again and again.
-fn repeat(
-    http: &Http,
-    body: Bytes,
-) -> impl Fn(usize, u64) -> std::pin::Pin<Box<dyn Future<Output = Result<usize, String>> + Send>>
-+ Send
-+ Sync
-+ 'static {
+fn repeat(http: &Http, body: Bytes) -> impl Fn(usize, u64) -> Work + Send + Sync + 'static {
     let http = http.clone();
     move |_, _| {
         let (http, body) = (http.clone(), body.clone());
@@ -473,12 +470,7 @@ pub async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Case E: one transfer requested, approved and dispatched; each worker on a lot of its own.
-fn transfer_cycle(
-    http: &Http,
-) -> impl Fn(usize, u64) -> std::pin::Pin<Box<dyn Future<Output = Result<usize, String>> + Send>>
-+ Send
-+ Sync
-+ 'static {
+fn transfer_cycle(http: &Http) -> impl Fn(usize, u64) -> Work + Send + Sync + 'static {
     let http = http.clone();
     move |worker, _| {
         let http = http.clone();
