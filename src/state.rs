@@ -43,7 +43,7 @@ impl AppState {
     pub async fn with_db(config: Config, db: DatabaseConnection) -> AppResult<AppState> {
         let state = AppState::open(config, db).await?;
         state.events.listen(&state.config.database_url).await?;
-        state.sockets.follow(&state.events, state.db.clone());
+        state.sockets.follow(&state.events, state.db.clone()).await;
         Ok(state)
     }
 

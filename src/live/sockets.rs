@@ -64,11 +64,13 @@ impl Sockets {
 
     /// Follows revocations on the bus for as long as the process runs; after lost notifications, reads
     /// the revocations it missed from the event log.
-    pub fn follow(self: &Arc<Self>, bus: &EventBus, db: sea_orm::DatabaseConnection) {
+    /// Where the log stands is read before this returns, so that no statement of this follower runs
+    /// after the state is built, until a notification is lost.
+    pub async fn follow(self: &Arc<Self>, bus: &EventBus, db: sea_orm::DatabaseConnection) {
         let mut receiver = bus.subscribe();
         let sockets = self.clone();
+        let mut last = log::last_id(&db).await.unwrap_or(0);
         tokio::spawn(async move {
-            let mut last = log::last_id(&db).await.unwrap_or(0);
             loop {
                 match receiver.recv().await {
                     Ok(Signal::Event(logged)) => {
