@@ -17,7 +17,7 @@ pub const RECORD: &str =
 pub const ALERTS: &str = "subscription($after: String) { screeningAlerts(districtCode: \"380\", after: $after) { cursor id reasons } }";
 
 /// Records a screening referred to health at a checkpoint of district 380; returns the alert id.
-async fn raise_alert(app: &TestApp) -> i64 {
+pub async fn raise_alert(app: &TestApp) -> i64 {
     let body = app
         .as_agency("police", RECORD, json!({ "i": referral() }))
         .await;
