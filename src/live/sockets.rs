@@ -81,28 +81,43 @@ impl Sockets {
         let mut receiver = bus.subscribe();
         let sockets = self.clone();
         let mut last = log::last_id(&db).await.unwrap_or(0);
+        // PostgreSQL numbers skip on rolled-back writes, and its notifications carry every process's
+        // events; SQLite numbers do not skip.
+        let gaps_are_other_writers = db.get_database_backend() == sea_orm::DbBackend::Sqlite;
         tokio::spawn(async move {
             loop {
                 match receiver.recv().await {
+                    // With SQLite, events of other processes (the command line) reach no bus:
+                    // a gap before this event's number is theirs, read from the log.
+                    Ok(Signal::Event(logged)) if gaps_are_other_writers && logged.id > last + 1 => {
+                        last = sockets.catch_up(&db, last).await.max(logged.id);
+                        sockets.apply(&logged.event);
+                    }
                     Ok(Signal::Event(logged)) => {
                         last = last.max(logged.id);
                         sockets.apply(&logged.event);
                     }
                     Ok(Signal::Resync) | Err(RecvError::Lagged(_)) => {
-                        match log::after(&db, last, u32::MAX).await {
-                            Ok(missed) => {
-                                for logged in missed {
-                                    last = last.max(logged.id);
-                                    sockets.apply(&logged.event);
-                                }
-                            }
-                            Err(e) => tracing::warn!(error = %e, "revocations not re-read"),
-                        }
+                        last = sockets.catch_up(&db, last).await;
                     }
                     Err(RecvError::Closed) => return,
                 }
             }
         });
+    }
+
+    /// Applies the logged events after `last`; returns the number of the last one read.
+    async fn catch_up(&self, db: &sea_orm::DatabaseConnection, mut last: i64) -> i64 {
+        match log::after(db, last, u32::MAX).await {
+            Ok(missed) => {
+                for logged in missed {
+                    last = last.max(logged.id);
+                    self.apply(&logged.event);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "revocations not re-read"),
+        }
+        last
     }
 
     fn apply(&self, event: &DomainEvent) {
