@@ -34,6 +34,10 @@ pub enum DomainEvent {
     TokenRevoked {
         jti: String,
     },
+    /// An agency was disabled: the open sockets of all its tokens close, on every server process.
+    AgencyDisabled {
+        agency_id: i32,
+    },
 }
 
 /// An event with its number in the event log (commit order).

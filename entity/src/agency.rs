@@ -15,6 +15,8 @@ pub struct Model {
     pub province_id: i32,
     pub district_id: Option<i32>,
     pub version: i32,
+    /// When an administrator disabled it; its tokens are refused while set.
+    pub disabled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

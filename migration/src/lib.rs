@@ -27,6 +27,7 @@ mod m20261123_000020_create_persisted_operation;
 mod m20261202_000021_seed_provinces;
 mod m20261202_000022_create_commune;
 mod m20261203_000201_create_live_event;
+mod m20261203_000202_add_agency_disabled_at;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000021_seed_provinces::Migration),
             Box::new(m20261202_000022_create_commune::Migration),
             Box::new(m20261203_000201_create_live_event::Migration),
+            Box::new(m20261203_000202_add_agency_disabled_at::Migration),
         ]
     }
 }

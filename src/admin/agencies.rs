@@ -158,6 +158,7 @@ pub async fn create(ctx: &Ctx<'_>, input: NewAgency) -> AppResult<agency::Model>
             .map_or(ctx.actor.province_id, |d| d.province_id)),
         district_id: Set(district.as_ref().map(|d| d.id)),
         version: Set(1),
+        disabled_at: Set(None),
         created_at: Set(w.now()),
         updated_at: Set(w.now()),
     }

@@ -2,6 +2,7 @@
 //! the command-line operator who administers them without a token.
 
 pub mod agencies;
+pub mod agency_status;
 pub mod allow_list;
 pub mod audit_log;
 pub mod graphql;

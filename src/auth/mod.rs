@@ -162,6 +162,7 @@ pub async fn verify_token(
         .join(JoinType::LeftJoin, agency::Relation::District.def())
         .filter(api_token::Column::Jti.eq(claims.jti.as_str()))
         .filter(api_token::Column::RevokedAt.is_null())
+        .filter(agency::Column::DisabledAt.is_null())
         .filter(api_token::Column::ExpiresAt.gt(Utc::now()))
         .into_model::<TokenRow>()
         .one(db)

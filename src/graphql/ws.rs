@@ -68,11 +68,11 @@ async fn serve(gql: GraphqlState, socket: WebSocket) {
         Err(_) => return close(&mut sink, 4403, "Forbidden").await,
     };
     let slot = match &actor.jti {
-        Some(jti) => match gql
-            .app
-            .sockets
-            .open(jti, gql.app.config.ws_max_sockets_per_token)
-        {
+        Some(jti) => match gql.app.sockets.open(
+            jti,
+            actor.agency_id,
+            gql.app.config.ws_max_sockets_per_token,
+        ) {
             Ok(slot) => Some(slot),
             Err(e) => return close(&mut sink, 4429, &format!("{}: {e}", e.code())).await,
         },
@@ -163,7 +163,7 @@ impl Connection {
             };
             tokio::select! {
                 biased;
-                () = revoked => break End::Close(4403, "Forbidden: token revoked".into(), "revoked"),
+                () = revoked => break End::Close(4403, "Forbidden: token revoked or agency disabled".into(), "revoked"),
                 () = &mut expires => break End::Close(4403, "Forbidden: token expired".into(), "expired"),
                 message = incoming.next() => {
                     heard = Instant::now();

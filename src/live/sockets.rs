@@ -12,8 +12,8 @@ use super::log;
 use crate::error::{AppError, AppResult};
 use crate::events::{DomainEvent, EventBus, Signal};
 
-/// The sockets of one token: each socket's number and the switch that closes it.
-type Held = Vec<(u64, watch::Sender<bool>)>;
+/// The sockets of one token: each socket's number, its token's agency and the switch that closes it.
+type Held = Vec<(u64, i32, watch::Sender<bool>)>;
 
 /// Open sockets by token id (jti).
 #[derive(Debug, Default)]
@@ -23,7 +23,7 @@ pub struct Sockets {
 }
 
 /// One registered socket; dropping it unregisters. [`SocketSlot::revoked`] resolves when its token is
-/// revoked.
+/// revoked or its agency disabled.
 #[derive(Debug)]
 pub struct SocketSlot {
     sockets: Arc<Sockets>,
@@ -33,8 +33,9 @@ pub struct SocketSlot {
 }
 
 impl Sockets {
-    /// Registers a socket of token `jti`; LIMIT_EXCEEDED when the token holds `max` already.
-    pub fn open(self: &Arc<Self>, jti: &str, max: usize) -> AppResult<SocketSlot> {
+    /// Registers a socket of token `jti` of agency `agency_id`; LIMIT_EXCEEDED when the token holds
+    /// `max` already.
+    pub fn open(self: &Arc<Self>, jti: &str, agency_id: i32, max: usize) -> AppResult<SocketSlot> {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let held = open.entry(jti.to_owned()).or_default();
         if held.len() >= max {
@@ -44,7 +45,7 @@ impl Sockets {
         }
         let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (sender, revoked) = watch::channel(false);
-        held.push((id, sender));
+        held.push((id, agency_id, sender));
         metrics::gauge!("live_sockets_open").increment(1.0);
         Ok(SocketSlot {
             sockets: self.clone(),
@@ -57,8 +58,18 @@ impl Sockets {
     /// Closes every socket of token `jti` in this process.
     pub fn revoke(&self, jti: &str) {
         let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        for (_, switch) in open.get(jti).into_iter().flatten() {
+        for (_, _, switch) in open.get(jti).into_iter().flatten() {
             let _ = switch.send(true);
+        }
+    }
+
+    /// Closes every socket of every token of agency `agency_id` in this process.
+    pub fn disable_agency(&self, agency_id: i32) {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        for (_, agency, switch) in open.values().flatten() {
+            if *agency == agency_id {
+                let _ = switch.send(true);
+            }
         }
     }
 
@@ -70,23 +81,24 @@ impl Sockets {
         let mut receiver = bus.subscribe();
         let sockets = self.clone();
         let mut last = log::last_id(&db).await.unwrap_or(0);
+        // PostgreSQL numbers skip on rolled-back writes, and its notifications carry every process's
+        // events; SQLite numbers do not skip.
+        let gaps_are_other_writers = db.get_database_backend() == sea_orm::DbBackend::Sqlite;
         tokio::spawn(async move {
             loop {
                 match receiver.recv().await {
+                    // With SQLite, events of other processes (the command line) reach no bus:
+                    // a gap before this event's number is theirs, read from the log.
+                    Ok(Signal::Event(logged)) if gaps_are_other_writers && logged.id > last + 1 => {
+                        last = sockets.catch_up(&db, last).await.max(logged.id);
+                        sockets.apply(&logged.event);
+                    }
                     Ok(Signal::Event(logged)) => {
                         last = last.max(logged.id);
                         sockets.apply(&logged.event);
                     }
                     Ok(Signal::Resync) | Err(RecvError::Lagged(_)) => {
-                        match log::after(&db, last, u32::MAX).await {
-                            Ok(missed) => {
-                                for logged in missed {
-                                    last = last.max(logged.id);
-                                    sockets.apply(&logged.event);
-                                }
-                            }
-                            Err(e) => tracing::warn!(error = %e, "revocations not re-read"),
-                        }
+                        last = sockets.catch_up(&db, last).await;
                     }
                     Err(RecvError::Closed) => return,
                 }
@@ -94,9 +106,25 @@ impl Sockets {
         });
     }
 
+    /// Applies the logged events after `last`; returns the number of the last one read.
+    async fn catch_up(&self, db: &sea_orm::DatabaseConnection, mut last: i64) -> i64 {
+        match log::after(db, last, u32::MAX).await {
+            Ok(missed) => {
+                for logged in missed {
+                    last = last.max(logged.id);
+                    self.apply(&logged.event);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "revocations not re-read"),
+        }
+        last
+    }
+
     fn apply(&self, event: &DomainEvent) {
-        if let DomainEvent::TokenRevoked { jti } = event {
-            self.revoke(jti);
+        match event {
+            DomainEvent::TokenRevoked { jti } => self.revoke(jti),
+            DomainEvent::AgencyDisabled { agency_id } => self.disable_agency(*agency_id),
+            _ => {}
         }
     }
 }
@@ -112,7 +140,7 @@ impl Drop for SocketSlot {
     fn drop(&mut self) {
         let mut open = self.sockets.open.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(held) = open.get_mut(&self.jti) {
-            held.retain(|(id, _)| *id != self.id);
+            held.retain(|(id, _, _)| *id != self.id);
             if held.is_empty() {
                 open.remove(&self.jti);
             }

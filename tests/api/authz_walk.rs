@@ -353,6 +353,9 @@ const OPS: &[Op] = &[
     op("requestTransfer", Res::Transfer, Act::W, Shape::Write, true),
     op("returnReport", Res::Report, Act::A, Shape::Write, true),
     op("revokeToken", Res::Admin, Act::W, Shape::Write, false),
+    // A made-up code: permission first, then NOT_FOUND.
+    op("disableAgency", Res::Admin, Act::W, Shape::Write, false),
+    op("enableAgency", Res::Admin, Act::W, Shape::Write, false),
     op("saveReport", Res::Report, Act::W, Shape::Write, true),
     op(
         "setCheckpointStatus",
@@ -811,6 +814,11 @@ fn request(
             "RevokeTokenInput",
             "apiToken { jti }",
             json!({ "jti": "no-such-token" }),
+        ),
+        "disableAgency" | "enableAgency" => m(
+            "AgencyCodeInput",
+            "agency { code }",
+            json!({ "code": "no-such-agency" }),
         ),
         "createReportCall" => m(
             "CreateReportCallInput",

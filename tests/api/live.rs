@@ -17,7 +17,7 @@ pub const RECORD: &str =
 pub const ALERTS: &str = "subscription($after: String) { screeningAlerts(districtCode: \"380\", after: $after) { cursor id reasons } }";
 
 /// Records a screening referred to health at a checkpoint of district 380; returns the alert id.
-async fn raise_alert(app: &TestApp) -> i64 {
+pub async fn raise_alert(app: &TestApp) -> i64 {
     let body = app
         .as_agency("police", RECORD, json!({ "i": referral() }))
         .await;
@@ -395,4 +395,53 @@ async fn a_socket_is_closed_with_4403_when_its_token_expires() {
         "expired socket closed {} ms after expiry",
         late.num_milliseconds()
     );
+}
+
+/// SQLite: a revocation written by another process (the command line) reaches no bus; the server reads
+/// it from the event log when its next event shows the gap, and closes the token's socket.
+#[tokio::test]
+async fn a_revocation_by_another_process_closes_the_socket_at_the_next_event() {
+    let app = TestApp::spawn().await;
+    if !app.db.url.starts_with("sqlite") {
+        // PostgreSQL carries every process's events on its notifications: see the test above.
+        return;
+    }
+    let server = app.serve().await;
+    let token = app.issue("health", entity::Role::Viewer).await;
+    let jti = entity::api_token::Entity::find()
+        .order_by_desc(entity::api_token::Column::Id)
+        .one(&app.state.db)
+        .await
+        .expect("query")
+        .expect("the new token")
+        .jti;
+    let mut socket = connect(server.addr, &token).await;
+    start(&mut socket, "a", ALERTS, json!({})).await;
+    quiet(&mut socket, 300).await;
+    // Another process: its own connection and state, no bus shared with the server.
+    let db = sea_orm::Database::connect(app.db.url.as_str())
+        .await
+        .expect("connect");
+    let cli = lienthong::AppState::open(crate::helpers::test_config(&app.db.url), db)
+        .await
+        .expect("state");
+    let province = lienthong::admin::agencies::by_code(&cli.db, "health")
+        .await
+        .expect("agency")
+        .province_id;
+    let operator = lienthong::auth::Actor::operator(province, "cli");
+    lienthong::admin::tokens::revoke(&cli.ctx(&operator), &jti)
+        .await
+        .expect("revoke");
+    raise_alert(&app).await;
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match read(&mut socket, 5).await {
+                Ok(_) => continue,
+                Err(code) => return code,
+            }
+        }
+    })
+    .await;
+    assert_eq!(closed, Ok(4403));
 }

@@ -6,6 +6,7 @@
 
 mod abuse;
 mod admin;
+mod agency_status;
 mod auth;
 mod authz_walk;
 mod checkpoints;

@@ -160,3 +160,18 @@ payload! {
         operation: PersistedOperation,
     }
 }
+
+/// An agency to disable or enable.
+#[derive(InputObject)]
+pub struct AgencyCodeInput {
+    /// The agency's code, e.g. `health-380`.
+    pub code: String,
+}
+
+payload! {
+    /// Result of `disableAgency` and `enableAgency`.
+    pub struct AgencyStatusPayload {
+        /// The agency as it is now.
+        agency: Agency,
+    }
+}

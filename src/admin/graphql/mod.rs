@@ -9,7 +9,7 @@ use async_graphql::{Context, Result};
 pub use inputs::*;
 pub use types::{Agency, ApiToken, AuditEvent, Me, PersistedOperation};
 
-use crate::admin::{agencies, allow_list, audit_log, tokens};
+use crate::admin::{agencies, agency_status, allow_list, audit_log, tokens};
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::resolvers::root_object;
@@ -52,6 +52,15 @@ root_object! {
             /// request on.
             remove_operation(#[graphql(desc = "The hash of the allowed operation to remove.")] input: RemoveOperationInput) -> RemoveOperationPayload
                 = |s| allow_list::remove(&s, &input.hash);
+            /// Disables an agency (administrators, within their scope; not their own): every token of it is
+            /// refused from the next request on and its open sockets close with 4403, on every server
+            /// process. INVALID_STATE when it is disabled already.
+            disable_agency(#[graphql(desc = "The agency to disable.")] input: AgencyCodeInput) -> AgencyStatusPayload
+                = |s| agency_status::disable(&s, &input.code);
+            /// Enables a disabled agency: its tokens that are neither revoked nor expired work again.
+            /// INVALID_STATE when it is not disabled.
+            enable_agency(#[graphql(desc = "The agency to enable.")] input: AgencyCodeInput) -> AgencyStatusPayload
+                = |s| agency_status::enable(&s, &input.code);
             /// Revokes a token (administrators); refused from the next request on, by every server process.
             revoke_token(#[graphql(desc = "The token to revoke, by its `jti`.")] input: RevokeTokenInput) -> RevokeTokenPayload = |s| tokens::revoke(&s, &input.jti);
         }

@@ -20,6 +20,8 @@ row_object! {
         name: &str = &a.name;
         /// Kind of agency; permissions follow from it.
         kind: AgencyKind = a.kind.into();
+        /// When an administrator disabled the agency; its tokens are refused while set. Null when active.
+        disabled_at: Option<DateTime<Utc>> = a.disabled_at;
     }
     nodes {
         /// The district of a district-level agency; null for a province-level agency.
