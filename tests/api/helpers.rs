@@ -453,10 +453,9 @@ pub async fn subscribe(addr: std::net::SocketAddr, token: &str, query: &str) -> 
     socket
 }
 
-/// Like [`subscribe`], but returns as soon as the subscription is sent (for tests that read its first
-/// answer themselves).
-pub async fn open_subscription(addr: std::net::SocketAddr, token: &str, query: &str) -> Socket {
-    use futures_util::{SinkExt, StreamExt};
+/// A graphql-transport-ws socket that has sent `connection_init` with `payload`, not yet acknowledged.
+pub async fn ws_initiated(addr: std::net::SocketAddr, payload: Value) -> Socket {
+    use futures_util::SinkExt;
     use tokio_tungstenite::tungstenite::Message;
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -470,11 +469,22 @@ pub async fn open_subscription(addr: std::net::SocketAddr, token: &str, query: &
     let (mut socket, _) = tokio_tungstenite::connect_async(request)
         .await
         .expect("connect");
-    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+    let init = json!({ "type": "connection_init", "payload": payload });
     socket
         .send(Message::Text(init.to_string().into()))
         .await
         .expect("init");
+    socket
+}
+
+/// Like [`subscribe`], but returns as soon as the subscription is sent (for tests that read its first
+/// answer themselves).
+pub async fn open_subscription(addr: std::net::SocketAddr, token: &str, query: &str) -> Socket {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let mut socket =
+        ws_initiated(addr, json!({ "Authorization": format!("Bearer {token}") })).await;
     let ack = socket.next().await.expect("ack").expect("ok");
     assert!(
         matches!(&ack, Message::Text(t) if t.as_str().contains("connection_ack")),

@@ -8,9 +8,8 @@ use futures_util::{SinkExt, StreamExt};
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::helpers::{Socket, TestApp};
+use crate::helpers::{Socket, TestApp, ws_initiated};
 
 pub const RECORD: &str =
     "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { alert { id } } }";
@@ -45,22 +44,7 @@ pub fn alert_id(body: &Value) -> i64 {
 
 /// A graphql-transport-ws connection that has sent `connection_init`.
 async fn initiate(addr: std::net::SocketAddr, token: &str) -> Socket {
-    let mut request = format!("ws://{addr}/graphql/ws")
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "sec-websocket-protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("connect");
-    let init = json!({ "type": "connection_init", "payload": { "token": token } });
-    socket
-        .send(Message::Text(init.to_string().into()))
-        .await
-        .expect("init");
-    socket
+    ws_initiated(addr, json!({ "token": token })).await
 }
 
 /// A graphql-transport-ws connection, acknowledged.
@@ -332,10 +316,11 @@ async fn a_cursor_beyond_the_replay_bound_is_refused_with_cursor_expired() {
     assert_eq!(refusal(&mut socket, "c").await, "BAD_USER_INPUT");
 }
 
-#[tokio::test]
-async fn a_token_revoked_while_its_socket_is_open_is_closed_with_4403_within_5_s() {
-    let app = TestApp::spawn().await;
-    let server = app.serve().await;
+/// A new VIEWER token of `health` (its id and a socket subscribed to the alerts of district 380).
+async fn subscribed_viewer(
+    app: &TestApp,
+    server: &crate::helpers::RunningServer,
+) -> (String, Socket) {
     let token = app.issue("health", entity::Role::Viewer).await;
     let jti = entity::api_token::Entity::find()
         .order_by_desc(entity::api_token::Column::Id)
@@ -347,6 +332,14 @@ async fn a_token_revoked_while_its_socket_is_open_is_closed_with_4403_within_5_s
     let mut socket = connect(server.addr, &token).await;
     start(&mut socket, "a", ALERTS, json!({})).await;
     quiet(&mut socket, 300).await;
+    (jti, socket)
+}
+
+#[tokio::test]
+async fn a_token_revoked_while_its_socket_is_open_is_closed_with_4403_within_5_s() {
+    let app = TestApp::spawn().await;
+    let server = app.serve().await;
+    let (jti, mut socket) = subscribed_viewer(&app, &server).await;
     let province = lienthong::admin::agencies::by_code(&app.state.db, "health")
         .await
         .expect("agency")
@@ -407,17 +400,7 @@ async fn a_revocation_by_another_process_closes_the_socket_at_the_next_event() {
         return;
     }
     let server = app.serve().await;
-    let token = app.issue("health", entity::Role::Viewer).await;
-    let jti = entity::api_token::Entity::find()
-        .order_by_desc(entity::api_token::Column::Id)
-        .one(&app.state.db)
-        .await
-        .expect("query")
-        .expect("the new token")
-        .jti;
-    let mut socket = connect(server.addr, &token).await;
-    start(&mut socket, "a", ALERTS, json!({})).await;
-    quiet(&mut socket, 300).await;
+    let (jti, mut socket) = subscribed_viewer(&app, &server).await;
     // Another process: its own connection and state, no bus shared with the server.
     let db = sea_orm::Database::connect(app.db.url.as_str())
         .await
