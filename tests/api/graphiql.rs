@@ -13,6 +13,7 @@ use lienthong::graphql::graphiql;
 use serde_json::Value;
 
 use crate::helpers::TestApp;
+use crate::node_clients::node_folder;
 
 async fn get(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     app.send(Request::get(path).body(Body::empty()).expect("request"))
@@ -89,35 +90,14 @@ fn the_embedded_graphiql_is_the_one_the_lock_pins() {
     assert_eq!(graphiql::VERSION, pinned, "run assets/graphiql/update.sh");
 }
 
-/// Why the browser check cannot run here, if it cannot.
-fn missing_browser_tools(clients: &Path, chromium: &str) -> Option<String> {
-    let node = std::process::Command::new("node").arg("--version").output();
-    if !node.is_ok_and(|o| o.status.success()) {
-        return Some("node is not on PATH".into());
-    }
-    if !Path::new(chromium).exists() {
-        return Some(format!("{chromium} is missing (apt-get install chromium)"));
-    }
-    if !clients.join("node_modules/playwright-core").exists() {
-        return Some(format!("run `npm ci` in {}", clients.display()));
-    }
-    None
-}
-
 #[tokio::test]
 async fn graphiql_works_in_a_browser_without_the_internet() {
-    let clients = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if let Some(why) = missing_browser_tools(&clients, &chromium) {
-        assert!(
-            std::env::var_os("LIENTHONG_REQUIRE_NODE").is_none(),
-            "the GraphiQL browser check cannot run: {why}"
-        );
-        eprintln!(
-            "skipped the GraphiQL browser check: {why} (LIENTHONG_REQUIRE_NODE=1 makes this fail)"
-        );
+    let no_chromium = (!Path::new(&chromium).exists())
+        .then(|| format!("{chromium} is missing (apt-get install chromium)"));
+    let Some(clients) = node_folder("clients/browser", "playwright-core", no_chromium) else {
         return;
-    }
+    };
     let app = TestApp::places().await;
     let server = app.serve().await;
     let run = tokio::process::Command::new("node")

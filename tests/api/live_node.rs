@@ -3,28 +3,16 @@
 //! or repeated. Needs Node and `npm ci` in clients/ws; `LIENTHONG_REQUIRE_NODE=1` (set by .ci/run) makes
 //! their absence a failure instead of a skip.
 
-use std::path::Path;
 use std::time::Duration;
 
 use crate::helpers::TestApp;
+use crate::node_clients::node_folder;
 
 #[tokio::test]
 async fn the_graphql_ws_client_recipe_misses_nothing_across_a_dropped_socket() {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/ws");
-    let ready = folder.join("node_modules/graphql-ws").exists()
-        && std::process::Command::new("node")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if !ready {
-        let required = std::env::var("LIENTHONG_REQUIRE_NODE").is_ok_and(|v| v == "1");
-        assert!(
-            !required,
-            "Node or clients/ws/node_modules missing (run `npm ci` in clients/ws)"
-        );
-        eprintln!("skipped: Node or clients/ws/node_modules missing");
+    let Some(folder) = node_folder("clients/ws", "graphql-ws", None) else {
         return;
-    }
+    };
     let app = TestApp::spawn_with(|c| {
         c.ws_ping_interval = Duration::from_millis(500);
         c.ws_pong_grace = Duration::from_secs(2);

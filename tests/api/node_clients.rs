@@ -8,17 +8,18 @@ use std::process::Command;
 
 use crate::helpers::TestApp;
 
-/// The folder of the Node packages, or `None` (with the reason printed) when Node or the packages are
-/// missing on a machine that does not require them.
-pub fn node_folder(folder: &str) -> Option<PathBuf> {
+/// The folder of a Node client, ready to run: Node on the PATH, `package` installed there by `npm ci`,
+/// and nothing else missing (`also`, a reason of the caller's own). Otherwise `None`, with the reason
+/// printed, on a machine that does not set `LIENTHONG_REQUIRE_NODE=1`; a panic on one that does.
+pub fn node_folder(folder: &str, package: &str, also: Option<String>) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let node = Command::new("node").arg("--version").output();
     let missing = if node.map(|o| !o.status.success()).unwrap_or(true) {
         Some("node is not installed".to_owned())
-    } else if !dir.join("node_modules").is_dir() {
+    } else if !dir.join("node_modules").join(package).exists() {
         Some(format!("run `npm ci` in {folder}"))
     } else {
-        None
+        also
     };
     match missing {
         None => Some(dir),
@@ -50,7 +51,7 @@ fn run_node(dir: &Path, args: &[&str]) -> String {
 
 #[tokio::test]
 async fn the_graphql_over_http_audit_passes_without_warnings() {
-    let Some(dir) = node_folder("clients/http") else {
+    let Some(dir) = node_folder("clients/http", "graphql-http", None) else {
         return;
     };
     let app = TestApp::places().await;
@@ -69,7 +70,7 @@ async fn the_graphql_over_http_audit_passes_without_warnings() {
 
 #[test]
 fn the_schema_passes_graphql_schema_linter_default_rules() {
-    let Some(dir) = node_folder("clients/http") else {
+    let Some(dir) = node_folder("clients/http", "graphql-schema-linter", None) else {
         return;
     };
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql");
