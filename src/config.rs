@@ -151,6 +151,8 @@ pub struct Config {
     pub replay_max_events: u32,
     /// Oldest cursor a subscription may resume from; the event log keeps events this long.
     pub replay_max_age: chrono::Duration,
+    /// Quarantine durations and test schedules, crew test validity, grace periods.
+    pub quarantine: crate::quarantine::rules::QuarantineRules,
 }
 
 impl Config {
@@ -188,6 +190,7 @@ impl Config {
             ws_max_sockets_per_token: 10,
             replay_max_events: 1000,
             replay_max_age: chrono::Duration::hours(24),
+            quarantine: crate::quarantine::rules::QuarantineRules::default(),
         }
     }
 

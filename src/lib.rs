@@ -22,6 +22,8 @@ pub mod kit;
 pub mod live;
 pub mod operation_text;
 pub mod policy;
+pub mod ports;
+pub mod quarantine;
 pub mod ratelimit;
 pub mod reports;
 pub mod server;

@@ -28,10 +28,28 @@ pub enum Resource {
     AuditEvent,
     /// Agencies and API tokens.
     AgencyAdmin,
+    /// Quarantine facilities and their occupancy.
+    QuarantineFacility,
+    /// Quarantine cases without their personal fields, and their tests.
+    QuarantineCase,
+    /// Full name, id number, phone, address and commitment signers of a quarantine case.
+    QuarantinePersonal,
+    /// Supervision visits to people in quarantine (the commune's community team).
+    QuarantineVisit,
+    /// Violations of quarantine (police enforce).
+    QuarantineViolation,
+    /// Counts of quarantine per district and commune, without personal data.
+    QuarantineSummary,
+    /// Vessel calls, their crew lists (without personal fields) and crew tests.
+    VesselCall,
+    /// Full name and id number of crew members and cohort members.
+    CrewPersonal,
+    /// Testing plans of worker cohorts and their tests.
+    TestingPlan,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 10] = [
+    pub const ALL: [Resource; 19] = [
         Resource::DistrictProfile,
         Resource::Checkpoint,
         Resource::Screening,
@@ -42,6 +60,15 @@ impl Resource {
         Resource::Report,
         Resource::AuditEvent,
         Resource::AgencyAdmin,
+        Resource::QuarantineFacility,
+        Resource::QuarantineCase,
+        Resource::QuarantinePersonal,
+        Resource::QuarantineVisit,
+        Resource::QuarantineViolation,
+        Resource::QuarantineSummary,
+        Resource::VesselCall,
+        Resource::CrewPersonal,
+        Resource::TestingPlan,
     ];
 }
 
@@ -64,7 +91,7 @@ pub enum Scope {
     Province { province_id: i32 },
     /// Rows of the caller's own district.
     District { province_id: i32, district_id: i32 },
-    /// Only checkpoints the caller's agency staffs (border guard and personal fields).
+    /// Only checkpoints the caller's agency staffs (border guard; transport at ports; personal fields).
     StaffedCheckpoints { agency_id: i32 },
     /// Only transfers approved or on the road, which transport escorts.
     TransfersToEscort { province_id: i32 },
@@ -130,6 +157,24 @@ const GRANTS: &[Grant] = &[
     Grant(AuditEvent, R, Any, All, &[ST, ADM]),
     Grant(AgencyAdmin, R, Any, All, &[ADM]),
     Grant(AgencyAdmin, W, Any, All, &[ADM]),
+    Grant(QuarantineFacility, R, Any, All, &[HE, PO, PC, ST, ADM]),
+    Grant(QuarantineFacility, W, Any, All, &[HE]),
+    Grant(QuarantineCase, R, Any, All, &[HE, PO, PC]),
+    Grant(QuarantineCase, W, Any, All, &[HE]),
+    Grant(QuarantinePersonal, R, Any, All, &[HE, PO, PC]),
+    Grant(QuarantineVisit, W, Any, All, &[HE, PC]),
+    Grant(QuarantineViolation, W, Any, All, &[PO]),
+    Grant(QuarantineSummary, R, Any, All, &[HE, PO, PC, ST, ADM]),
+    Grant(VesselCall, R, Any, All, &[HE, PO, PC, ST, ADM]),
+    Grant(VesselCall, R, Any, Narrow::StaffedCheckpoints, &[TR, BG]),
+    Grant(VesselCall, W, Any, All, &[HE]),
+    Grant(VesselCall, W, Any, Narrow::StaffedCheckpoints, &[TR, BG]),
+    Grant(CrewPersonal, R, Any, All, &[HE, PO]),
+    Grant(CrewPersonal, R, Any, Narrow::StaffedCheckpoints, &[TR, BG]),
+    Grant(TestingPlan, R, Any, All, &[HE, PO, PC, ST, ADM]),
+    Grant(TestingPlan, R, Any, Narrow::StaffedCheckpoints, &[TR, BG]),
+    Grant(TestingPlan, W, Any, All, &[HE]),
+    Grant(TestingPlan, W, Any, Narrow::StaffedCheckpoints, &[TR, BG]),
 ];
 
 /// The least role an action needs: VIEWER reads, EDITOR writes, APPROVER approves; agencies and tokens
@@ -258,6 +303,15 @@ mod tests {
         (Report, ["R W A*", "R", "R~", "R", "R W", "R", "R"]),
         (AuditEvent, ["", "", "", "", "", "R", "R"]),
         (AgencyAdmin, ["", "", "", "", "", "", "R W"]),
+        (QuarantineFacility, ["R W", "R", "", "", "R", "R", "R"]),
+        (QuarantineCase, ["R W", "R", "", "", "R", "", ""]),
+        (QuarantinePersonal, ["R", "R", "", "", "R", "", ""]),
+        (QuarantineVisit, ["W", "", "", "", "W", "", ""]),
+        (QuarantineViolation, ["", "W", "", "", "", "", ""]),
+        (QuarantineSummary, ["R", "R", "", "", "R", "R", "R"]),
+        (VesselCall, ["R W", "R", "R~ W~", "R~ W~", "R", "R", "R"]),
+        (CrewPersonal, ["R", "R", "R~", "R~", "", "", ""]),
+        (TestingPlan, ["R W", "R", "R~ W~", "R~ W~", "R", "R", "R"]),
     ];
 
     const KINDS: [AgencyKind; 7] = [HE, PO, TR, BG, PC, ST, ADM];
@@ -299,7 +353,7 @@ mod tests {
                                 "{kind:?} {role:?} {resource:?} {action:?} district={district:?}"
                             );
                             if let (Some(scope), Some(t)) = (got, token) {
-                                check_scope(scope, t, district, *kind);
+                                check_scope(scope, t, district, *kind, *resource);
                             }
                             cells += 1;
                         }
@@ -307,12 +361,21 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cells, 10 * 7 * 4 * 3 * 2);
+        assert_eq!(cells, 19 * 7 * 4 * 3 * 2);
     }
 
-    fn check_scope(scope: Scope, token: &str, district: Option<i32>, kind: AgencyKind) {
+    fn check_scope(
+        scope: Scope,
+        token: &str,
+        district: Option<i32>,
+        kind: AgencyKind,
+        resource: Resource,
+    ) {
+        let ports = matches!(resource, VesselCall | CrewPersonal | TestingPlan);
         match (district, token.ends_with('~')) {
-            (_, true) if kind == BG => assert!(matches!(scope, Scope::StaffedCheckpoints { .. })),
+            (_, true) if kind == BG || ports => {
+                assert!(matches!(scope, Scope::StaffedCheckpoints { .. }))
+            }
             (Some(d), _) => assert_eq!(
                 scope,
                 Scope::District {

@@ -1,20 +1,29 @@
 use sea_orm::entity::prelude::*;
 
-/// A screening that health must follow up: a positive test, symptoms, or a referral or quarantine.
+/// Something health must follow up: a screening (a positive test, symptoms, a referral or quarantine), a
+/// positive crew test, an overdue test, a broken commitment or abscondment, a full facility.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "alert")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub screening_id: i64,
+    /// The screening that raised it; null for alerts of crews, quarantine cases and testing plans.
+    pub screening_id: Option<i64>,
     /// District whose health centre follows up: the destination, else the checkpoint's district.
     pub district_id: i32,
-    /// Comma-separated reasons: POSITIVE_TEST, SYMPTOMS, QUARANTINED, REFERRED_TO_HEALTH.
+    /// Comma-separated reasons: POSITIVE_TEST, SYMPTOMS, QUARANTINED, REFERRED_TO_HEALTH,
+    /// POSITIVE_CREW_TEST, OVERDUE_TEST, COMMITMENT_BROKEN, ABSCONDED, FACILITY_FULL.
     pub reasons: String,
     pub created_at: DateTimeUtc,
     pub acknowledged_at: Option<DateTimeUtc>,
     pub acknowledged_by: Option<String>,
     pub note: Option<String>,
+    /// The vessel call whose crew test raised it.
+    pub vessel_call_id: Option<i64>,
+    /// The quarantine case it concerns.
+    pub quarantine_case_id: Option<i64>,
+    /// The testing plan whose member is overdue.
+    pub testing_plan_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

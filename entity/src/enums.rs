@@ -252,3 +252,31 @@ impl CommuneKind {
         }
     }
 }
+text_enum!(
+    /// Kind of quarantine facility.
+    FacilityKind { Concentrated = "CONCENTRATED", Hospital = "HOSPITAL", Hotel = "HOTEL" }
+);
+text_enum!(
+    /// Why a person is in quarantine: a case (F0), a close contact (F1), a returnee, or another reason.
+    QuarantineCategory { F0 = "F0", F1 = "F1", Returnee = "RETURNEE", Other = "OTHER" }
+);
+text_enum!(
+    /// Where and how a person is isolated.
+    QuarantineKind { Concentrated = "CONCENTRATED", HomeIsolation = "HOME_ISOLATION", SelfMonitoring = "SELF_MONITORING" }
+);
+text_enum!(
+    /// Where a quarantine case stands.
+    QuarantineStatus { Open = "OPEN", Released = "RELEASED", TransferredToTreatment = "TRANSFERRED_TO_TREATMENT", Absconded = "ABSCONDED" }
+);
+text_enum!(
+    /// A supervision visit or a violation.
+    QuarantineNoteKind { Visit = "VISIT", Violation = "VIOLATION" }
+);
+text_enum!(
+    /// What a quarantined person did wrong.
+    ViolationKind { CommitmentBroken = "COMMITMENT_BROKEN", Absconded = "ABSCONDED", Other = "OTHER" }
+);
+text_enum!(
+    /// A person's place on a vessel's crew list.
+    CrewRole { Captain = "CAPTAIN", Crew = "CREW" }
+);

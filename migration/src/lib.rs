@@ -28,6 +28,18 @@ mod m20261202_000021_seed_provinces;
 mod m20261202_000022_create_commune;
 mod m20261203_000201_create_live_event;
 mod m20261203_000202_add_agency_disabled_at;
+mod m20261203_000401_make_alert_screening_optional;
+mod m20261203_000402_add_alert_origins;
+mod m20261203_000403_create_quarantine_facility;
+mod m20261203_000404_create_quarantine_case;
+mod m20261203_000405_create_quarantine_test;
+mod m20261203_000406_create_quarantine_note;
+mod m20261203_000407_create_vessel_call;
+mod m20261203_000408_create_crew_member;
+mod m20261203_000409_create_crew_test;
+mod m20261203_000410_create_testing_plan;
+mod m20261203_000411_create_cohort_member;
+mod m20261203_000412_create_cohort_test;
 
 pub struct Migrator;
 
@@ -59,6 +71,18 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000022_create_commune::Migration),
             Box::new(m20261203_000201_create_live_event::Migration),
             Box::new(m20261203_000202_add_agency_disabled_at::Migration),
+            Box::new(m20261203_000401_make_alert_screening_optional::Migration),
+            Box::new(m20261203_000402_add_alert_origins::Migration),
+            Box::new(m20261203_000403_create_quarantine_facility::Migration),
+            Box::new(m20261203_000404_create_quarantine_case::Migration),
+            Box::new(m20261203_000405_create_quarantine_test::Migration),
+            Box::new(m20261203_000406_create_quarantine_note::Migration),
+            Box::new(m20261203_000407_create_vessel_call::Migration),
+            Box::new(m20261203_000408_create_crew_member::Migration),
+            Box::new(m20261203_000409_create_crew_test::Migration),
+            Box::new(m20261203_000410_create_testing_plan::Migration),
+            Box::new(m20261203_000411_create_cohort_member::Migration),
+            Box::new(m20261203_000412_create_cohort_test::Migration),
         ]
     }
 }

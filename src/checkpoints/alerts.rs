@@ -1,4 +1,5 @@
-//! Alerts: the screenings health must follow up. The rule that raises one, listing them, reading one
+//! Alerts: what health must follow up (screenings, and through [`raise_for`] crews, quarantine cases and
+//! testing plans). The rule that raises one, listing them, reading one
 //! (for a subscriber too), and health acknowledging it.
 
 use entity::{Decision, TestResult, alert, screening};
@@ -41,15 +42,43 @@ pub(super) async fn raise(
     if reasons.is_empty() {
         return Ok(None);
     }
+    let origin = AlertOrigin {
+        screening_id: Some(screening.id),
+        ..AlertOrigin::default()
+    };
+    raise_for(w, origin, district_id, &reasons).await.map(Some)
+}
+
+/// What an alert concerns besides its district: the record health opens to follow it up.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AlertOrigin {
+    pub screening_id: Option<i64>,
+    pub vessel_call_id: Option<i64>,
+    pub quarantine_case_id: Option<i64>,
+    pub testing_plan_id: Option<i64>,
+}
+
+/// Raises an alert with these reasons for the health centre of `district_id`, in the write `w`;
+/// subscribers of `screeningAlerts` hear of it when that write commits. Other domains (crews,
+/// quarantine cases, testing plans) raise theirs through here, so there is one alert flow.
+pub async fn raise_for(
+    w: &mut Write<'_>,
+    origin: AlertOrigin,
+    district_id: i32,
+    reasons: &[&str],
+) -> AppResult<alert::Model> {
     let raised = alert::ActiveModel {
         id: NotSet,
-        screening_id: Set(screening.id),
+        screening_id: Set(origin.screening_id),
         district_id: Set(district_id),
         reasons: Set(reasons.join(",")),
         created_at: Set(w.now()),
         acknowledged_at: Set(None),
         acknowledged_by: Set(None),
         note: Set(None),
+        vessel_call_id: Set(origin.vessel_call_id),
+        quarantine_case_id: Set(origin.quarantine_case_id),
+        testing_plan_id: Set(origin.testing_plan_id),
     }
     .insert(&**w)
     .await?;
@@ -58,7 +87,7 @@ pub(super) async fn raise(
         district_id: raised.district_id,
     })
     .await?;
-    Ok(Some(raised))
+    Ok(raised)
 }
 
 /// The alert a screening raised, if any.

@@ -25,6 +25,8 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 use crate::admin::graphql::{AdminMutation, AdminQuery};
 use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, CheckpointSubscription};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
+use crate::ports::graphql::{PortMutation, PortQuery};
+use crate::quarantine::graphql::{QuarantineMutation, QuarantineQuery};
 use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
 use crate::state::AppState;
 use crate::stock::graphql::{StockMutation, StockQuery};
@@ -39,6 +41,8 @@ pub struct QueryRoot(
     TransferQuery,
     ReportQuery,
     AdminQuery,
+    QuarantineQuery,
+    PortQuery,
 );
 
 /// Everything that can be changed. Each mutation takes one `input` and is audited; a failed one
@@ -51,6 +55,8 @@ pub struct MutationRoot(
     TransferMutation,
     ReportMutation,
     AdminMutation,
+    QuarantineMutation,
+    PortMutation,
 );
 
 /// Live updates over `/graphql/ws` (graphql-transport-ws).

@@ -191,11 +191,22 @@ pub enum AlertReason {
     Quarantined,
     /// The post referred them to health.
     ReferredToHealth,
+    /// A crew member of a vessel call tested positive.
+    PositiveCrewTest,
+    /// A scheduled test (of a quarantine case or a cohort member) is overdue.
+    OverdueTest,
+    /// A home-isolation commitment was broken.
+    CommitmentBroken,
+    /// A person left quarantine without release.
+    Absconded,
+    /// A quarantine facility is full.
+    FacilityFull,
 }
 
 row_object! {
     #[Object]
-    /// A screening health must follow up: a positive test, symptoms, a quarantine or a referral.
+    /// Something health must follow up: a screening (a positive test, symptoms, a quarantine or a referral), a
+    /// positive crew test, an overdue test, a broken commitment, an abscondment or a full facility.
     pub struct Alert(alert::Model) as alert {
         /// Alert id; pass it to `acknowledgeAlert`.
         id: i64 = alert.id;
@@ -209,6 +220,12 @@ row_object! {
         acknowledged_by: Option<&str> = alert.acknowledged_by.as_deref();
         /// Note left on acknowledgement; null when none.
         note: Option<&str> = alert.note.as_deref();
+        /// The vessel call whose crew test raised it (see `vesselCalls`); null otherwise.
+        vessel_call_id: Option<i64> = alert.vessel_call_id;
+        /// The quarantine case it concerns (see `quarantineCases`); null otherwise.
+        quarantine_case_id: Option<i64> = alert.quarantine_case_id;
+        /// The testing plan whose member is overdue (see `testingPlans`); null otherwise.
+        testing_plan_id: Option<i64> = alert.testing_plan_id;
     }
     nodes {
         /// District whose health centre follows up (the destination, else the checkpoint's district).
@@ -216,10 +233,10 @@ row_object! {
     }
 
     impl {
-        /// The screening (its personal fields follow the usual rules).
-        async fn screening(&self, ctx: &Context<'_>) -> Result<Screening> {
-            let screening = ctx.node(self.0.screening_id).await?;
-            screening.ok_or_else(|| "screening missing".into())
+        /// The screening that raised it (its personal fields follow the usual rules); null for alerts
+        /// of crews, quarantine cases and testing plans.
+        async fn screening(&self, ctx: &Context<'_>) -> Result<Option<Screening>> {
+            ctx.node(self.0.screening_id).await
         }
     }
 }
@@ -232,6 +249,11 @@ impl AlertReason {
             "SYMPTOMS" => Some(AlertReason::Symptoms),
             "QUARANTINED" => Some(AlertReason::Quarantined),
             "REFERRED_TO_HEALTH" => Some(AlertReason::ReferredToHealth),
+            "POSITIVE_CREW_TEST" => Some(AlertReason::PositiveCrewTest),
+            "OVERDUE_TEST" => Some(AlertReason::OverdueTest),
+            "COMMITMENT_BROKEN" => Some(AlertReason::CommitmentBroken),
+            "ABSCONDED" => Some(AlertReason::Absconded),
+            "FACILITY_FULL" => Some(AlertReason::FacilityFull),
             _ => None,
         }
     }
