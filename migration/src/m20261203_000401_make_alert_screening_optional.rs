@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
 
 use crate::m20261123_000002_create_district::District;
 use crate::m20261123_000015_create_screening::Screening;
@@ -33,63 +33,59 @@ enum AlertRebuilt {
 const COLUMNS: &str =
     "id, screening_id, district_id, reasons, created_at, acknowledged_at, acknowledged_by, note";
 
-/// Rebuilds the SQLite table with `screening_id` nullable or not (rows without one are dropped then).
+/// Rebuilds the SQLite table with `screening_id` nullable or not (rows without one are dropped then),
+/// in one transaction on one connection (pooled connections would not all see the new table at once).
 async fn rebuild(manager: &SchemaManager<'_>, nullable: bool) -> Result<(), DbErr> {
     let screening = if nullable {
         big_integer_null(Alert::ScreeningId)
     } else {
         big_integer(Alert::ScreeningId)
     };
-    manager
-        .create_table(
-            Table::create()
-                .table(AlertRebuilt::Table)
-                .col(big_pk_auto(Alert::Id))
-                .col(screening)
-                .col(integer(Alert::DistrictId))
-                .col(string_len(Alert::Reasons, 100))
-                .col(timestamp_with_time_zone(Alert::CreatedAt))
-                .col(timestamp_with_time_zone_null(Alert::AcknowledgedAt))
-                .col(string_len_null(Alert::AcknowledgedBy, 300))
-                .col(string_len_null(Alert::Note, 500))
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_alert_screening")
-                        .from(AlertRebuilt::Table, Alert::ScreeningId)
-                        .to(Screening::Table, Screening::Id),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .name("fk_alert_district")
-                        .from(AlertRebuilt::Table, Alert::DistrictId)
-                        .to(District::Table, District::Id),
-                )
-                .to_owned(),
+    let create = Table::create()
+        .table(AlertRebuilt::Table)
+        .col(big_pk_auto(Alert::Id))
+        .col(screening)
+        .col(integer(Alert::DistrictId))
+        .col(string_len(Alert::Reasons, 100))
+        .col(timestamp_with_time_zone(Alert::CreatedAt))
+        .col(timestamp_with_time_zone_null(Alert::AcknowledgedAt))
+        .col(string_len_null(Alert::AcknowledgedBy, 300))
+        .col(string_len_null(Alert::Note, 500))
+        .foreign_key(
+            ForeignKey::create()
+                .name("fk_alert_screening")
+                .from(AlertRebuilt::Table, Alert::ScreeningId)
+                .to(Screening::Table, Screening::Id),
         )
-        .await?;
-    let db = manager.get_connection();
+        .foreign_key(
+            ForeignKey::create()
+                .name("fk_alert_district")
+                .from(AlertRebuilt::Table, Alert::DistrictId)
+                .to(District::Table, District::Id),
+        )
+        .to_owned();
+    let index = Index::create()
+        .name("idx_alert_district")
+        .table(Alert::Table)
+        .col(Alert::DistrictId)
+        .col(Alert::Id)
+        .to_owned();
     let keep = if nullable {
         ""
     } else {
         " WHERE screening_id IS NOT NULL"
     };
-    db.execute_unprepared(&format!(
+    let txn = manager.get_connection().begin().await?;
+    txn.execute(&create).await?;
+    txn.execute_unprepared(&format!(
         "INSERT INTO alert_rebuilt ({COLUMNS}) SELECT {COLUMNS} FROM alert{keep}"
     ))
     .await?;
-    db.execute_unprepared("DROP TABLE alert").await?;
-    db.execute_unprepared("ALTER TABLE alert_rebuilt RENAME TO alert")
+    txn.execute_unprepared("DROP TABLE alert").await?;
+    txn.execute_unprepared("ALTER TABLE alert_rebuilt RENAME TO alert")
         .await?;
-    manager
-        .create_index(
-            Index::create()
-                .name("idx_alert_district")
-                .table(Alert::Table)
-                .col(Alert::DistrictId)
-                .col(Alert::Id)
-                .to_owned(),
-        )
-        .await
+    txn.execute(&index).await?;
+    txn.commit().await
 }
 
 #[async_trait::async_trait]
