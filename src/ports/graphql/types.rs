@@ -88,6 +88,9 @@ pub struct CrewMember {
     place: Place,
 }
 
+/// One person on a vessel call's crew list. `fullName` and `idNumber` are personal: readable by HEALTH
+/// and POLICE, and by TRANSPORT and BORDER_GUARD at ports they staff; for anyone else null with a
+/// FORBIDDEN error. Every read is audited.
 #[Object]
 impl CrewMember {
     /// Crew member id; pass it to `recordCrewTest`.
@@ -158,6 +161,7 @@ pub struct HoldReason {
     kind: HoldKind,
 }
 
+/// One person holding a vessel's cargo, and why.
 #[Object]
 impl HoldReason {
     /// The person (personal fields follow the crew rule).
@@ -276,6 +280,8 @@ impl CohortMember {
     }
 }
 
+/// A member of a testing plan with their cadences. `fullName` and `idNumber` are personal, under the
+/// crew rule (HEALTH, POLICE; TRANSPORT and BORDER_GUARD at the plan's post if they staff it).
 #[Object]
 impl CohortMember {
     /// Member id; pass it to `recordCohortTest`.
