@@ -48,6 +48,19 @@ enum Res {
     Alert,
     /// Open to every authenticated caller (`me`, the vaccine catalogue).
     Anyone,
+    /// Quarantine facilities (the design's "quarantine facility / case" row, facility part).
+    QuarantineFacility,
+    /// Quarantine cases: steering and administration read counts only (`quarantineSummary`).
+    QuarantineCase,
+    /// Supervision visits: the commune's team (PEOPLES_COMMITTEE) and health.
+    QuarantineVisit,
+    /// Violations: police enforce.
+    QuarantineViolation,
+    /// Counts of quarantine without personal data.
+    QuarantineSummary,
+    /// Vessel calls, crews and cohort tests (transport and border guard: the walk's ports are staffed
+    /// by both).
+    Port,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +86,12 @@ fn design_cell(res: Res) -> [&'static str; 7] {
         Res::Admin => ["", "", "", "", "", "", "R W"],
         Res::Alert => ["R W", "", "", "", "", "R", "R"],
         Res::Anyone => ["R", "R", "R", "R", "R", "R", "R"],
+        Res::QuarantineFacility => ["R W", "R", "", "", "R", "R", "R"],
+        Res::QuarantineCase => ["R W", "R", "", "", "R", "", ""],
+        Res::QuarantineVisit => ["W", "", "", "", "W", "", ""],
+        Res::QuarantineViolation => ["", "W", "", "", "", "", ""],
+        Res::QuarantineSummary => ["R", "R", "", "", "R", "R", "R"],
+        Res::Port => ["R W", "R", "R W", "R W", "R", "R", "R"],
     }
 }
 
@@ -373,6 +392,100 @@ const OPS: &[Op] = &[
         true,
     ),
     op("updateDistrict", Res::District, Act::W, Shape::Write, true),
+    op(
+        "quarantineFacilities",
+        Res::QuarantineFacility,
+        Act::R,
+        Shape::List("/quarantineFacilities/nodes"),
+        false,
+    ),
+    op(
+        "quarantineCases",
+        Res::QuarantineCase,
+        Act::R,
+        Shape::List("/quarantineCases/nodes"),
+        false,
+    ),
+    op(
+        "quarantineSummary",
+        Res::QuarantineSummary,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op(
+        "vesselCalls",
+        Res::Port,
+        Act::R,
+        Shape::List("/vesselCalls/nodes"),
+        false,
+    ),
+    op(
+        "testingPlans",
+        Res::Port,
+        Act::R,
+        Shape::List("/testingPlans/nodes"),
+        false,
+    ),
+    op(
+        "createQuarantineFacility",
+        Res::QuarantineFacility,
+        Act::W,
+        Shape::Write,
+        true,
+    ),
+    op(
+        "openQuarantineCase",
+        Res::QuarantineCase,
+        Act::W,
+        Shape::Write,
+        true,
+    ),
+    // A case out of reach is NOT_FOUND, as if it did not exist.
+    op(
+        "recordQuarantineTest",
+        Res::QuarantineCase,
+        Act::W,
+        Shape::WriteHidden,
+        true,
+    ),
+    op(
+        "recordSupervisionVisit",
+        Res::QuarantineVisit,
+        Act::W,
+        Shape::WriteHidden,
+        true,
+    ),
+    op(
+        "recordQuarantineViolation",
+        Res::QuarantineViolation,
+        Act::W,
+        Shape::WriteHidden,
+        true,
+    ),
+    op(
+        "closeQuarantineCase",
+        Res::QuarantineCase,
+        Act::W,
+        Shape::WriteHidden,
+        true,
+    ),
+    op("recordVesselCall", Res::Port, Act::W, Shape::Write, true),
+    op(
+        "recordCrewTest",
+        Res::Port,
+        Act::W,
+        Shape::WriteHidden,
+        true,
+    ),
+    op("createTestingPlan", Res::Port, Act::W, Shape::Write, true),
+    op(
+        "recordCohortTest",
+        Res::Port,
+        Act::W,
+        Shape::WriteHidden,
+        true,
+    ),
 ];
 
 /// Subscriptions: name, what starting one needs, and the query.
@@ -485,6 +598,12 @@ struct Fixture {
     transfer_touching: HashMap<&'static str, i64>,
     monday: String,
     yesterday: String,
+    /// Per district: a seaport staffed by transport and border guard, a crew member of a call there,
+    /// an open home-isolation case, a member of a testing plan at the port.
+    port: HashMap<&'static str, &'static str>,
+    crew_member: HashMap<&'static str, i64>,
+    case: HashMap<&'static str, i64>,
+    cohort_member: HashMap<&'static str, i64>,
 }
 
 fn other(d: &str) -> &'static str {
@@ -530,6 +649,10 @@ async fn fixture(app: &TestApp) -> Fixture {
         transfer_touching: HashMap::new(),
         monday: monday.to_string(),
         yesterday: (today - chrono::Duration::days(1)).to_string(),
+        port: HashMap::from([("380", "WALK-PORT-380"), ("381", "WALK-PORT-381")]),
+        crew_member: HashMap::new(),
+        case: HashMap::new(),
+        cohort_member: HashMap::new(),
     };
     for d in ["380", "381"] {
         let lot = app
@@ -590,6 +713,9 @@ async fn fixture(app: &TestApp) -> Fixture {
             f.transfer_touching.entry(from).or_insert(id);
         }
     }
+    for d in ["380", "381"] {
+        quarantine_and_port(app, &mut f, d).await;
+    }
     // A report call, so that allowed readers of `reportCalls` see a row.
     ok(
         app,
@@ -599,6 +725,74 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await;
     f
+}
+
+/// The quarantine and port rows of district `d` the walk acts on.
+async fn quarantine_and_port(app: &TestApp, f: &mut Fixture, d: &'static str) {
+    let health = app.token("health");
+    ok(
+        app,
+        &app.token("police"),
+        "mutation($i: CreateCheckpointInput!) { createCheckpoint(input: $i) { checkpoint { code } } }",
+        json!({ "i": { "code": f.port[d], "name": "Walk port", "districtCode": d, "kind": "SEAPORT",
+                       "staffingAgencyCodes": ["transport", "border-guard"] } }),
+    )
+    .await;
+    let data = ok(
+        app,
+        &health,
+        "mutation($i: RecordVesselCallInput!) { recordVesselCall(input: $i) { vesselCall { crew { id } } } }",
+        json!({ "i": walk_call(f.port[d]) }),
+    )
+    .await;
+    f.crew_member.insert(
+        d,
+        data["recordVesselCall"]["vesselCall"]["crew"][0]["id"]
+            .as_i64()
+            .expect("crew"),
+    );
+    ok(
+        app,
+        &health,
+        "mutation($i: CreateQuarantineFacilityInput!) { createQuarantineFacility(input: $i) { facility { code } } }",
+        json!({ "i": { "code": format!("WALK-KCL-{d}"), "name": "Walk facility", "districtCode": d, "kind": "HOTEL", "capacity": 500 } }),
+    )
+    .await;
+    let data = ok(
+        app,
+        &health,
+        "mutation($i: OpenQuarantineCaseInput!) { openQuarantineCase(input: $i) { quarantineCase { id } } }",
+        json!({ "i": walk_case(d) }),
+    )
+    .await;
+    f.case.insert(
+        d,
+        data["openQuarantineCase"]["quarantineCase"]["id"]
+            .as_i64()
+            .expect("case"),
+    );
+    let data = ok(
+        app,
+        &health,
+        "mutation($i: CreateTestingPlanInput!) { createTestingPlan(input: $i) { testingPlan { members { id } } } }",
+        json!({ "i": { "name": "Walk cohort", "checkpointCode": f.port[d], "rapidEveryHours": 8, "members": [{ "fullName": "Walk Worker" }] } }),
+    )
+    .await;
+    f.cohort_member.insert(
+        d,
+        data["createTestingPlan"]["testingPlan"]["members"][0]["id"]
+            .as_i64()
+            .expect("member"),
+    );
+}
+
+fn walk_call(port: &str) -> Value {
+    json!({ "checkpointCode": port, "vesselName": "Walk", "registration": "IMO1", "flag": "VN",
+            "arrivedAt": Utc::now().to_rfc3339(), "crew": [{ "fullName": "Walk Captain", "idNumber": "W1", "role": "CAPTAIN" }] })
+}
+
+fn walk_case(d: &str) -> Value {
+    json!({ "category": "F1", "kind": "SELF_MONITORING", "fullName": "Walk Person", "districtCode": d })
 }
 
 /// The request an operation is walked with, aimed at district `d`; `n` makes created codes unique.
@@ -850,6 +1044,73 @@ fn request(
             "UpdateDistrictInput",
             "district { code }",
             json!({ "code": d, "treatmentBeds": 100 + n }),
+        ),
+        "quarantineFacilities" => (
+            format!("{{ quarantineFacilities(first: 100) {{ nodes {{ code {dc} }} }} }}"),
+            none,
+        ),
+        "quarantineCases" => (
+            format!("{{ quarantineCases(first: 100) {{ nodes {{ id {dc} }} }} }}"),
+            none,
+        ),
+        "quarantineSummary" => (q("{ quarantineSummary { open } }"), none),
+        "vesselCalls" => (
+            format!("{{ vesselCalls(first: 100) {{ nodes {{ id cargoRelease {dc} }} }} }}"),
+            none,
+        ),
+        "testingPlans" => (
+            format!("{{ testingPlans(first: 100) {{ nodes {{ id {dc} }} }} }}"),
+            none,
+        ),
+        "createQuarantineFacility" => m(
+            "CreateQuarantineFacilityInput",
+            "facility { code }",
+            json!({ "code": format!("WALK-F-{n}"), "name": "Walk", "districtCode": d, "kind": "HOTEL", "capacity": 10 }),
+        ),
+        "openQuarantineCase" => m(
+            "OpenQuarantineCaseInput",
+            "quarantineCase { id }",
+            walk_case(d),
+        ),
+        "recordQuarantineTest" => m(
+            "RecordQuarantineTestInput",
+            "quarantineCase { id }",
+            json!({ "caseId": f.case[d], "kind": "RAPID_ANTIGEN", "result": "NEGATIVE", "takenAt": Utc::now().to_rfc3339() }),
+        ),
+        "recordSupervisionVisit" => m(
+            "RecordSupervisionVisitInput",
+            "quarantineCase { id }",
+            json!({ "caseId": f.case[d], "at": Utc::now().to_rfc3339(), "present": true }),
+        ),
+        "recordQuarantineViolation" => m(
+            "RecordQuarantineViolationInput",
+            "quarantineCase { id }",
+            json!({ "caseId": f.case[d], "at": Utc::now().to_rfc3339(), "violation": "OTHER" }),
+        ),
+        "closeQuarantineCase" => m(
+            "CloseQuarantineCaseInput",
+            "quarantineCase { id }",
+            json!({ "id": f.case[d], "status": "RELEASED" }),
+        ),
+        "recordVesselCall" => m(
+            "RecordVesselCallInput",
+            "vesselCall { id }",
+            walk_call(f.port[d]),
+        ),
+        "recordCrewTest" => m(
+            "RecordCrewTestInput",
+            "vesselCall { id }",
+            json!({ "crewMemberId": f.crew_member[d], "kind": "RAPID_ANTIGEN", "result": "NEGATIVE", "takenAt": Utc::now().to_rfc3339() }),
+        ),
+        "createTestingPlan" => m(
+            "CreateTestingPlanInput",
+            "testingPlan { id }",
+            json!({ "name": "Walk", "checkpointCode": f.port[d], "pcrEveryDays": 3, "members": [{ "fullName": "W" }] }),
+        ),
+        "recordCohortTest" => m(
+            "RecordCohortTestInput",
+            "testingPlan { id }",
+            json!({ "memberId": f.cohort_member[d], "kind": "RT_PCR", "result": "NEGATIVE", "takenAt": Utc::now().to_rfc3339() }),
         ),
         other => panic!("no request for {other}"),
     }

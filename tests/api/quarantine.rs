@@ -19,7 +19,10 @@ async fn facility(app: &TestApp, code: &str, capacity: i32) {
         )
         .await;
     assert!(body.get("errors").is_none(), "{body}");
-    assert_eq!(body["data"]["createQuarantineFacility"]["facility"]["freePlaces"], capacity);
+    assert_eq!(
+        body["data"]["createQuarantineFacility"]["facility"]["freePlaces"],
+        capacity
+    );
 }
 
 fn concentrated(code: &str, n: usize) -> Value {
@@ -45,20 +48,44 @@ async fn sixteen_concurrent_admissions_never_exceed_capacity() {
     let token = app.token("health");
     let admissions = (0..16).map(|n| {
         let (app, token) = (&app, token.clone());
-        async move { app.gql(Some(&token), OPEN, json!({ "i": concentrated("KCL-THU", n) })).await.1 }
+        async move {
+            app.gql(
+                Some(&token),
+                OPEN,
+                json!({ "i": concentrated("KCL-THU", n) }),
+            )
+            .await
+            .1
+        }
     });
     let bodies = futures_util::future::join_all(admissions).await;
     let admitted = bodies.iter().filter(|b| b.get("errors").is_none()).count();
     assert_eq!(admitted, 5, "{bodies:?}");
     for refused in bodies.iter().filter(|b| b.get("errors").is_some()) {
-        assert_eq!((error_code(refused), error_field(refused)), ("BAD_USER_INPUT", "facilityCode"), "{refused}");
+        assert_eq!(
+            (error_code(refused), error_field(refused)),
+            ("BAD_USER_INPUT", "facilityCode"),
+            "{refused}"
+        );
     }
-    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM quarantine_case WHERE status = 'OPEN'").await, 5);
-    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM alert WHERE reasons = 'FACILITY_FULL'").await, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM quarantine_case WHERE status = 'OPEN'")
+            .await,
+        5
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM alert WHERE reasons = 'FACILITY_FULL'")
+            .await,
+        1
+    );
     let body = app
         .as_agency("health", "{ quarantineFacilities(first: 5, filter: { hasFreePlaces: false }) { nodes { code occupancy freePlaces } } }", json!({}))
         .await;
-    assert_eq!(body["data"]["quarantineFacilities"]["nodes"], json!([{ "code": "KCL-THU", "occupancy": 5, "freePlaces": 0 }]), "{body}");
+    assert_eq!(
+        body["data"]["quarantineFacilities"]["nodes"],
+        json!([{ "code": "KCL-THU", "occupancy": 5, "freePlaces": 0 }]),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -66,8 +93,12 @@ async fn hostile_cases_and_tests_are_refused_and_write_nothing() {
     let app = TestApp::places().await;
     facility(&app, "KCL-DAY", 1).await;
     open(&app, concentrated("KCL-DAY", 0)).await;
-    let cases = app.scalar("SELECT COUNT(*) AS n FROM quarantine_case").await;
-    let tests = app.scalar("SELECT COUNT(*) AS n FROM quarantine_test").await;
+    let cases = app
+        .scalar("SELECT COUNT(*) AS n FROM quarantine_case")
+        .await;
+    let tests = app
+        .scalar("SELECT COUNT(*) AS n FROM quarantine_test")
+        .await;
 
     let mut end_first = home();
     end_first["startedAt"] = json!(Utc::now().to_rfc3339());
@@ -83,20 +114,45 @@ async fn hostile_cases_and_tests_are_refused_and_write_nothing() {
         (no_facility, "facilityCode"),
     ] {
         let body = app.as_agency("health", OPEN, json!({ "i": input })).await;
-        assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", field), "{body}");
+        assert_eq!(
+            (error_code(&body), error_field(&body)),
+            ("BAD_USER_INPUT", field),
+            "{body}"
+        );
     }
     let case = open(&app, home()).await;
     let record = "mutation($i: RecordQuarantineTestInput!) { recordQuarantineTest(input: $i) { quarantineCase { id } } }";
-    for (taken_at, why) in [(Utc::now() - Duration::days(2), "before the start"), (Utc::now() + Duration::hours(2), "future")] {
+    for (taken_at, why) in [
+        (Utc::now() - Duration::days(2), "before the start"),
+        (Utc::now() + Duration::hours(2), "future"),
+    ] {
         let input = json!({ "caseId": case["id"], "kind": "RT_PCR", "result": "NEGATIVE", "takenAt": taken_at.to_rfc3339() });
         let body = app.as_agency("health", record, json!({ "i": input })).await;
-        assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", "takenAt"), "{why}: {body}");
+        assert_eq!(
+            (error_code(&body), error_field(&body)),
+            ("BAD_USER_INPUT", "takenAt"),
+            "{why}: {body}"
+        );
     }
-    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM quarantine_case").await, cases + 1);
-    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM quarantine_test WHERE taken_at IS NOT NULL").await, 0);
-    assert!(app.scalar("SELECT COUNT(*) AS n FROM quarantine_test").await > tests);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM quarantine_case")
+            .await,
+        cases + 1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) AS n FROM quarantine_test WHERE taken_at IS NOT NULL")
+            .await,
+        0
+    );
+    assert!(
+        app.scalar("SELECT COUNT(*) AS n FROM quarantine_test")
+            .await
+            > tests
+    );
     // Only health opens cases.
-    let body = app.as_agency("committee-380", OPEN, json!({ "i": home() })).await;
+    let body = app
+        .as_agency("committee-380", OPEN, json!({ "i": home() }))
+        .await;
     assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
 }
 
@@ -110,22 +166,36 @@ async fn an_overdue_scheduled_test_raises_exactly_one_alert() {
     let input = json!({ "caseId": case["id"], "kind": "RT_PCR", "result": "NEGATIVE", "takenAt": Utc::now().to_rfc3339() });
     let body = app.as_agency("health", record, json!({ "i": input })).await;
     let tests = &body["data"]["recordQuarantineTest"]["quarantineCase"]["tests"];
-    assert_eq!(tests[0]["result"], "NEGATIVE", "the day-1 test is filled: {body}");
+    assert_eq!(
+        tests[0]["result"], "NEGATIVE",
+        "the day-1 test is filled: {body}"
+    );
 
     let actor = lienthong::auth::Actor::operator(1, "sweep");
-    let sweep = || async { lienthong::quarantine::schedule::sweep_overdue(&app.state.ctx(&actor)).await.expect("sweep") };
+    let sweep = || async {
+        lienthong::quarantine::schedule::sweep_overdue(&app.state.ctx(&actor))
+            .await
+            .expect("sweep")
+    };
     // Day 3 is due at 72 hours; with a day's grace, health hears at 96 hours, once.
     app.state.clock.advance(Duration::hours(80));
     assert_eq!(sweep().await, 0);
     let overdue = app
         .as_agency("health", "{ quarantineCases(first: 5, filter: { overdue: true }) { nodes { id overdueTests { dueAt } } } }", json!({}))
         .await;
-    assert_eq!(overdue["data"]["quarantineCases"]["nodes"][0]["id"], case["id"], "{overdue}");
+    assert_eq!(
+        overdue["data"]["quarantineCases"]["nodes"][0]["id"], case["id"],
+        "{overdue}"
+    );
     app.state.clock.advance(Duration::hours(17));
     assert_eq!(sweep().await, 1);
     assert_eq!(sweep().await, 0);
     let alerts = app
-        .as_agency("health-380", "{ alerts(first: 10) { nodes { reasons quarantineCaseId screening { id } } } }", json!({}))
+        .as_agency(
+            "health-380",
+            "{ alerts(first: 10) { nodes { reasons quarantineCaseId screening { id } } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
         alerts["data"]["alerts"]["nodes"],
@@ -142,19 +212,49 @@ async fn supervision_and_violations_alert_health_and_an_abscondment_ends_the_cas
     let body = app
         .as_agency("committee-380", "mutation($i: RecordSupervisionVisitInput!) { recordSupervisionVisit(input: $i) { quarantineCase { notes { kind present } } } }", json!({ "i": visit }))
         .await;
-    assert_eq!(body["data"]["recordSupervisionVisit"]["quarantineCase"]["notes"], json!([{ "kind": "VISIT", "present": false }]), "{body}");
-    let violation = json!({ "caseId": case["id"], "at": Utc::now().to_rfc3339(), "violation": "ABSCONDED" });
+    assert_eq!(
+        body["data"]["recordSupervisionVisit"]["quarantineCase"]["notes"],
+        json!([{ "kind": "VISIT", "present": false }]),
+        "{body}"
+    );
+    let violation =
+        json!({ "caseId": case["id"], "at": Utc::now().to_rfc3339(), "violation": "ABSCONDED" });
     let mutation = "mutation($i: RecordQuarantineViolationInput!) { recordQuarantineViolation(input: $i) { quarantineCase { status } } }";
-    let body = app.as_agency("health", mutation, json!({ "i": violation })).await;
-    assert_eq!(error_code(&body), "FORBIDDEN", "police record violations: {body}");
-    let body = app.as_agency("police", mutation, json!({ "i": violation })).await;
-    assert_eq!(body["data"]["recordQuarantineViolation"]["quarantineCase"]["status"], "ABSCONDED", "{body}");
-    let reasons = app
-        .as_agency("health", "{ alerts(first: 10) { nodes { reasons } } }", json!({}))
+    let body = app
+        .as_agency("health", mutation, json!({ "i": violation }))
         .await;
-    assert_eq!(reasons["data"]["alerts"]["nodes"], json!([{ "reasons": ["COMMITMENT_BROKEN"] }, { "reasons": ["ABSCONDED"] }]), "{reasons}");
+    assert_eq!(
+        error_code(&body),
+        "FORBIDDEN",
+        "police record violations: {body}"
+    );
+    let body = app
+        .as_agency("police", mutation, json!({ "i": violation }))
+        .await;
+    assert_eq!(
+        body["data"]["recordQuarantineViolation"]["quarantineCase"]["status"], "ABSCONDED",
+        "{body}"
+    );
+    let reasons = app
+        .as_agency(
+            "health",
+            "{ alerts(first: 10) { nodes { reasons } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        reasons["data"]["alerts"]["nodes"],
+        json!([{ "reasons": ["COMMITMENT_BROKEN"] }, { "reasons": ["ABSCONDED"] }]),
+        "{reasons}"
+    );
     let close = "mutation($i: CloseQuarantineCaseInput!) { closeQuarantineCase(input: $i) { quarantineCase { status } } }";
-    let body = app.as_agency("health", close, json!({ "i": { "id": case["id"], "status": "RELEASED" } })).await;
+    let body = app
+        .as_agency(
+            "health",
+            close,
+            json!({ "i": { "id": case["id"], "status": "RELEASED" } }),
+        )
+        .await;
     assert_eq!(error_code(&body), "INVALID_STATE", "{body}");
 }
 
@@ -171,24 +271,44 @@ async fn case_personal_fields_follow_the_policy_with_audit_rows_and_the_summary_
         assert_eq!(node["fullName"], "Hoàng Thị Nhà", "{agency}");
         assert_eq!(node["commitmentHousehold"], "Hoàng Văn Chủ", "{agency}");
     }
-    assert_eq!(app.audit_count("quarantine_case.personal_read").await, before + 4);
+    assert_eq!(
+        app.audit_count("quarantine_case.personal_read").await,
+        before + 4
+    );
     let other = app.issue("health-381", Role::Viewer).await;
     let (_, body) = app.gql(Some(&other), query, json!({})).await;
-    assert_eq!(body["data"]["quarantineCases"]["nodes"], json!([]), "another district's health: {body}");
+    assert_eq!(
+        body["data"]["quarantineCases"]["nodes"],
+        json!([]),
+        "another district's health: {body}"
+    );
     for agency in ["steering", "transport"] {
         let body = app.as_agency(agency, query, json!({})).await;
-        assert_eq!(body["data"]["quarantineCases"]["nodes"], json!([]), "{agency}: {body}");
+        assert_eq!(
+            body["data"]["quarantineCases"]["nodes"],
+            json!([]),
+            "{agency}: {body}"
+        );
     }
-    assert_eq!(app.audit_count("quarantine_case.personal_read").await, before + 4);
+    assert_eq!(
+        app.audit_count("quarantine_case.personal_read").await,
+        before + 4
+    );
 
     let summary = app
-        .as_agency("steering", "{ quarantineSummary { district { code } commune open homeIsolation f1 overdue } }", json!({}))
+        .as_agency(
+            "steering",
+            "{ quarantineSummary { district { code } commune open homeIsolation f1 overdue } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
         summary["data"]["quarantineSummary"],
         json!([{ "district": { "code": "380" }, "commune": "Phường Ba Đình", "open": 1, "homeIsolation": 1, "f1": 1, "overdue": 0 }]),
         "{summary}"
     );
-    let body = app.as_agency("transport", "{ quarantineSummary { open } }", json!({})).await;
+    let body = app
+        .as_agency("transport", "{ quarantineSummary { open } }", json!({}))
+        .await;
     assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
 }
