@@ -167,6 +167,7 @@ pub async fn serve(
     crate::telemetry::metrics_handle();
     let app = build_app(state.clone());
     let background = tokio::spawn(housekeeping(state.clone()));
+    let sweeps = tokio::spawn(overdue_sweeps(state.clone()));
     let graceful = GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
@@ -207,6 +208,7 @@ pub async fn serve(
         tracing::warn!("grace period over; closing remaining connections");
     }
     background.abort();
+    sweeps.abort();
     if let Err(e) = state.token_usage.flush(&state.db).await {
         tracing::warn!(error = %e, "could not write back token usage");
     }
@@ -226,6 +228,25 @@ async fn housekeeping(state: AppState) {
         // The event log keeps what a resuming subscription may replay, and no more.
         if let Err(e) = crate::live::log::prune(&state.db, &state.config, state.clock.now()).await {
             tracing::warn!(error = %e, "could not prune the event log");
+        }
+    }
+}
+
+/// Alerts health of overdue quarantine tests and cohort members, every `sweep_every` (first after one
+/// period). Each sweep is idempotent: an overdue test raises one alert however many sweeps see it, on
+/// however many server processes.
+async fn overdue_sweeps(state: AppState) {
+    let sweeper = crate::auth::Actor::operator(0, "overdue-sweep");
+    let mut tick = tokio::time::interval(state.config.quarantine.sweep_every);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let ctx = state.ctx(&sweeper);
+        if let Err(e) = crate::quarantine::schedule::sweep_overdue(&ctx).await {
+            tracing::warn!(error = %e, "could not sweep overdue quarantine tests");
+        }
+        if let Err(e) = crate::ports::cohorts::sweep_overdue(&ctx).await {
+            tracing::warn!(error = %e, "could not sweep overdue cohort tests");
         }
     }
 }

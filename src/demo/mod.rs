@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 mod checkpoints;
 mod places;
+mod quarantine;
 mod reports;
 mod stock;
 
@@ -102,10 +103,12 @@ pub async fn seed_places(state: &AppState, operator_name: &str) -> AppResult<()>
 }
 
 /// The rest of the demo, after [`seed_places`]: stock, lots and transfers at each step; checkpoints with
-/// a week of screenings; daily and weekly reports.
+/// a week of screenings; quarantine facilities and cases, vessel calls and a port cohort; daily and
+/// weekly reports.
 pub async fn seed_activity(state: &AppState) -> AppResult<()> {
     stock::seed(state).await?;
     checkpoints::seed(state).await?;
+    quarantine::seed(state).await?;
     reports::seed(state).await
 }
 

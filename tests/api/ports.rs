@@ -384,3 +384,47 @@ async fn cohort_members_fall_overdue_and_raise_one_alert_after_the_grace_period(
     assert_eq!(nodes[0]["reasons"], json!(["OVERDUE_TEST"]));
     assert_eq!(nodes[0]["district"]["code"], "380");
 }
+
+#[tokio::test]
+async fn the_demo_shows_a_held_a_released_and_a_blocked_vessel_and_an_overdue_inspector() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .as_agency("health", "{ vesselCalls(first: 10, filter: { checkpointCode: \"TH-CANG-NGHISON\" }) { nodes { vesselName cargoRelease holdReasons { reason crewMember { fullName } } } } testingPlans(first: 5) { nodes { name overdueMembers { fullName } } } quarantineFacilities(first: 5) { nodes { code capacity freePlaces } } quarantineCases(first: 50, filter: { overdue: true }) { nodes { kind } } }", json!({}))
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let releases: Vec<&Value> = body["data"]["vesselCalls"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["cargoRelease"])
+        .collect();
+    assert_eq!(
+        releases,
+        [&json!("HELD"), &json!("RELEASED"), &json!("BLOCKED")],
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["vesselCalls"]["nodes"][0]["holdReasons"][0]["reason"],
+        "UNTESTED"
+    );
+    assert_eq!(
+        body["data"]["testingPlans"]["nodes"][0]["overdueMembers"],
+        json!([{ "fullName": "Kiểm Hóa Viên 3" }]),
+        "{body}"
+    );
+    assert!(
+        body["data"]["quarantineFacilities"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["freePlaces"] == 1),
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["quarantineCases"]["nodes"]
+            .as_array()
+            .map(Vec::len),
+        Some(3),
+        "{body}"
+    );
+}
