@@ -145,6 +145,18 @@ async fn keyed_cases(app: &TestApp) -> Vec<Keyed> {
             table: "screening",
             action: "screening.record",
         },
+        Keyed {
+            input: "RecordVesselCallInput",
+            agency: "health",
+            query: "mutation($i: RecordVesselCallInput!) { recordVesselCall(input: $i) { vesselCall { id } } }",
+            vars: json!({ "i": { "checkpointCode": "TH-CANG-NGHISON", "vesselName": "Race", "registration": "IMO9999999",
+                                 "flag": "Việt Nam", "arrivedAt": chrono::Utc::now().to_rfc3339(),
+                                 "crew": [{ "fullName": "Race Captain", "idNumber": "R1", "role": "CAPTAIN" }],
+                                 "idempotencyKey": "race-vessel" } }),
+            id_at: "/data/recordVesselCall/vesselCall/id",
+            table: "vessel_call",
+            action: "vessel_call.record",
+        },
     ]
 }
 
