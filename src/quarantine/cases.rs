@@ -206,10 +206,21 @@ async fn check(w: &Write<'_>, scope: Scope, input: NewCase) -> AppResult<CaseRow
 pub async fn open(ctx: &Ctx<'_>, input: NewCase) -> AppResult<quarantine_case::Model> {
     let scope = policy::require(ctx.actor, Resource::QuarantineCase, Action::Write)?;
     let mut w = ctx.write().await?;
-    let checked = check(&w, scope, input).await?;
-    let opened = open_in(&mut w, checked).await?;
+    let opened = open_within(&mut w, scope, input).await?;
     w.commit().await?;
     Ok(opened)
+}
+
+/// Checks and opens a case inside another workflow's write `w` (a follow-up that opens a case in the
+/// same mutation), the caller having been granted `scope` for quarantine cases; nothing is committed
+/// here, so a refusal rolls back the whole workflow.
+pub async fn open_within(
+    w: &mut Write<'_>,
+    scope: Scope,
+    input: NewCase,
+) -> AppResult<quarantine_case::Model> {
+    let checked = check(w, scope, input).await?;
+    open_in(w, checked).await
 }
 
 /// Inserts a checked case in the write `w`: takes its facility place (refusing a full facility), lays
