@@ -357,6 +357,24 @@ async fn cohort_members_fall_overdue_and_raise_one_alert_after_the_grace_period(
         &json!([{ "id": members[1]["id"], "fullName": "Đỗ Thị Hóa" }]),
         "{body}"
     );
+    assert_eq!(
+        app.audit_count("cohort_member.personal_read").await,
+        1,
+        "health's read of the name is audited"
+    );
+    let body = app
+        .as_agency(
+            "steering",
+            "{ testingPlans(first: 5) { nodes { members { id fullName } } } }",
+            json!({}),
+        )
+        .await;
+    let member = &body["data"]["testingPlans"]["nodes"][0]["members"][0];
+    assert!(
+        member["id"].is_i64() && member["fullName"].is_null(),
+        "steering reads the plan, not the names: {body}"
+    );
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
 
     // Within the grace period no alert; after it, exactly one, however often the sweep runs.
     let ctx_actor = lienthong::auth::Actor::operator(1, "sweep");
