@@ -334,3 +334,57 @@ impl ScopedList for TestingPlanFilter {
 }
 
 kit::scoped_list!(list: TestingPlanFilter);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(rapid: Option<i32>, pcr: Option<i32>, joined: DateTime<Utc>) -> cohort_member::Model {
+        cohort_member::Model {
+            id: 1,
+            plan_id: 1,
+            full_name: "x".into(),
+            id_number: None,
+            rapid_every_hours: rapid,
+            pcr_every_days: pcr,
+            alerted_due_at: None,
+            created_at: joined,
+        }
+    }
+
+    fn test(kind: TestKind, taken_at: DateTime<Utc>) -> cohort_test::Model {
+        cohort_test::Model {
+            id: 1,
+            member_id: 1,
+            kind,
+            result: TestResult::Negative,
+            taken_at,
+            recorded_by: "x".into(),
+            created_at: taken_at,
+        }
+    }
+
+    #[test]
+    fn the_next_test_is_due_on_the_earliest_cadence() {
+        let joined = Utc::now() - Duration::days(10);
+        let m = member(Some(8), Some(3), joined);
+        assert_eq!(next_due(&m, &[]), Some(joined + Duration::hours(8)));
+        // A rapid test a day ago: the next rapid test in 8 hours from it; RT-PCR still due from joining.
+        let rapid = test(TestKind::RapidAntigen, joined + Duration::days(9));
+        assert_eq!(
+            next_due(&m, &[rapid.clone()]),
+            Some(joined + Duration::days(3))
+        );
+        // An RT-PCR meets both cadences.
+        let pcr = test(TestKind::RtPcr, joined + Duration::days(9));
+        assert_eq!(
+            next_due(&m, &[pcr.clone()]),
+            Some(pcr.taken_at + Duration::hours(8))
+        );
+        assert_eq!(
+            next_due(&member(None, Some(3), joined), &[rapid]),
+            Some(joined + Duration::days(3))
+        );
+        assert_eq!(next_due(&member(None, None, joined), &[pcr]), None);
+    }
+}
