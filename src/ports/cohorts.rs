@@ -372,13 +372,13 @@ mod tests {
         // A rapid test a day ago: the next rapid test in 8 hours from it; RT-PCR still due from joining.
         let rapid = test(TestKind::RapidAntigen, joined + Duration::days(9));
         assert_eq!(
-            next_due(&m, &[rapid.clone()]),
+            next_due(&m, std::slice::from_ref(&rapid)),
             Some(joined + Duration::days(3))
         );
         // An RT-PCR meets both cadences.
         let pcr = test(TestKind::RtPcr, joined + Duration::days(9));
         assert_eq!(
-            next_due(&m, &[pcr.clone()]),
+            next_due(&m, std::slice::from_ref(&pcr)),
             Some(pcr.taken_at + Duration::hours(8))
         );
         assert_eq!(
