@@ -28,6 +28,13 @@ mod m20261202_000021_seed_provinces;
 mod m20261202_000022_create_commune;
 mod m20261203_000201_create_live_event;
 mod m20261203_000202_add_agency_disabled_at;
+mod m20261203_000501_add_agency_sector;
+mod m20261203_000502_create_form;
+mod m20261203_000503_create_data_call;
+mod m20261203_000504_create_call_answer;
+mod m20261203_000505_create_compilation;
+mod m20261203_000506_create_target;
+mod m20261203_000507_create_responsible_head;
 
 pub struct Migrator;
 
@@ -59,6 +66,13 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000022_create_commune::Migration),
             Box::new(m20261203_000201_create_live_event::Migration),
             Box::new(m20261203_000202_add_agency_disabled_at::Migration),
+            Box::new(m20261203_000501_add_agency_sector::Migration),
+            Box::new(m20261203_000502_create_form::Migration),
+            Box::new(m20261203_000503_create_data_call::Migration),
+            Box::new(m20261203_000504_create_call_answer::Migration),
+            Box::new(m20261203_000505_create_compilation::Migration),
+            Box::new(m20261203_000506_create_target::Migration),
+            Box::new(m20261203_000507_create_responsible_head::Migration),
         ]
     }
 }

@@ -43,7 +43,7 @@ pub async fn run(action: AgencyCommand, state: &AppState, operator: &str) -> App
             district,
             province,
         } => {
-            let kind = AgencyKind::parse(&kind).ok_or_else(|| AppError::bad_input("kind", "HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING_COMMITTEE or ADMINISTRATION"))?;
+            let kind = AgencyKind::parse(&kind).ok_or_else(|| AppError::bad_input("kind", "HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING_COMMITTEE, ADMINISTRATION or DEPARTMENT"))?;
             let actor = match &district {
                 Some(code) => operators::of_district(&state.db, code, operator).await?,
                 None => operators::of_province(&state.db, province.as_deref(), operator).await?,
@@ -53,6 +53,7 @@ pub async fn run(action: AgencyCommand, state: &AppState, operator: &str) -> App
                 name,
                 kind,
                 district_code: district,
+                sector: None,
             };
             let created = agencies::create(&state.ctx(&actor), new).await?;
             println!(

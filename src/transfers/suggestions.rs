@@ -92,7 +92,9 @@ pub async fn suggestions(
     };
     if matches!(
         scope,
-        Scope::TransfersToEscort { .. } | Scope::StaffedCheckpoints { .. }
+        Scope::TransfersToEscort { .. }
+            | Scope::StaffedCheckpoints { .. }
+            | Scope::Addressed { .. }
     ) {
         return Ok(Vec::new());
     }
