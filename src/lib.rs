@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 mod csv_lines;
+pub mod datacalls;
 pub mod db;
 pub mod demo;
 pub mod districts;

@@ -24,6 +24,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::admin::graphql::{AdminMutation, AdminQuery};
 use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, CheckpointSubscription};
+use crate::datacalls::graphql::{DataCallMutation, DataCallQuery};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
 use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
 use crate::state::AppState;
@@ -39,6 +40,7 @@ pub struct QueryRoot(
     TransferQuery,
     ReportQuery,
     AdminQuery,
+    DataCallQuery,
 );
 
 /// Everything that can be changed. Each mutation takes one `input` and is audited; a failed one
@@ -51,6 +53,7 @@ pub struct MutationRoot(
     TransferMutation,
     ReportMutation,
     AdminMutation,
+    DataCallMutation,
 );
 
 /// Live updates over `/graphql/ws` (graphql-transport-ws).
