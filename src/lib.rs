@@ -28,6 +28,7 @@ pub mod reports;
 pub mod server;
 pub mod state;
 pub mod stock;
+pub mod targets;
 pub mod telemetry;
 pub mod transfers;
 

@@ -29,6 +29,7 @@ use crate::districts::graphql::{DistrictMutation, DistrictQuery};
 use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
 use crate::state::AppState;
 use crate::stock::graphql::{StockMutation, StockQuery};
+use crate::targets::graphql::{TargetMutation, TargetQuery};
 use crate::transfers::graphql::{TransferMutation, TransferQuery, TransferSubscription};
 
 /// Everything that can be read. Lists are Relay connections limited to the caller's scope.
@@ -41,6 +42,7 @@ pub struct QueryRoot(
     ReportQuery,
     AdminQuery,
     DataCallQuery,
+    TargetQuery,
 );
 
 /// Everything that can be changed. Each mutation takes one `input` and is audited; a failed one
@@ -54,6 +56,7 @@ pub struct MutationRoot(
     ReportMutation,
     AdminMutation,
     DataCallMutation,
+    TargetMutation,
 );
 
 /// Live updates over `/graphql/ws` (graphql-transport-ws).
