@@ -9,6 +9,7 @@ use entity::{AgencyKind, Role, agency, district};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 mod checkpoints;
+mod datacalls;
 mod places;
 mod reports;
 mod stock;
@@ -106,7 +107,8 @@ pub async fn seed_places(state: &AppState, operator_name: &str) -> AppResult<()>
 pub async fn seed_activity(state: &AppState) -> AppResult<()> {
     stock::seed(state).await?;
     checkpoints::seed(state).await?;
-    reports::seed(state).await
+    reports::seed(state).await?;
+    datacalls::seed(state).await
 }
 
 /// Fresh tokens for the demo's agencies (see [`PROVINCE_AGENCIES`] and [`DISTRICT_TOKENS`]), issued by

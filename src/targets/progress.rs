@@ -142,6 +142,7 @@ pub async fn progress_csv(
     milestone: NaiveDate,
     as_of: Option<NaiveDate>,
 ) -> AppResult<String> {
+    policy::require(ctx.actor, Resource::Target, crate::policy::Action::Read)?;
     let lines = vaccination_progress(ctx, milestone, as_of).await?;
     let mut out = String::from(
         "district_code,district_name,reported_on,eligible,dose1,dose1_pct,dose1_target_pct,completed,completed_pct,completed_target_pct,projected_completion,behind,doses_unused,doses_expired,responsible_heads\n",
