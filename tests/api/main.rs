@@ -12,6 +12,7 @@ mod authz_walk;
 mod checkpoints;
 mod cli;
 mod crash;
+mod datacalls;
 mod districts;
 mod graphiql;
 mod helpers;
