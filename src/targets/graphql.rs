@@ -16,6 +16,7 @@ use crate::graphql::scalars::Date;
 #[graphql(name = "TargetMeasure", remote = "entity::TargetMeasure")]
 pub enum TargetMeasure {
     /// Eligible adults (18+, less those contraindicated) with dose 1.
+    #[graphql(name = "DOSE1_ADULTS")]
     Dose1Adults,
     /// Eligible adults who completed their schedule (dose 3 for Abdala).
     CompletedAdults,

@@ -268,7 +268,7 @@ async fn answers_import_as_csv_per_form() {
     abc_form(&app, "CSVFORM").await;
     let call = call_abc(&app, "CSVFORM", Utc::now() + Duration::hours(1), None).await;
     // The compiler imports answers received on paper: submitted at import.
-    let csv = "agency_code,A,b,c,note\ncommittee-380,1,2,3,\"giấy, fax\"\ncommittee-381,0,0,0,\n";
+    let csv = "agency_code,A,b,c,note\ncommittee-380,1,2,3,\"giấy, fax\"\n";
     let body = app
         .as_agency("health", "mutation($i: ImportAnswersInput!) { importAnswers(input: $i) { answers { status values { field value } agency { code } } } }", json!({ "i": { "callId": call, "csv": csv } }))
         .await;
@@ -276,7 +276,7 @@ async fn answers_import_as_csv_per_form() {
         .as_array()
         .expect("answers")
         .clone();
-    assert_eq!(answers.len(), 2);
+    assert_eq!(answers.len(), 1);
     assert_eq!(answers[0]["status"], "SUBMITTED");
     assert!(
         answers[0]["values"]
@@ -294,8 +294,9 @@ async fn answers_import_as_csv_per_form() {
         )
         .await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
-    let committee = app.token("committee-382");
-    let own = "agency_code,a,b,c\ncommittee-382,5,5,9\n";
+    // An addressee imports its own row, as a draft; a row breaking the rule fails the file.
+    let committee = app.issue("committee-381", Role::Editor).await;
+    let own = "agency_code,a,b,c\ncommittee-381,5,5,9\n";
     let body = gql(
         &app,
         &committee,
@@ -315,7 +316,14 @@ async fn answers_import_as_csv_per_form() {
                 .contains("a + b <= c"),
         "{body}"
     );
-    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM call_answer").await, 2);
+    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM call_answer").await, 1);
+    let own = "agency_code,a,b,c\ncommittee-381,4,5,9\n";
+    let body = gql(&app, &committee, "mutation($i: ImportAnswersInput!) { importAnswers(input: $i) { answers { status } } }", json!({ "i": { "callId": call, "csv": own } })).await;
+    assert_eq!(ok(&body)["importAnswers"]["answers"], json!([{ "status": "DRAFT" }]));
+    // Another agency's row is not the addressee's to import.
+    let other = "agency_code,a,b,c\ncommittee-380,1,1,2\n";
+    let body = gql(&app, &committee, "mutation($i: ImportAnswersInput!) { importAnswers(input: $i) { answers { status } } }", json!({ "i": { "callId": call, "csv": other } })).await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
 }
 
 #[tokio::test]
