@@ -64,6 +64,8 @@ pub struct ProgressView {
     milestone: NaiveDate,
 }
 
+/// One district's line of the milestone report: targets, progress, projection, doses and the heads
+/// answerable.
 #[Object(name = "VaccinationProgress")]
 impl ProgressView {
     /// GSO code of the district.

@@ -318,11 +318,26 @@ async fn answers_import_as_csv_per_form() {
     );
     assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM call_answer").await, 1);
     let own = "agency_code,a,b,c\ncommittee-381,4,5,9\n";
-    let body = gql(&app, &committee, "mutation($i: ImportAnswersInput!) { importAnswers(input: $i) { answers { status } } }", json!({ "i": { "callId": call, "csv": own } })).await;
-    assert_eq!(ok(&body)["importAnswers"]["answers"], json!([{ "status": "DRAFT" }]));
+    let body = gql(
+        &app,
+        &committee,
+        "mutation($i: ImportAnswersInput!) { importAnswers(input: $i) { answers { status } } }",
+        json!({ "i": { "callId": call, "csv": own } }),
+    )
+    .await;
+    assert_eq!(
+        ok(&body)["importAnswers"]["answers"],
+        json!([{ "status": "DRAFT" }])
+    );
     // Another agency's row is not the addressee's to import.
     let other = "agency_code,a,b,c\ncommittee-380,1,1,2\n";
-    let body = gql(&app, &committee, "mutation($i: ImportAnswersInput!) { importAnswers(input: $i) { answers { status } } }", json!({ "i": { "callId": call, "csv": other } })).await;
+    let body = gql(
+        &app,
+        &committee,
+        "mutation($i: ImportAnswersInput!) { importAnswers(input: $i) { answers { status } } }",
+        json!({ "i": { "callId": call, "csv": other } }),
+    )
+    .await;
     assert_eq!(error_code(&body), "FORBIDDEN");
 }
 

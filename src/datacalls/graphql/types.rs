@@ -201,6 +201,7 @@ row_object! {
 /// One addressee's standing on a call.
 pub struct AddresseeStatus(pub AddresseeLine);
 
+/// One addressee's standing on a call.
 #[Object]
 impl AddresseeStatus {
     /// The agency addressed.
@@ -242,7 +243,8 @@ impl AddresseeStatus {
 /// Completeness and timeliness of a call, each addressee's standing, and the compiler's deliverable.
 pub struct CallStatusView(pub CallStatus);
 
-#[Object]
+/// Completeness and timeliness of a call, each addressee's standing, and the compiler's deliverable.
+#[Object(name = "CallStatus")]
 impl CallStatusView {
     /// The call.
     async fn call(&self) -> DataCall {
