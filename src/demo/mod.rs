@@ -10,6 +10,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 mod checkpoints;
 mod datacalls;
+
+pub use datacalls::milestone_15_12;
 mod places;
 mod reports;
 mod stock;

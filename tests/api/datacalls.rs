@@ -663,3 +663,98 @@ async fn remaining_need_gives_surplus_where_coverage_is_complete_and_stock_remai
         .sum();
     assert_eq!(moved, 5000);
 }
+
+#[tokio::test]
+async fn the_demo_tells_the_story_of_calls_targets_and_real_need() {
+    let app = TestApp::spawn().await;
+    let calls = app
+        .as_agency("steering", "{ calls { id formCode } }", json!({}))
+        .await;
+    let calls = ok(&calls)["calls"].as_array().expect("calls").clone();
+    let id = |form: &str| {
+        calls
+            .iter()
+            .find(|c| c["formCode"] == form)
+            .and_then(|c| c["id"].as_i64())
+            .expect(form)
+    };
+    // The weekly call of 003: education late, labour on time, industry and trade missing.
+    let weekly = app
+        .as_agency("steering", STATUS, json!({ "c": id("SECTOR_WEEKLY") }))
+        .await;
+    let lines = ok(&weekly)["callStatus"]["addressees"]
+        .as_array()
+        .expect("lines")
+        .clone();
+    let late = |code: &str| {
+        lines
+            .iter()
+            .find(|l| l["agency"]["code"] == code)
+            .map(|l| (l["status"].clone(), l["late"].clone()))
+            .expect(code)
+    };
+    assert_eq!(late("education"), (json!("SUBMITTED"), json!(true)));
+    assert_eq!(late("labour"), (json!("SUBMITTED"), json!(false)));
+    assert_eq!(late("industry-trade"), (Value::Null, json!(true)));
+    // The census: the Department's aggregate sent before 11:00.
+    let census = app
+        .as_agency("health", STATUS, json!({ "c": id("VACCINATION_CENSUS") }))
+        .await;
+    let census = &ok(&census)["callStatus"];
+    assert_eq!(
+        (
+            census["aggregateLate"].as_bool(),
+            census["compilation"]["late"].as_bool()
+        ),
+        (Some(false), Some(false)),
+        "{census}"
+    );
+    assert!(census["late"].as_i64().expect("late") > 0);
+    // Targets for 15/12 with heads named, some districts behind.
+    let milestone = lienthong::demo::milestone_15_12(lienthong::clock::today()).to_string();
+    let progress = app.as_agency("steering", "query($m: Date!) { vaccinationProgress(milestone: $m) { districtCode behind responsibleHeads { name } } }", json!({ "m": milestone })).await;
+    let lines = ok(&progress)["vaccinationProgress"]
+        .as_array()
+        .expect("lines")
+        .clone();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["responsibleHeads"].as_array().map(Vec::len) == Some(2))
+    );
+    assert!(lines.iter().any(|l| l["behind"] == true));
+    // Rebalancing on real need: the districts with complete coverage give, the others receive.
+    let mut reasons = std::collections::BTreeSet::new();
+    for vaccine in [
+        "ASTRAZENECA",
+        "PFIZER",
+        "MODERNA",
+        "VEROCELL",
+        "HAYATVAX",
+        "SPUTNIKV",
+        "ABDALA",
+    ] {
+        let query = format!(
+            "{{ rebalancingSuggestions(vaccineCode: \"{vaccine}\", basis: REMAINING_NEED) {{ fromDistrict {{ code }} reasons }} }}"
+        );
+        let body = app.as_agency("health", &query, json!({})).await;
+        for s in ok(&body)["rebalancingSuggestions"]
+            .as_array()
+            .expect("list")
+        {
+            if ["382", "407"].contains(&s["fromDistrict"]["code"].as_str().unwrap_or("")) {
+                reasons.extend(
+                    s["reasons"]
+                        .as_array()
+                        .expect("r")
+                        .iter()
+                        .map(|r| r.as_str().unwrap_or("").to_owned()),
+                );
+            }
+        }
+    }
+    assert!(
+        reasons.contains("SURPLUS") && reasons.contains("SHORTAGE"),
+        "{reasons:?}"
+    );
+}
