@@ -124,3 +124,48 @@ pub async fn call_status(ctx: &Ctx<'_>, call_id: i32) -> AppResult<CallStatus> {
         lines,
     })
 }
+
+/// A call's aggregate, owed by its compiling agency: due, sent, late.
+#[derive(Debug, Clone)]
+pub struct CallDeliverable {
+    pub call: data_call::Model,
+    pub sent: Option<compilation::Model>,
+    pub late: bool,
+}
+
+/// The compiling agencies' own deliverables: every call of the province with an aggregate deadline,
+/// newest first (at most 500), with its aggregate as sent. For the province's readers of calls; empty
+/// for the others.
+pub async fn deliverables(ctx: &Ctx<'_>) -> AppResult<Vec<CallDeliverable>> {
+    use sea_orm::QueryOrder;
+    let Some(Scope::Province { province_id }) =
+        crate::policy::read_scope(ctx.actor, crate::policy::Resource::Call)
+    else {
+        return Ok(Vec::new());
+    };
+    let calls = data_call::Entity::find()
+        .filter(data_call::Column::ProvinceId.eq(province_id))
+        .filter(data_call::Column::AggregateDeadline.is_not_null())
+        .order_by_desc(data_call::Column::Id)
+        .all(ctx.db)
+        .await?;
+    let calls: Vec<_> = calls.into_iter().take(500).collect();
+    let sent = compilation::Entity::find()
+        .filter(compilation::Column::CallId.is_in(calls.iter().map(|c| c.id)))
+        .all(ctx.db)
+        .await?;
+    let now = ctx.now();
+    Ok(calls
+        .into_iter()
+        .map(|call| {
+            let sent = sent.iter().find(|s| s.call_id == call.id).cloned();
+            let due = call.aggregate_deadline;
+            let late = match (&sent, due) {
+                (_, None) => false,
+                (Some(s), Some(due)) => s.sent_at > due,
+                (None, Some(due)) => now > due,
+            };
+            CallDeliverable { call, sent, late }
+        })
+        .collect())
+}

@@ -400,6 +400,13 @@ const OPS: &[Op] = &[
     ),
     op("callStatus", Res::CallStatus, Act::R, Shape::Hidden, false),
     op(
+        "deliverables",
+        Res::CallStatus,
+        Act::R,
+        Shape::List("/deliverables"),
+        false,
+    ),
+    op(
         "vaccinationProgress",
         Res::Target,
         Act::R,
@@ -938,6 +945,7 @@ fn request(
             q("query($c: Int!) { callStatus(callId: $c) { expected } }"),
             json!({ "c": f.call }),
         ),
+        "deliverables" => (q("{ deliverables { late } }"), none),
         "vaccinationProgress" => (
             q("query($m: Date!) { vaccinationProgress(milestone: $m) { dc: districtCode } }"),
             json!({ "m": "2021-12-15" }),

@@ -710,6 +710,14 @@ async fn the_demo_tells_the_story_of_calls_targets_and_real_need() {
         "{census}"
     );
     assert!(census["late"].as_i64().expect("late") > 0);
+    let deliverables = app
+        .as_agency(
+            "steering",
+            "{ deliverables { call { formCode } onTime late } }",
+            json!({}),
+        )
+        .await;
+    assert!(ok(&deliverables)["deliverables"].as_array().expect("list").contains(&json!({ "call": { "formCode": "VACCINATION_CENSUS" }, "onTime": true, "late": false })), "{deliverables}");
     // Targets for 15/12 with heads named, some districts behind.
     let milestone = lienthong::demo::milestone_15_12(lienthong::clock::today()).to_string();
     let progress = app.as_agency("steering", "query($m: Date!) { vaccinationProgress(milestone: $m) { districtCode behind responsibleHeads { name } } }", json!({ "m": milestone })).await;

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use async_graphql::{Context, InputObject, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
-pub use self::types::{AddresseeLevel, Answer, CallStatusView, Compilation, DataCall, FormView};
+pub use self::types::{
+    AddresseeLevel, Answer, CallStatusView, Compilation, DataCall, DeliverableView, FormView,
+};
 use crate::datacalls::answers::{self, SaveAnswer, Step};
 use crate::datacalls::calls::{self, NewCall};
 use crate::datacalls::forms::{self, NewField, NewForm};
@@ -59,6 +61,14 @@ impl DataCallQuery {
         Ok(CallStatusView(
             status::call_status(&ctx.services()?, call_id).await?,
         ))
+    }
+
+    /// The compiling agencies' own deliverables (the Department of Health's daily report to the province,
+    /// a census aggregate): every call with an aggregate deadline, newest first (at most 500), sent or not,
+    /// on time or late. For the province's HEALTH, STEERING_COMMITTEE and ADMINISTRATION; empty otherwise.
+    async fn deliverables(&self, ctx: &Context<'_>) -> Result<Vec<DeliverableView>> {
+        let found = status::deliverables(&ctx.services()?).await?;
+        Ok(found.into_iter().map(DeliverableView).collect())
     }
 
     /// The answers to a call the caller may read, as CSV: `agency_code, agency_name, sector,

@@ -11,7 +11,7 @@ use crate::datacalls::answers;
 use crate::datacalls::calls;
 use crate::datacalls::compilation::sent_totals;
 use crate::datacalls::forms::{FieldSpec, Form};
-use crate::datacalls::status::{AddresseeLine, CallStatus};
+use crate::datacalls::status::{AddresseeLine, CallDeliverable, CallStatus};
 use crate::graphql::enums::{AgencyKind, ReportStatus};
 use crate::graphql::resolvers::row_object;
 use crate::graphql::scalars::Date;
@@ -309,5 +309,42 @@ impl CallStatusView {
     /// The aggregate was sent after its deadline, or is still unsent past it.
     async fn aggregate_late(&self) -> bool {
         self.0.deliverable.late
+    }
+}
+
+/// A compiling agency's own deliverable: the aggregate of a call, due by its aggregate deadline.
+pub struct DeliverableView(pub CallDeliverable);
+
+/// A compiling agency's own deliverable: the aggregate of a call, due by its aggregate deadline.
+#[Object(name = "Deliverable")]
+impl DeliverableView {
+    /// The call whose aggregate is owed.
+    async fn call(&self) -> DataCall {
+        DataCall(self.0.call.clone())
+    }
+
+    /// When the aggregate is due.
+    async fn due_at(&self) -> Option<DateTime<Utc>> {
+        self.0.call.aggregate_deadline
+    }
+
+    /// When it was sent; null until it is.
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.0.sent.as_ref().map(|s| s.sent_at)
+    }
+
+    /// Sent by its deadline.
+    async fn on_time(&self) -> bool {
+        self.0.sent.is_some() && !self.0.late
+    }
+
+    /// Sent after its deadline, or still unsent past it.
+    async fn late(&self) -> bool {
+        self.0.late
+    }
+
+    /// The aggregate as sent; null until it is.
+    async fn compilation(&self) -> Option<Compilation> {
+        self.0.sent.clone().map(Compilation)
     }
 }
