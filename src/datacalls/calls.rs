@@ -6,8 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{AddresseeLevel, AgencyKind, agency, data_call, district};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    NotSet, QueryFilter, QueryOrder, Set,
 };
 
 use super::forms::{self, Form};
@@ -16,10 +16,11 @@ use crate::auth::Actor;
 use crate::clock::local_instant;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
-use crate::kit::{Ctx, Text, text};
+use crate::idempotency::{self, Keyed, TxnFuture};
+use crate::kit::{Ctx, Text, Write, text};
 use crate::policy::{self, Action, Resource, Scope};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct NewCall {
     pub form_code: String,
     /// The latest version when `None`.
@@ -36,6 +37,9 @@ pub struct NewCall {
     /// The caller's agency when `None`.
     pub compiler_agency_code: Option<String>,
     pub note: Option<String>,
+    /// A retry with the same key returns the first call, never a second one.
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
 }
 
 /// The form's default time of day on the period, for a deadline the call leaves out.
@@ -48,17 +52,42 @@ fn default_at(time: Option<chrono::NaiveTime>, period: NaiveDate) -> Option<Date
 #[tracing::instrument(skip_all, fields(form = %input.form_code))]
 pub async fn create(ctx: &Ctx<'_>, input: NewCall) -> AppResult<data_call::Model> {
     policy::require(ctx.actor, Resource::Call, Action::Approve)?;
-    let note = text("note", input.note.as_deref(), Text::optional(500))?;
     if input.addressee_kinds.is_empty() {
         return Err(AppError::bad_input(
             "addresseeKinds",
             "at least one agency kind",
         ));
     }
-    let write = ctx.write().await?;
+    let hash = idempotency::request_hash(&input);
+    let request = Keyed::new("createCall", input.idempotency_key.as_deref(), &hash);
+    let (created, _) = idempotency::once(ctx, request, existing, |w| {
+        let input = input.clone();
+        Box::pin(async move {
+            let created = insert(w, input).await?;
+            let id = i64::from(created.id);
+            Ok((created, id))
+        })
+    })
+    .await?;
+    Ok(created)
+}
+
+fn existing(txn: &DatabaseTransaction, id: i64) -> TxnFuture<'_, data_call::Model> {
+    Box::pin(async move {
+        let id = i32::try_from(id).map_err(|_| AppError::not_found("call", id))?;
+        data_call::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::not_found("call", id))
+    })
+}
+
+async fn insert(write: &mut Write<'_>, input: NewCall) -> AppResult<data_call::Model> {
+    let ctx = write.ctx();
+    let note = text("note", input.note.as_deref(), Text::optional(500))?;
     let province_id = ctx.actor.province_id;
     let form = forms::resolve(
-        &*write,
+        &**write,
         province_id,
         &input.form_code,
         input.form_version,
@@ -83,7 +112,7 @@ pub async fn create(ctx: &Ctx<'_>, input: NewCall) -> AppResult<data_call::Model
     let title = text("title", input.title.as_deref(), Text::optional(200))?
         .unwrap_or_else(|| format!("{} {}", form.name, input.period.format("%d/%m/%Y")));
     for code in &input.district_codes {
-        let d = lookup::by_code(&*write, code)
+        let d = lookup::by_code(&**write, code)
             .await
             .map_err(|_| AppError::bad_input("districtCodes", format!("no district {code}")))?;
         if d.province_id != province_id {
@@ -94,10 +123,10 @@ pub async fn create(ctx: &Ctx<'_>, input: NewCall) -> AppResult<data_call::Model
         }
     }
     let compiler = match &input.compiler_agency_code {
-        Some(code) => agencies::by_code(&*write, code)
+        Some(code) => agencies::by_code(&**write, code)
             .await
             .map_err(|_| AppError::bad_input("compilerAgencyCode", format!("no agency {code}")))?,
-        None => agencies::by_code(&*write, &ctx.actor.agency_code).await?,
+        None => agencies::by_code(&**write, &ctx.actor.agency_code).await?,
     };
     let compiles = compiler.province_id == province_id
         && compiler.district_id.is_none()
@@ -131,10 +160,10 @@ pub async fn create(ctx: &Ctx<'_>, input: NewCall) -> AppResult<data_call::Model
         issued_by: Set(ctx.actor.label()),
         created_at: Set(write.now()),
     }
-    .insert(&*write)
+    .insert(&**write)
     .await?;
     write
-        .commit_created("data_call.create", "data_call", call.id, &call)
+        .audit_created("data_call.create", "data_call", call.id, &call)
         .await?;
     Ok(call)
 }

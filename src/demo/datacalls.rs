@@ -156,6 +156,7 @@ async fn weekly_sector_call(state: &AppState, steering: &Actor, today: NaiveDate
             aggregate_deadline: None,
             compiler_agency_code: None,
             note: Some("Các sở, ngành báo cáo trước thứ Tư hằng tuần".into()),
+            idempotency_key: None,
         },
     )
     .await?;
@@ -213,6 +214,7 @@ async fn census_call(state: &AppState, health: &Actor, today: NaiveDate) -> AppR
             aggregate_deadline: Some(local(today, 11, 0)),
             compiler_agency_code: None,
             note: Some("UBND các huyện gửi kết quả rà soát trước 17 giờ".into()),
+            idempotency_key: None,
         },
     )
     .await?;

@@ -766,3 +766,22 @@ async fn the_demo_tells_the_story_of_calls_targets_and_real_need() {
         "{reasons:?}"
     );
 }
+
+#[tokio::test]
+async fn a_retried_create_call_with_its_key_makes_one_call() {
+    let app = TestApp::places().await;
+    let input = json!({ "formCode": "VACCINATION_CENSUS", "period": Utc::now().date_naive().to_string(), "addresseeKinds": ["PEOPLES_COMMITTEE"],
+                        "addresseeLevel": "DISTRICT", "idempotencyKey": "census-1012" });
+    let first = app
+        .as_agency("health", CREATE_CALL, json!({ "i": input.clone() }))
+        .await;
+    let again = app
+        .as_agency("health", CREATE_CALL, json!({ "i": input }))
+        .await;
+    assert_eq!(
+        ok(&first)["createCall"]["call"]["id"],
+        ok(&again)["createCall"]["call"]["id"]
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM data_call").await, 1);
+    assert_eq!(app.audit_count("data_call.create").await, 1);
+}

@@ -255,6 +255,8 @@ input_object! {
         compiler_agency_code: Option<String>,
         /// What is asked.
         note: Option<String>,
+        /// A retry with the same key returns the first call, never a second one.
+        idempotency_key: Option<String>,
     }
 }
 
