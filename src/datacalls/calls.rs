@@ -94,6 +94,7 @@ async fn insert(write: &mut Write<'_>, input: NewCall) -> AppResult<data_call::M
         "formCode",
     )
     .await?;
+    let form = forms::with_config(form, ctx.config);
     let deadline = input
         .deadline
         .or_else(|| default_at(form.default_due_time, input.period))

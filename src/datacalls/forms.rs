@@ -98,9 +98,10 @@ fn hm(h: u32, m: u32) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(h, m, 0)
 }
 
-/// The built-in form of a report kind. The district's daily vaccination report is due at 16:00, an
-/// hour before the Department of Health's own daily report to the province (17:00, its aggregate); the
-/// census is due at 17:00 (002); a call may set other times.
+/// The built-in form of a report kind. The district's daily vaccination report is due at 16:00 (the
+/// configured `district_daily_due` replaces it: [`with_config`]), before the Department of Health's own
+/// daily report to the province (17:00, its aggregate); the census is due at 17:00 (002); a call may set
+/// other times.
 pub fn built_in(kind: ReportKind) -> Form {
     let fields = FIGURES
         .iter()
@@ -140,6 +141,14 @@ pub fn built_in(kind: ReportKind) -> Form {
         default_aggregate_time: aggregate,
         built_in: true,
     }
+}
+
+/// The form with the configured defaults: the district's daily due time for DAILY_VACCINATION.
+pub fn with_config(mut form: Form, config: &crate::config::Config) -> Form {
+    if form.built_in && form.code == ReportKind::DailyVaccination.as_str() {
+        form.default_due_time = Some(config.district_daily_due);
+    }
+    form
 }
 
 fn from_row(row: &form::Model) -> AppResult<Form> {
@@ -408,7 +417,7 @@ pub async fn list(ctx: &Ctx<'_>) -> AppResult<Vec<Form>> {
         ReportKind::VaccinationCensus,
     ]
     .into_iter()
-    .map(built_in)
+    .map(|k| with_config(built_in(k), ctx.config))
     .collect();
     let rows = form::Entity::find()
         .filter(form::Column::ProvinceId.eq(ctx.actor.province_id))

@@ -508,6 +508,21 @@ async fn a_daily_call_defaults_to_the_district_deadline_and_the_departments_five
         ok(&forms)["forms"][0],
         json!({ "code": "DAILY_VACCINATION", "builtIn": true, "defaultDueTime": "16:00" })
     );
+    // The district's default is configuration.
+    let app = TestApp::places_with(|c| {
+        c.district_daily_due = NaiveTime::from_hms_opt(15, 30, 0).expect("t")
+    })
+    .await;
+    let body = app
+        .as_agency("health", CREATE_CALL, json!({ "i": input }))
+        .await;
+    let deadline = ok(&body)["createCall"]["call"]["deadline"]
+        .as_str()
+        .map(|s| s.parse::<chrono::DateTime<Utc>>().expect("dt"));
+    assert_eq!(
+        deadline,
+        lienthong::clock::local_instant(day, NaiveTime::from_hms_opt(15, 30, 0).expect("t"))
+    );
 }
 
 const SAVE_REPORT: &str =
