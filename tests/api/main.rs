@@ -34,6 +34,7 @@ mod shutdown;
 mod slow_clients;
 mod statements;
 mod stock;
+mod targets;
 mod template;
 mod token_battery;
 mod transfers;
