@@ -71,6 +71,10 @@ pub struct ServeArgs {
     /// JSON file with the epidemic-level rule table (decision, caseBands, coverageThreshold, matrix).
     #[arg(long, env = "LIENTHONG_EPIDEMIC_RULES_FILE")]
     pub epidemic_rules_file: Option<PathBuf>,
+    /// Province time ("HH:MM") a district's daily vaccination answer is due when its call sets no
+    /// deadline (before the Department of Health's own 17:00 report).
+    #[arg(long, env = "LIENTHONG_DISTRICT_DAILY_DUE", default_value = "16:00")]
+    pub district_daily_due: String,
     /// Requests per minute allowed for one token.
     #[arg(long, env = "LIENTHONG_RATE_LIMIT_PER_MINUTE", default_value_t = 1200)]
     pub rate_limit_per_minute: u32,
@@ -141,6 +145,8 @@ pub struct Config {
     pub token_usage_flush: Duration,
     /// The epidemic-level rule table in force (Decision 4800/QĐ-BYT unless a file gives another).
     pub epidemic_rules: crate::reports::levels::rules::RuleTable,
+    /// Province time a district's daily vaccination answer is due when its call sets no deadline.
+    pub district_daily_due: chrono::NaiveTime,
     /// `/graphql/ws`: interval of the server's pings.
     pub ws_ping_interval: Duration,
     /// `/graphql/ws`: silence after a ping after which the peer is taken as gone.
@@ -184,6 +190,7 @@ impl Config {
             token_leeway_secs: 10,
             token_usage_flush: Duration::from_secs(60),
             epidemic_rules: crate::reports::levels::rules::RuleTable::default(),
+            district_daily_due: chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default(),
             ws_ping_interval: Duration::from_secs(15),
             ws_pong_grace: Duration::from_secs(30),
             ws_max_subscriptions: 20,
@@ -227,6 +234,15 @@ impl Config {
             config.replay_max_events = serve.replay_max_events.max(1);
             config.replay_max_age =
                 chrono::Duration::hours(i64::from(serve.replay_max_hours.max(1)));
+            config.district_daily_due =
+                chrono::NaiveTime::parse_from_str(&serve.district_daily_due, "%H:%M").map_err(
+                    |_| {
+                        format!(
+                            "district daily due time: '{}' is not HH:MM",
+                            serve.district_daily_due
+                        )
+                    },
+                )?;
             if let Some(path) = &serve.epidemic_rules_file {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;

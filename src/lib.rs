@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 mod csv_lines;
+pub mod datacalls;
 pub mod db;
 pub mod demo;
 pub mod districts;
@@ -29,6 +30,7 @@ pub mod reports;
 pub mod server;
 pub mod state;
 pub mod stock;
+pub mod targets;
 pub mod telemetry;
 pub mod transfers;
 

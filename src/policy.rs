@@ -46,10 +46,16 @@ pub enum Resource {
     CrewPersonal,
     /// Testing plans of worker cohorts and their tests.
     TestingPlan,
+    /// Forms and data calls; `Approve` is issuing them.
+    Call,
+    /// Answers to data calls; `Write` is answering, `Approve` accepting, returning and compiling.
+    Answer,
+    /// Vaccination targets, responsible heads and progress; `Approve` is setting them.
+    Target,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 19] = [
+    pub const ALL: [Resource; 22] = [
         Resource::DistrictProfile,
         Resource::Checkpoint,
         Resource::Screening,
@@ -69,6 +75,9 @@ impl Resource {
         Resource::VesselCall,
         Resource::CrewPersonal,
         Resource::TestingPlan,
+        Resource::Call,
+        Resource::Answer,
+        Resource::Target,
     ];
 }
 
@@ -97,6 +106,8 @@ pub enum Scope {
     TransfersToEscort { province_id: i32 },
     /// Only the epidemic figures of reports (transport), not vaccination figures.
     EpidemicFigures { province_id: i32 },
+    /// Only the data calls addressed to the caller's agency and its own answers to them.
+    Addressed { province_id: i32, agency_id: i32 },
 }
 
 /// Whether a grant is open to district-level agencies or only to province-level ones.
@@ -113,6 +124,7 @@ enum Narrow {
     StaffedCheckpoints,
     TransfersToEscort,
     EpidemicFigures,
+    Addressed,
 }
 
 /// The agency kinds that may do an action to a resource, at which level, over which rows.
@@ -120,14 +132,14 @@ struct Grant(Resource, Action, Level, Narrow, &'static [AgencyKind]);
 
 use Action::{Approve as A, Read as R, Write as W};
 use AgencyKind::{
-    Administration as ADM, BorderGuard as BG, Health as HE, PeoplesCommittee as PC, Police as PO,
-    SteeringCommittee as ST, Transport as TR,
+    Administration as ADM, BorderGuard as BG, Department as DEP, Health as HE,
+    PeoplesCommittee as PC, Police as PO, SteeringCommittee as ST, Transport as TR,
 };
 use Level::{Any, ProvinceOnly};
 use Narrow::None as All;
 use Resource::*;
 
-/// Every agency kind.
+/// Every agency kind but DEPARTMENT, which reaches only the data calls addressed to it.
 const EVERY: &[AgencyKind] = &[HE, PO, TR, BG, PC, ST, ADM];
 
 /// The default policy. A (kind, resource, action) cell that no grant names is denied; none is named
@@ -175,6 +187,15 @@ const GRANTS: &[Grant] = &[
     Grant(TestingPlan, R, Any, Narrow::StaffedCheckpoints, &[TR, BG]),
     Grant(TestingPlan, W, Any, All, &[HE]),
     Grant(TestingPlan, W, Any, Narrow::StaffedCheckpoints, &[TR, BG]),
+    Grant(Call, R, Any, All, &[HE, ST, ADM]),
+    Grant(Call, R, Any, Narrow::Addressed, &[PO, TR, BG, PC, DEP]),
+    Grant(Call, A, ProvinceOnly, All, &[HE, ST]),
+    Grant(Answer, R, Any, All, &[HE, ST, ADM]),
+    Grant(Answer, R, Any, Narrow::Addressed, &[PO, TR, BG, PC, DEP]),
+    Grant(Answer, W, Any, All, &[HE, PO, TR, BG, PC, ST, DEP]),
+    Grant(Answer, A, ProvinceOnly, All, &[HE, ST]),
+    Grant(Target, R, Any, All, &[HE, PC, ST, ADM]),
+    Grant(Target, A, ProvinceOnly, All, &[HE, ST]),
 ];
 
 /// The least role an action needs: VIEWER reads, EDITOR writes, APPROVER approves; agencies and tokens
@@ -202,6 +223,10 @@ pub fn decide(actor: &Actor, resource: Resource, action: Action) -> Option<Scope
     let province_id = actor.province_id;
     Some(match (grant.3, actor.district_id) {
         (Narrow::StaffedCheckpoints, _) => Scope::StaffedCheckpoints {
+            agency_id: actor.agency_id,
+        },
+        (Narrow::Addressed, _) => Scope::Addressed {
+            province_id,
             agency_id: actor.agency_id,
         },
         // A district-level agency sees its own district, whatever the narrowing within it.
@@ -249,6 +274,8 @@ impl Scope {
             }
             // Narrowed to checkpoints: the domain service adds that filter; no district is excluded here.
             Scope::StaffedCheckpoints { .. } => Condition::all(),
+            // Narrowed to one agency's calls and answers: no district row is reached.
+            Scope::Addressed { .. } => Condition::all().add(nothing()),
         }
     }
 
@@ -262,12 +289,13 @@ impl Scope {
             | Scope::TransfersToEscort { province_id }
             | Scope::EpidemicFigures { province_id } => province_id == district_province_id,
             Scope::StaffedCheckpoints { .. } => true,
+            Scope::Addressed { .. } => false,
         }
     }
 
     /// Whether the scope reaches whole-province rows (an agency, a province-level record).
     pub fn is_province_wide(&self) -> bool {
-        !matches!(self, Scope::District { .. })
+        !matches!(self, Scope::District { .. } | Scope::Addressed { .. })
     }
 }
 
@@ -290,31 +318,51 @@ mod tests {
     use sea_orm::Iterable;
 
     /// DESIGN.md §3, transcribed cell by cell, independently of `GRANTS`. Columns: HEALTH, POLICE,
-    /// TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING, ADMINISTRATION. Letters: R read, W write,
+    /// TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING, ADMINISTRATION, DEPARTMENT. Letters: R read, W write,
     /// A approve; `W*`/`A*` province-level agencies only; `R~` read narrowed to a special scope.
-    const DESIGN_TABLE: &[(Resource, [&str; 7])] = &[
-        (DistrictProfile, ["R W*", "R", "R", "R", "R W", "R", "R W"]),
-        (Checkpoint, ["R", "R W", "R W", "R W", "R W", "R", "R W"]),
-        (Screening, ["R W", "R W", "R W", "R W", "R", "R", "R"]),
-        (ScreeningPersonal, ["R", "R", "", "R~", "", "", ""]),
-        (Stock, ["R W", "", "", "", "R", "R", "R"]),
-        (Alert, ["R W", "", "", "", "", "R", "R"]),
-        (Transfer, ["R W A*", "", "R~", "", "R", "R", "R"]),
-        (Report, ["R W A*", "R", "R~", "R", "R W", "R", "R"]),
-        (AuditEvent, ["", "", "", "", "", "R", "R"]),
-        (AgencyAdmin, ["", "", "", "", "", "", "R W"]),
-        (QuarantineFacility, ["R W", "R", "", "", "R", "R", "R"]),
-        (QuarantineCase, ["R W", "R", "", "", "R", "", ""]),
-        (QuarantinePersonal, ["R", "R", "", "", "R", "", ""]),
-        (QuarantineVisit, ["W", "", "", "", "W", "", ""]),
-        (QuarantineViolation, ["", "W", "", "", "", "", ""]),
-        (QuarantineSummary, ["R", "R", "", "", "R", "R", "R"]),
-        (VesselCall, ["R W", "R", "R~ W~", "R~ W~", "R", "R", "R"]),
-        (CrewPersonal, ["R", "R", "R~", "R~", "", "", ""]),
-        (TestingPlan, ["R W", "R", "R~ W~", "R~ W~", "R", "R", "R"]),
+    const DESIGN_TABLE: &[(Resource, [&str; 8])] = &[
+        (
+            DistrictProfile,
+            ["R W*", "R", "R", "R", "R W", "R", "R W", ""],
+        ),
+        (
+            Checkpoint,
+            ["R", "R W", "R W", "R W", "R W", "R", "R W", ""],
+        ),
+        (Screening, ["R W", "R W", "R W", "R W", "R", "R", "R", ""]),
+        (ScreeningPersonal, ["R", "R", "", "R~", "", "", "", ""]),
+        (Stock, ["R W", "", "", "", "R", "R", "R", ""]),
+        (Alert, ["R W", "", "", "", "", "R", "R", ""]),
+        (Transfer, ["R W A*", "", "R~", "", "R", "R", "R", ""]),
+        (Report, ["R W A*", "R", "R~", "R", "R W", "R", "R", ""]),
+        (AuditEvent, ["", "", "", "", "", "R", "R", ""]),
+        (AgencyAdmin, ["", "", "", "", "", "", "R W", ""]),
+        (Call, ["R A*", "R~", "R~", "R~", "R~", "R A*", "R", "R~"]),
+        (
+            Answer,
+            [
+                "R W A*", "R~ W", "R~ W", "R~ W", "R~ W", "R W A*", "R", "R~ W",
+            ],
+        ),
+        (Target, ["R A*", "", "", "", "R", "R A*", "R", ""]),
+        (QuarantineFacility, ["R W", "R", "", "", "R", "R", "R", ""]),
+        (QuarantineCase, ["R W", "R", "", "", "R", "", "", ""]),
+        (QuarantinePersonal, ["R", "R", "", "", "R", "", "", ""]),
+        (QuarantineVisit, ["W", "", "", "", "W", "", "", ""]),
+        (QuarantineViolation, ["", "W", "", "", "", "", "", ""]),
+        (QuarantineSummary, ["R", "R", "", "", "R", "R", "R", ""]),
+        (
+            VesselCall,
+            ["R W", "R", "R~ W~", "R~ W~", "R", "R", "R", ""],
+        ),
+        (CrewPersonal, ["R", "R", "R~", "R~", "", "", "", ""]),
+        (
+            TestingPlan,
+            ["R W", "R", "R~ W~", "R~ W~", "R", "R", "R", ""],
+        ),
     ];
 
-    const KINDS: [AgencyKind; 7] = [HE, PO, TR, BG, PC, ST, ADM];
+    const KINDS: [AgencyKind; 8] = [HE, PO, TR, BG, PC, ST, ADM, DEP];
 
     fn letter(action: Action) -> char {
         match action {
@@ -361,7 +409,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cells, 19 * 7 * 4 * 3 * 2);
+        assert_eq!(cells, 22 * 8 * 4 * 3 * 2);
     }
 
     fn check_scope(
@@ -373,9 +421,9 @@ mod tests {
     ) {
         let ports = matches!(resource, VesselCall | CrewPersonal | TestingPlan);
         match (district, token.ends_with('~')) {
-            (_, true) if kind == BG || ports => {
-                assert!(matches!(scope, Scope::StaffedCheckpoints { .. }))
-            }
+            (_, true)
+                if (kind == BG || ports) && matches!(scope, Scope::StaffedCheckpoints { .. }) => {}
+            (_, true) if matches!(scope, Scope::Addressed { agency_id, .. } if agency_id == 1) => {}
             (Some(d), _) => assert_eq!(
                 scope,
                 Scope::District {

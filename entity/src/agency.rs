@@ -17,6 +17,8 @@ pub struct Model {
     pub version: i32,
     /// When an administrator disabled it; its tokens are refused while set.
     pub disabled_at: Option<DateTimeUtc>,
+    /// The sector a DEPARTMENT agency stands for (education, labour, ...); null for other kinds.
+    pub sector: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -40,6 +40,9 @@ pub enum AgencyKind {
     SteeringCommittee,
     #[sea_orm(string_value = "ADMINISTRATION")]
     Administration,
+    /// A department or sector (education, labour, ...), named by the agency's `sector`.
+    #[sea_orm(string_value = "DEPARTMENT")]
+    Department,
 }
 
 /// Role carried by a token. Ordered: each role can do what the ones before it can.
@@ -98,6 +101,7 @@ impl AgencyKind {
             AgencyKind::PeoplesCommittee => "PEOPLES_COMMITTEE",
             AgencyKind::SteeringCommittee => "STEERING_COMMITTEE",
             AgencyKind::Administration => "ADMINISTRATION",
+            AgencyKind::Department => "DEPARTMENT",
         }
     }
 
@@ -220,6 +224,14 @@ text_enum!(
 text_enum!(
     /// Kind of report.
     ReportKind { DailyVaccination = "DAILY_VACCINATION", WeeklyEpidemic = "WEEKLY_EPIDEMIC", VaccinationCensus = "VACCINATION_CENSUS" }
+);
+text_enum!(
+    /// Which level of agency a data call addresses.
+    AddresseeLevel { Province = "PROVINCE", District = "DISTRICT", Any = "ANY" }
+);
+text_enum!(
+    /// What a vaccination target measures.
+    TargetMeasure { Dose1Adults = "DOSE1_ADULTS", CompletedAdults = "COMPLETED_ADULTS", AdolescentAllocationUsed = "ADOLESCENT_ALLOCATION_USED" }
 );
 text_enum!(
     /// Where a report stands.

@@ -40,6 +40,13 @@ mod m20261203_000409_create_crew_test;
 mod m20261203_000410_create_testing_plan;
 mod m20261203_000411_create_cohort_member;
 mod m20261203_000412_create_cohort_test;
+mod m20261203_000501_add_agency_sector;
+mod m20261203_000502_create_form;
+mod m20261203_000503_create_data_call;
+mod m20261203_000504_create_call_answer;
+mod m20261203_000505_create_compilation;
+mod m20261203_000506_create_target;
+mod m20261203_000507_create_responsible_head;
 
 pub struct Migrator;
 
@@ -83,6 +90,13 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000410_create_testing_plan::Migration),
             Box::new(m20261203_000411_create_cohort_member::Migration),
             Box::new(m20261203_000412_create_cohort_test::Migration),
+            Box::new(m20261203_000501_add_agency_sector::Migration),
+            Box::new(m20261203_000502_create_form::Migration),
+            Box::new(m20261203_000503_create_data_call::Migration),
+            Box::new(m20261203_000504_create_call_answer::Migration),
+            Box::new(m20261203_000505_create_compilation::Migration),
+            Box::new(m20261203_000506_create_target::Migration),
+            Box::new(m20261203_000507_create_responsible_head::Migration),
         ]
     }
 }

@@ -61,7 +61,7 @@ pub(super) fn within(scope: Scope) -> Condition {
         | Scope::EpidemicFigures { province_id } => {
             Condition::all().add(agency::Column::ProvinceId.eq(province_id))
         }
-        Scope::StaffedCheckpoints { agency_id } => {
+        Scope::StaffedCheckpoints { agency_id } | Scope::Addressed { agency_id, .. } => {
             Condition::all().add(agency::Column::Id.eq(agency_id))
         }
     }
@@ -80,7 +80,9 @@ pub(super) fn ids_within(scope: Scope) -> SelectStatement {
 pub(super) fn covers(scope: Scope, target: &agency::Model) -> bool {
     match scope {
         Scope::District { district_id, .. } => target.district_id == Some(district_id),
-        Scope::StaffedCheckpoints { agency_id } => target.id == agency_id,
+        Scope::StaffedCheckpoints { agency_id } | Scope::Addressed { agency_id, .. } => {
+            target.id == agency_id
+        }
         Scope::Province { province_id }
         | Scope::TransfersToEscort { province_id }
         | Scope::EpidemicFigures { province_id } => target.province_id == province_id,
@@ -103,6 +105,8 @@ pub struct NewAgency {
     pub kind: AgencyKind,
     /// `None` for a province-level agency.
     pub district_code: Option<String>,
+    /// The sector a DEPARTMENT agency stands for; required for that kind, refused for the others.
+    pub sector: Option<String>,
 }
 
 /// An agency code: 2 to 64 characters of a-z, 0-9 and '-', starting with a letter.
@@ -129,6 +133,22 @@ pub async fn create(ctx: &Ctx<'_>, input: NewAgency) -> AppResult<agency::Model>
     let scope = policy::require(ctx.actor, Resource::AgencyAdmin, Action::Write)?;
     check_code(&input.code)?;
     let name = text("name", Some(&input.name), Text::required(200))?.unwrap_or_default();
+    let sector = text("sector", input.sector.as_deref(), Text::optional(120))?;
+    match (input.kind, &sector) {
+        (AgencyKind::Department, None) => {
+            return Err(AppError::bad_input(
+                "sector",
+                "a DEPARTMENT agency names its sector",
+            ));
+        }
+        (kind, Some(_)) if kind != AgencyKind::Department => {
+            return Err(AppError::bad_input(
+                "sector",
+                "only a DEPARTMENT agency has a sector",
+            ));
+        }
+        _ => {}
+    }
     let w = ctx.write().await?;
     let district = match &input.district_code {
         Some(code) => {
@@ -159,6 +179,7 @@ pub async fn create(ctx: &Ctx<'_>, input: NewAgency) -> AppResult<agency::Model>
         district_id: Set(district.as_ref().map(|d| d.id)),
         version: Set(1),
         disabled_at: Set(None),
+        sector: Set(sector),
         created_at: Set(w.now()),
         updated_at: Set(w.now()),
     }

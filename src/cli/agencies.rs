@@ -17,9 +17,13 @@ pub enum AgencyCommand {
         code: String,
         #[arg(long)]
         name: String,
-        /// HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING_COMMITTEE, ADMINISTRATION.
+        /// HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING_COMMITTEE, ADMINISTRATION,
+        /// DEPARTMENT.
         #[arg(long)]
         kind: String,
+        /// The sector of a DEPARTMENT agency (education, labour, ...).
+        #[arg(long)]
+        sector: Option<String>,
         /// District (GSO code) of a district-level agency.
         #[arg(long)]
         district: Option<String>,
@@ -40,10 +44,11 @@ pub async fn run(action: AgencyCommand, state: &AppState, operator: &str) -> App
             code,
             name,
             kind,
+            sector,
             district,
             province,
         } => {
-            let kind = AgencyKind::parse(&kind).ok_or_else(|| AppError::bad_input("kind", "HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING_COMMITTEE or ADMINISTRATION"))?;
+            let kind = AgencyKind::parse(&kind).ok_or_else(|| AppError::bad_input("kind", "HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING_COMMITTEE, ADMINISTRATION or DEPARTMENT"))?;
             let actor = match &district {
                 Some(code) => operators::of_district(&state.db, code, operator).await?,
                 None => operators::of_province(&state.db, province.as_deref(), operator).await?,
@@ -53,6 +58,7 @@ pub async fn run(action: AgencyCommand, state: &AppState, operator: &str) -> App
                 name,
                 kind,
                 district_code: district,
+                sector,
             };
             let created = agencies::create(&state.ctx(&actor), new).await?;
             println!(

@@ -9,6 +9,9 @@ use entity::{AgencyKind, Role, agency, district};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 mod checkpoints;
+mod datacalls;
+
+pub use datacalls::milestone_15_12;
 mod places;
 mod quarantine;
 mod reports;
@@ -109,7 +112,8 @@ pub async fn seed_activity(state: &AppState) -> AppResult<()> {
     stock::seed(state).await?;
     checkpoints::seed(state).await?;
     quarantine::seed(state).await?;
-    reports::seed(state).await
+    reports::seed(state).await?;
+    datacalls::seed(state).await
 }
 
 /// Fresh tokens for the demo's agencies (see [`PROVINCE_AGENCIES`] and [`DISTRICT_TOKENS`]), issued by

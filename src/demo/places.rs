@@ -35,6 +35,7 @@ pub(super) async fn seed(state: &AppState, operator_name: &str) -> AppResult<()>
                 name: name.into(),
                 kind,
                 district_code: None,
+                sector: None,
             },
         )
         .await?;
@@ -49,6 +50,7 @@ pub(super) async fn seed(state: &AppState, operator_name: &str) -> AppResult<()>
                 name: format!("{label} {}", d.name),
                 kind,
                 district_code: Some(d.code.clone()),
+                sector: None,
             };
             agencies::create(&state.ctx(&operator), new).await?;
         }

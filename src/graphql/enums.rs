@@ -32,6 +32,9 @@ pub enum AgencyKind {
     SteeringCommittee,
     /// The office that administers agencies and tokens.
     Administration,
+    /// A department or sector (education, labour, industry and trade, ...), named by `sector`: answers
+    /// the data calls addressed to it.
+    Department,
 }
 
 /// Role of a token: VIEWER reads; EDITOR also writes; APPROVER also approves; ADMIN also manages agencies

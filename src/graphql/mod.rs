@@ -24,12 +24,14 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::admin::graphql::{AdminMutation, AdminQuery};
 use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, CheckpointSubscription};
+use crate::datacalls::graphql::{DataCallMutation, DataCallQuery};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
 use crate::ports::graphql::{PortMutation, PortQuery};
 use crate::quarantine::graphql::{QuarantineMutation, QuarantineQuery};
 use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
 use crate::state::AppState;
 use crate::stock::graphql::{StockMutation, StockQuery};
+use crate::targets::graphql::{TargetMutation, TargetQuery};
 use crate::transfers::graphql::{TransferMutation, TransferQuery, TransferSubscription};
 
 /// Everything that can be read. Lists are Relay connections limited to the caller's scope.
@@ -43,6 +45,8 @@ pub struct QueryRoot(
     AdminQuery,
     QuarantineQuery,
     PortQuery,
+    DataCallQuery,
+    TargetQuery,
 );
 
 /// Everything that can be changed. Each mutation takes one `input` and is audited; a failed one
@@ -57,6 +61,8 @@ pub struct MutationRoot(
     AdminMutation,
     QuarantineMutation,
     PortMutation,
+    DataCallMutation,
+    TargetMutation,
 );
 
 /// Live updates over `/graphql/ws` (graphql-transport-ws).

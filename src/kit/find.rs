@@ -84,6 +84,7 @@ macro_rules! records {
 records!(
     agency: "agency",
     alert: "alert",
+    call_answer: "answer",
     checkpoint: "checkpoint",
     district: "district",
     report: "report",

@@ -76,7 +76,15 @@ macro_rules! versioned {
     )*};
 }
 
-versioned!(agency, checkpoint, district, report, transfer, vaccine_lot);
+versioned!(
+    agency,
+    call_answer,
+    checkpoint,
+    district,
+    report,
+    transfer,
+    vaccine_lot
+);
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::kit::{self, Ctx};
 use crate::policy::{self, Action, Resource, Scope};
 use crate::stock::ledger;
+use crate::targets::coverage::{self, Coverage};
 
 /// Days doses are assumed to spend on the road between districts.
 pub const TRANSIT_DAYS: i64 = 2;
@@ -26,7 +27,9 @@ const RECENT_DAYS: i64 = 14;
 /// How a district's need for doses is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NeedBasis {
-    /// Adults 18+ times the doses in the schedule, less the doses of this vaccine already given there.
+    /// The doses still needed to give one course per eligible person, from the latest reported
+    /// coverage ([`remaining_need`]); without a report, adults 18+ times the doses in the schedule
+    /// less the doses of this vaccine already given there.
     RemainingNeed,
     /// The doses the district would give over the horizon at its rate of the last 14 days.
     DaysOfStock,
@@ -92,7 +95,9 @@ pub async fn suggestions(
     };
     if matches!(
         scope,
-        Scope::TransfersToEscort { .. } | Scope::StaffedCheckpoints { .. }
+        Scope::TransfersToEscort { .. }
+            | Scope::StaffedCheckpoints { .. }
+            | Scope::Addressed { .. }
     ) {
         return Ok(Vec::new());
     }
@@ -109,7 +114,9 @@ pub async fn suggestions(
         .all(ctx.db)
         .await?;
     let given = given_by_district(ctx, vaccine.id).await?;
-    let needs = needs(&districts, &given, &vaccine, basis, horizon_days);
+    let coverage = coverage::series(ctx.db, &districts, today).await?;
+    let latest = |id: i32| coverage.get(&id).and_then(|s| s.latest().copied());
+    let needs = needs(&districts, &given, &vaccine, basis, horizon_days, latest);
     let stock: Vec<LotStock> = lots
         .iter()
         .map(|l| LotStock {
@@ -178,6 +185,7 @@ fn needs(
     vaccine: &vaccine::Model,
     basis: NeedBasis,
     horizon_days: i64,
+    latest: impl Fn(i32) -> Option<Coverage>,
 ) -> Vec<DistrictNeed> {
     districts
         .iter()
@@ -185,11 +193,14 @@ fn needs(
             let g = given.iter().find(|g| g.district_id == d.id);
             let daily_rate = g.map_or(0.0, |g| g.recent as f64 / RECENT_DAYS as f64);
             let need = match basis {
-                NeedBasis::RemainingNeed => std::cmp::max(
-                    d.adults_18_plus.unwrap_or(0) * i64::from(vaccine.doses_in_schedule)
-                        - g.map_or(0, |g| g.total),
-                    0,
-                ),
+                NeedBasis::RemainingNeed => match latest(d.id) {
+                    Some(c) => remaining_need(&c, vaccine.doses_in_schedule),
+                    None => std::cmp::max(
+                        d.adults_18_plus.unwrap_or(0) * i64::from(vaccine.doses_in_schedule)
+                            - g.map_or(0, |g| g.total),
+                        0,
+                    ),
+                },
                 NeedBasis::DaysOfStock => (daily_rate * horizon_days as f64).ceil() as i64,
             };
             DistrictNeed {
@@ -199,6 +210,16 @@ fn needs(
             }
         })
         .collect()
+}
+
+/// Doses still needed in a district for one course per eligible person: those without dose 1 need the
+/// whole schedule, those with dose 1 but not done need the rest of it (one dose less):
+/// `(eligible - dose1) * schedule + (dose1 - completed) * (schedule - 1)`, never below zero.
+pub fn remaining_need(c: &Coverage, doses_in_schedule: i32) -> i64 {
+    let schedule = i64::from(std::cmp::max(doses_in_schedule, 1));
+    let not_started = std::cmp::max(c.eligible - c.dose1, 0);
+    let in_progress = std::cmp::max(c.dose1 - c.completed, 0);
+    not_started * schedule + in_progress * (schedule - 1)
 }
 
 /// Turns a rebalancing suggestion into a transfer request, in one step.
@@ -224,4 +245,29 @@ pub async fn request_suggested(
         idempotency_key,
     };
     request::request(ctx, input).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cov(eligible: i64, dose1: i64, completed: i64) -> Coverage {
+        Coverage {
+            day: chrono::NaiveDate::from_ymd_opt(2021, 12, 10).expect("date"),
+            eligible,
+            dose1,
+            completed,
+            adolescents_dose1: None,
+        }
+    }
+
+    #[test]
+    fn remaining_need_counts_one_course_per_person() {
+        // 1,000 without dose 1 need 2 doses each, 500 half-way need 1: 2,500 doses of a 2-dose vaccine.
+        assert_eq!(remaining_need(&cov(10_000, 9_000, 8_500), 2), 2_500);
+        // Abdala: 3 doses; the half-way need 2 more.
+        assert_eq!(remaining_need(&cov(10_000, 9_000, 8_500), 3), 4_000);
+        // Coverage complete: nothing needed, every dose held is surplus.
+        assert_eq!(remaining_need(&cov(10_000, 10_000, 10_000), 2), 0);
+    }
 }

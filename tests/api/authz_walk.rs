@@ -25,6 +25,7 @@ enum Kind {
     Committee,
     Steering,
     Administration,
+    Department,
 }
 
 /// Rows of DESIGN.md §3, plus what the design leaves to the operations' own documentation.
@@ -61,6 +62,16 @@ enum Res {
     /// Vessel calls, crews and cohort tests (transport and border guard: the walk's ports are staffed
     /// by both).
     Port,
+    /// Forms and data calls: everyone reads the forms and the calls addressed to it (the walk's call
+    /// addresses every kind); province HEALTH and STEERING issue.
+    DataCall,
+    /// Answers to data calls: every addressee answers; the province's HEALTH and STEERING accept.
+    Answer,
+    /// A call's status: the province's readers (an addressee only once it answered, which the walk's
+    /// callers have not).
+    CallStatus,
+    /// Targets, responsible heads and the milestone report.
+    Target,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,27 +82,31 @@ enum Act {
 }
 
 /// DESIGN.md §3, cell by cell. Columns: HEALTH, POLICE, TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE,
-/// STEERING, ADMINISTRATION. `W*`/`A*`: province-level agencies only.
-fn design_cell(res: Res) -> [&'static str; 7] {
+/// STEERING, ADMINISTRATION, DEPARTMENT (a sector, which reaches only the data calls addressed to it). `W*`/`A*`: province-level agencies only.
+fn design_cell(res: Res) -> [&'static str; 8] {
     match res {
-        Res::District => ["R W*", "R", "R", "R", "R W", "R", "R W"],
-        Res::Checkpoint => ["R", "R W", "R W", "R W", "R W", "R", "R W"],
-        Res::Screening => ["R W", "R W", "R W", "R W", "R", "R", "R"],
-        Res::Stock => ["R W", "", "", "", "R", "R", "R"],
-        Res::Transfer => ["R W A*", "", "R", "", "R", "R", "R"],
-        Res::Report => ["R W A*", "R", "R", "R", "R W", "R", "R"],
-        Res::TransferPlanning => ["R", "", "", "", "R", "R", "R"],
-        Res::VaccinationFigures => ["R", "R", "", "R", "R", "R", "R"],
-        Res::Audit => ["", "", "", "", "", "R", "R"],
-        Res::Admin => ["", "", "", "", "", "", "R W"],
-        Res::Alert => ["R W", "", "", "", "", "R", "R"],
-        Res::Anyone => ["R", "R", "R", "R", "R", "R", "R"],
-        Res::QuarantineFacility => ["R W", "R", "", "", "R", "R", "R"],
-        Res::QuarantineCase => ["R W", "R", "", "", "R", "", ""],
-        Res::QuarantineVisit => ["W", "", "", "", "W", "", ""],
-        Res::QuarantineViolation => ["", "W", "", "", "", "", ""],
-        Res::QuarantineSummary => ["R", "R", "", "", "R", "R", "R"],
-        Res::Port => ["R W", "R", "R W", "R W", "R", "R", "R"],
+        Res::District => ["R W*", "R", "R", "R", "R W", "R", "R W", ""],
+        Res::Checkpoint => ["R", "R W", "R W", "R W", "R W", "R", "R W", ""],
+        Res::Screening => ["R W", "R W", "R W", "R W", "R", "R", "R", ""],
+        Res::Stock => ["R W", "", "", "", "R", "R", "R", ""],
+        Res::Transfer => ["R W A*", "", "R", "", "R", "R", "R", ""],
+        Res::Report => ["R W A*", "R", "R", "R", "R W", "R", "R", ""],
+        Res::TransferPlanning => ["R", "", "", "", "R", "R", "R", ""],
+        Res::VaccinationFigures => ["R", "R", "", "R", "R", "R", "R", ""],
+        Res::Audit => ["", "", "", "", "", "R", "R", ""],
+        Res::Admin => ["", "", "", "", "", "", "R W", ""],
+        Res::Alert => ["R W", "", "", "", "", "R", "R", ""],
+        Res::Anyone => ["R", "R", "R", "R", "R", "R", "R", "R"],
+        Res::DataCall => ["R A*", "R", "R", "R", "R", "R A*", "R", "R"],
+        Res::Answer => ["R W A*", "R W", "R W", "R W", "R W", "R W A*", "R", "R W"],
+        Res::CallStatus => ["R*", "", "", "", "", "R", "R", ""],
+        Res::Target => ["R A*", "", "", "", "R", "R A*", "R", ""],
+        Res::QuarantineFacility => ["R W", "R", "", "", "R", "R", "R", ""],
+        Res::QuarantineCase => ["R W", "R", "", "", "R", "", "", ""],
+        Res::QuarantineVisit => ["W", "", "", "", "W", "", "", ""],
+        Res::QuarantineViolation => ["", "W", "", "", "", "", "", ""],
+        Res::QuarantineSummary => ["R", "R", "", "", "R", "R", "R", ""],
+        Res::Port => ["R W", "R", "R W", "R W", "R", "R", "R", ""],
     }
 }
 
@@ -413,6 +428,16 @@ const OPS: &[Op] = &[
         Shape::Refused,
         false,
     ),
+    op("forms", Res::DataCall, Act::R, Shape::List("/forms"), false),
+    op("calls", Res::DataCall, Act::R, Shape::List("/calls"), false),
+    op("callAnswers", Res::Answer, Act::R, Shape::Refused, false),
+    op(
+        "callAnswersCsv",
+        Res::DataCall,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
     op(
         "vesselCalls",
         Res::Port,
@@ -484,6 +509,45 @@ const OPS: &[Op] = &[
         Res::Port,
         Act::W,
         Shape::WriteHidden,
+        true,
+    ),
+    op("callStatus", Res::CallStatus, Act::R, Shape::Hidden, false),
+    op(
+        "deliverables",
+        Res::CallStatus,
+        Act::R,
+        Shape::List("/deliverables"),
+        false,
+    ),
+    op(
+        "vaccinationProgress",
+        Res::Target,
+        Act::R,
+        Shape::List("/vaccinationProgress"),
+        false,
+    ),
+    op(
+        "vaccinationProgressCsv",
+        Res::Target,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op("createForm", Res::DataCall, Act::A, Shape::Write, false),
+    op("createCall", Res::DataCall, Act::A, Shape::Write, false),
+    op("saveAnswer", Res::Answer, Act::W, Shape::Write, false),
+    // Made-up ids: the permission first, then NOT_FOUND.
+    op("submitAnswer", Res::Answer, Act::W, Shape::Write, false),
+    op("importAnswers", Res::Answer, Act::W, Shape::Write, false),
+    op("acceptAnswer", Res::Answer, Act::A, Shape::Write, false),
+    op("returnAnswer", Res::Answer, Act::A, Shape::Write, false),
+    op("sendCompilation", Res::Answer, Act::A, Shape::Write, false),
+    op("setTarget", Res::Target, Act::A, Shape::Write, true),
+    op(
+        "setResponsibleHead",
+        Res::Target,
+        Act::A,
+        Shape::Write,
         true,
     ),
 ];
@@ -573,7 +637,7 @@ struct Caller {
     token: String,
 }
 
-const AGENCIES: [(&str, Kind, Option<&str>); 8] = [
+const AGENCIES: [(&str, Kind, Option<&str>); 9] = [
     ("health", Kind::Health, None),
     ("health-380", Kind::Health, Some("380")),
     ("police", Kind::Police, None),
@@ -582,6 +646,7 @@ const AGENCIES: [(&str, Kind, Option<&str>); 8] = [
     ("committee-380", Kind::Committee, Some("380")),
     ("steering", Kind::Steering, None),
     ("admin", Kind::Administration, None),
+    ("education", Kind::Department, None),
 ];
 
 const ROLES: [Role; 4] = [Role::Viewer, Role::Editor, Role::Approver, Role::Admin];
@@ -604,6 +669,8 @@ struct Fixture {
     crew_member: HashMap<&'static str, i64>,
     case: HashMap<&'static str, i64>,
     cohort_member: HashMap<&'static str, i64>,
+    /// A data call addressed to every agency kind, at both levels.
+    call: i64,
 }
 
 fn other(d: &str) -> &'static str {
@@ -653,6 +720,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         crew_member: HashMap::new(),
         case: HashMap::new(),
         cohort_member: HashMap::new(),
+        call: 0,
     };
     for d in ["380", "381"] {
         let lot = app
@@ -724,6 +792,18 @@ async fn fixture(app: &TestApp) -> Fixture {
         json!({ "i": { "kind": "WEEKLY_EPIDEMIC", "period": f.monday, "deadline": (Utc::now() + chrono::Duration::days(3)).to_rfc3339() } }),
     )
     .await;
+    // A data call addressed to every kind, so that every addressee sees it and may answer it.
+    let data = ok(
+        app,
+        &health,
+        "mutation($i: CreateCallInput!) { createCall(input: $i) { call { id } } }",
+        json!({ "i": { "formCode": "WEEKLY_EPIDEMIC", "period": f.monday, "addresseeLevel": "ANY",
+                       "addresseeKinds": ["HEALTH", "POLICE", "TRANSPORT", "BORDER_GUARD", "PEOPLES_COMMITTEE",
+                                          "STEERING_COMMITTEE", "ADMINISTRATION", "DEPARTMENT"],
+                       "deadline": (Utc::now() + chrono::Duration::days(3)).to_rfc3339() } }),
+    )
+    .await;
+    f.call = data["createCall"]["call"]["id"].as_i64().expect("call id");
     f
 }
 
@@ -1111,6 +1191,72 @@ fn request(
             "RecordCohortTestInput",
             "testingPlan { id }",
             json!({ "memberId": f.cohort_member[d], "kind": "RT_PCR", "result": "NEGATIVE", "takenAt": Utc::now().to_rfc3339() }),
+        ),
+        "forms" => (q("{ forms { code } }"), none),
+        "calls" => (q("{ calls { id } }"), none),
+        "callAnswers" => (
+            q("query($c: Int!) { callAnswers(callId: $c) { id } }"),
+            json!({ "c": f.call }),
+        ),
+        "callAnswersCsv" => (
+            q("query($c: Int!) { callAnswersCsv(callId: $c) }"),
+            json!({ "c": f.call }),
+        ),
+        "callStatus" => (
+            q("query($c: Int!) { callStatus(callId: $c) { expected } }"),
+            json!({ "c": f.call }),
+        ),
+        "deliverables" => (q("{ deliverables { late } }"), none),
+        "vaccinationProgress" => (
+            q("query($m: Date!) { vaccinationProgress(milestone: $m) { dc: districtCode } }"),
+            json!({ "m": "2021-12-15" }),
+        ),
+        "vaccinationProgressCsv" => (
+            q("query($m: Date!) { vaccinationProgressCsv(milestone: $m) }"),
+            json!({ "m": "2021-12-15" }),
+        ),
+        "createForm" => m(
+            "CreateFormInput",
+            "form { code version }",
+            json!({ "code": format!("WALK_{n}"), "name": "Walk", "fields": [{ "name": "a", "label": "A", "type": "INTEGER" }] }),
+        ),
+        "createCall" => m(
+            "CreateCallInput",
+            "call { id }",
+            json!({ "formCode": "VACCINATION_CENSUS", "period": f.yesterday, "addresseeKinds": ["PEOPLES_COMMITTEE"], "addresseeLevel": "DISTRICT" }),
+        ),
+        "saveAnswer" => m(
+            "SaveAnswerInput",
+            "answer { id }",
+            json!({ "callId": f.call, "values": [{ "field": "deaths", "value": "0" }] }),
+        ),
+        "submitAnswer" | "acceptAnswer" => {
+            m("AnswerIdInput", "answer { id }", json!({ "id": 999_999 }))
+        }
+        "returnAnswer" => m(
+            "ReturnAnswerInput",
+            "answer { id }",
+            json!({ "id": 999_999, "reason": "check" }),
+        ),
+        "importAnswers" => m(
+            "ImportAnswersInput",
+            "answers { id }",
+            json!({ "callId": 999_999, "csv": "agency_code\nhealth\n" }),
+        ),
+        "sendCompilation" => m(
+            "SendCompilationInput",
+            "compilation { id }",
+            json!({ "callId": 999_999 }),
+        ),
+        "setTarget" => m(
+            "SetTargetInput",
+            "targets { share }",
+            json!({ "districtCode": d, "milestone": "2021-12-15", "measure": "DOSE1_ADULTS", "share": 1.0 }),
+        ),
+        "setResponsibleHead" => m(
+            "SetResponsibleHeadInput",
+            "responsibleHead { name }",
+            json!({ "districtCode": d, "title": "Bí thư Huyện ủy", "name": format!("Walk {n}") }),
         ),
         other => panic!("no request for {other}"),
     }

@@ -157,6 +157,16 @@ async fn keyed_cases(app: &TestApp) -> Vec<Keyed> {
             table: "vessel_call",
             action: "vessel_call.record",
         },
+        Keyed {
+            input: "CreateCallInput",
+            agency: "health",
+            query: "mutation($i: CreateCallInput!) { createCall(input: $i) { call { id } } }",
+            vars: json!({ "i": { "formCode": "VACCINATION_CENSUS", "period": "2021-12-10", "addresseeKinds": ["PEOPLES_COMMITTEE"],
+                                 "addresseeLevel": "DISTRICT", "idempotencyKey": "race-call" } }),
+            id_at: "/data/createCall/call/id",
+            table: "data_call",
+            action: "data_call.create",
+        },
     ]
 }
 

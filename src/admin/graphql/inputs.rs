@@ -55,6 +55,9 @@ input_object! {
         kind: AgencyKind => Into::into,
         /// GSO code of its district; omit for a province-level agency.
         district_code: Option<String>,
+        /// The sector of a DEPARTMENT agency (education, labour, ...): required for that kind, refused
+        /// for the others.
+        sector: Option<String>,
     }
 }
 

@@ -22,6 +22,8 @@ row_object! {
         kind: AgencyKind = a.kind.into();
         /// When an administrator disabled the agency; its tokens are refused while set. Null when active.
         disabled_at: Option<DateTime<Utc>> = a.disabled_at;
+        /// The sector of a DEPARTMENT agency (education, labour, ...); null for the other kinds.
+        sector: Option<&str> = a.sector.as_deref();
     }
     nodes {
         /// The district of a district-level agency; null for a province-level agency.
