@@ -28,10 +28,22 @@ pub enum Resource {
     AuditEvent,
     /// Agencies and API tokens.
     AgencyAdmin,
+    /// The epidemic-area register (this province's declared levels, other provinces' announcements).
+    EpidemicArea,
+    /// Personal fields of a traveller (name, id number, birth year, phone, address, declaration
+    /// reference). The service narrows a district scope to travellers heading to that district or
+    /// crossing at a post the caller's agency staffs.
+    TravellerPersonal,
+    /// Follow-ups of alerted travellers at the destination; `Write` is taking a step.
+    FollowUp,
+    /// Follow-up counts per district and commune, without personal data.
+    FollowUpSummary,
+    /// Every crossing and follow-up of one id number.
+    TravellerHistory,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 10] = [
+    pub const ALL: [Resource; 15] = [
         Resource::DistrictProfile,
         Resource::Checkpoint,
         Resource::Screening,
@@ -42,6 +54,11 @@ impl Resource {
         Resource::Report,
         Resource::AuditEvent,
         Resource::AgencyAdmin,
+        Resource::EpidemicArea,
+        Resource::TravellerPersonal,
+        Resource::FollowUp,
+        Resource::FollowUpSummary,
+        Resource::TravellerHistory,
     ];
 }
 
@@ -130,6 +147,15 @@ const GRANTS: &[Grant] = &[
     Grant(AuditEvent, R, Any, All, &[ST, ADM]),
     Grant(AgencyAdmin, R, Any, All, &[ADM]),
     Grant(AgencyAdmin, W, Any, All, &[ADM]),
+    Grant(EpidemicArea, R, Any, All, EVERY),
+    Grant(EpidemicArea, W, ProvinceOnly, All, &[HE]),
+    Grant(EpidemicArea, W, Any, All, &[ST]),
+    Grant(TravellerPersonal, R, Any, All, &[HE, PO, PC]),
+    Grant(TravellerPersonal, R, Any, Narrow::StaffedCheckpoints, &[BG]),
+    Grant(FollowUp, R, Any, All, &[HE, PO, PC]),
+    Grant(FollowUp, W, Any, All, &[HE, PC]),
+    Grant(FollowUpSummary, R, Any, All, &[HE, PO, PC, ST, ADM]),
+    Grant(TravellerHistory, R, ProvinceOnly, All, &[HE, PO]),
 ];
 
 /// The least role an action needs: VIEWER reads, EDITOR writes, APPROVER approves; agencies and tokens
@@ -258,6 +284,11 @@ mod tests {
         (Report, ["R W A*", "R", "R~", "R", "R W", "R", "R"]),
         (AuditEvent, ["", "", "", "", "", "R", "R"]),
         (AgencyAdmin, ["", "", "", "", "", "", "R W"]),
+        (EpidemicArea, ["R W*", "R", "R", "R", "R", "R W", "R"]),
+        (TravellerPersonal, ["R", "R", "", "R~", "R", "", ""]),
+        (FollowUp, ["R W", "R", "", "", "R W", "", ""]),
+        (FollowUpSummary, ["R", "R", "", "", "R", "R", "R"]),
+        (TravellerHistory, ["R*", "R*", "", "", "", "", ""]),
     ];
 
     const KINDS: [AgencyKind; 7] = [HE, PO, TR, BG, PC, ST, ADM];
@@ -307,7 +338,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cells, 10 * 7 * 4 * 3 * 2);
+        assert_eq!(cells, 15 * 7 * 4 * 3 * 2);
     }
 
     fn check_scope(scope: Scope, token: &str, district: Option<i32>, kind: AgencyKind) {

@@ -1,10 +1,10 @@
 //! Alerts: the screenings health must follow up. The rule that raises one, listing them, reading one
 //! (for a subscriber too), and health acknowledging it.
 
-use entity::{Decision, TestResult, alert, screening};
+use entity::{Decision, DeclarationChannel, TestResult, alert, screening, traveller};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
-    Set,
+    QueryOrder, Set,
 };
 
 use crate::districts::lookup;
@@ -30,6 +30,77 @@ pub fn reasons(s: &screening::Model) -> Vec<&'static str> {
     reasons
 }
 
+/// The alert rule for one traveller of a screening: their test and symptoms, the post's decision, an
+/// origin in an epidemic area (the register's or the officer's mark), and, with any of these, the lack
+/// of a health declaration.
+pub fn traveller_reasons(s: &screening::Model, t: &traveller::Model) -> Vec<&'static str> {
+    let mut reasons = Vec::new();
+    if t.test_result == Some(TestResult::Positive) {
+        reasons.push("POSITIVE_TEST");
+    }
+    if t.symptoms {
+        reasons.push("SYMPTOMS");
+    }
+    match s.decision {
+        Decision::Quarantined => reasons.push("QUARANTINED"),
+        Decision::ReferredToHealth => reasons.push("REFERRED_TO_HEALTH"),
+        _ => {}
+    }
+    if t.from_epidemic_area {
+        reasons.push("FROM_EPIDEMIC_AREA");
+    }
+    if !reasons.is_empty() && t.declaration_channel == DeclarationChannel::None {
+        reasons.push("NOT_DECLARED");
+    }
+    reasons
+}
+
+/// Where a traveller's alert goes: the destination district of this province (else the post's), its
+/// commune, and the other province of an outbound notice.
+#[derive(Debug, Clone, Copy)]
+pub struct Addressee<'a> {
+    pub district_id: i32,
+    pub commune_id: Option<i32>,
+    pub outbound_province_code: Option<&'a str>,
+}
+
+/// Raises the alert of one traveller when the rule finds reasons, in the write that records the
+/// screening. The destination district and the post's district both hear of it.
+pub async fn raise_for_traveller(
+    w: &mut Write<'_>,
+    screening: &screening::Model,
+    t: &traveller::Model,
+    to: Addressee<'_>,
+) -> AppResult<Option<alert::Model>> {
+    let reasons = traveller_reasons(screening, t);
+    if reasons.is_empty() {
+        return Ok(None);
+    }
+    let raised = alert::ActiveModel {
+        id: NotSet,
+        screening_id: Set(screening.id),
+        district_id: Set(to.district_id),
+        reasons: Set(reasons.join(",")),
+        created_at: Set(w.now()),
+        acknowledged_at: Set(None),
+        acknowledged_by: Set(None),
+        note: Set(None),
+        traveller_id: Set(Some(t.id)),
+        post_district_id: Set(Some(screening.district_id)),
+        commune_id: Set(to.commune_id),
+        outbound_province_code: Set(to.outbound_province_code.map(str::to_owned)),
+    }
+    .insert(&**w)
+    .await?;
+    w.emit(DomainEvent::Alert {
+        alert_id: raised.id,
+        district_id: raised.district_id,
+        post_district_id: Some(screening.district_id).filter(|d| *d != raised.district_id),
+    })
+    .await?;
+    Ok(Some(raised))
+}
+
 /// Raises an alert for the health centre of `district_id` when the rule finds reasons, in the write
 /// that records the screening; subscribers hear of it when that write commits.
 pub(super) async fn raise(
@@ -50,36 +121,50 @@ pub(super) async fn raise(
         acknowledged_at: Set(None),
         acknowledged_by: Set(None),
         note: Set(None),
+        traveller_id: Set(None),
+        post_district_id: Set(Some(screening.district_id)),
+        commune_id: Set(None),
+        outbound_province_code: Set(None),
     }
     .insert(&**w)
     .await?;
     w.emit(DomainEvent::Alert {
         alert_id: raised.id,
         district_id: raised.district_id,
+        post_district_id: Some(screening.district_id).filter(|d| *d != raised.district_id),
     })
     .await?;
     Ok(Some(raised))
 }
 
-/// The alert a screening raised, if any.
+/// The alerts a screening raised (one per alerted traveller), by id.
 pub(super) async fn of_screening<C: ConnectionTrait>(
     conn: &C,
     screening_id: i64,
-) -> AppResult<Option<alert::Model>> {
+) -> AppResult<Vec<alert::Model>> {
     Ok(alert::Entity::find()
         .filter(alert::Column::ScreeningId.eq(screening_id))
-        .one(conn)
+        .order_by_asc(alert::Column::Id)
+        .all(conn)
         .await?)
 }
 
+/// The alerts a scope reaches: a district's own, whether it is the destination or the post's district.
 fn within(scope: Scope) -> Condition {
-    scope.district_filter(alert::Column::DistrictId)
+    match scope {
+        Scope::District { district_id, .. } => Condition::any()
+            .add(alert::Column::DistrictId.eq(district_id))
+            .add(alert::Column::PostDistrictId.eq(district_id)),
+        _ => scope.district_filter(alert::Column::DistrictId),
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct AlertFilter {
     pub district_code: Option<String>,
     pub acknowledged: Option<bool>,
+    /// Only outbound notices (destination in another province), or none of them.
+    pub outbound: Option<bool>,
 }
 
 /// Alerts in the caller's scope, by id.
@@ -95,6 +180,11 @@ impl ScopedList for AlertFilter {
         match self.acknowledged {
             Some(true) => cond = cond.add(alert::Column::AcknowledgedAt.is_not_null()),
             Some(false) => cond = cond.add(alert::Column::AcknowledgedAt.is_null()),
+            None => {}
+        }
+        match self.outbound {
+            Some(true) => cond = cond.add(alert::Column::OutboundProvinceCode.is_not_null()),
+            Some(false) => cond = cond.add(alert::Column::OutboundProvinceCode.is_null()),
             None => {}
         }
         Ok(Some(cond))
@@ -122,7 +212,13 @@ impl AlertFeed {
             DomainEvent::Alert {
                 alert_id,
                 district_id,
-            } if self.district_id.is_none_or(|d| d == district_id) => Some(alert_id),
+                post_district_id,
+            } if self
+                .district_id
+                .is_none_or(|d| d == district_id || Some(d) == post_district_id) =>
+            {
+                Some(alert_id)
+            }
             _ => None,
         }
     }

@@ -23,12 +23,15 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection}
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::admin::graphql::{AdminMutation, AdminQuery};
+use crate::areas::graphql::{AreaMutation, AreaQuery};
 use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, CheckpointSubscription};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
+use crate::followups::graphql::{FollowUpMutation, FollowUpQuery, FollowUpSubscription};
 use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
 use crate::state::AppState;
 use crate::stock::graphql::{StockMutation, StockQuery};
 use crate::transfers::graphql::{TransferMutation, TransferQuery, TransferSubscription};
+use crate::travellers::graphql::TravellerQuery;
 
 /// Everything that can be read. Lists are Relay connections limited to the caller's scope.
 #[derive(MergedObject, Default)]
@@ -39,6 +42,9 @@ pub struct QueryRoot(
     TransferQuery,
     ReportQuery,
     AdminQuery,
+    AreaQuery,
+    TravellerQuery,
+    FollowUpQuery,
 );
 
 /// Everything that can be changed. Each mutation takes one `input` and is audited; a failed one
@@ -51,6 +57,8 @@ pub struct MutationRoot(
     TransferMutation,
     ReportMutation,
     AdminMutation,
+    AreaMutation,
+    FollowUpMutation,
 );
 
 /// Live updates over `/graphql/ws` (graphql-transport-ws).
@@ -59,6 +67,7 @@ pub struct SubscriptionRoot(
     CheckpointSubscription,
     TransferSubscription,
     ReportSubscription,
+    FollowUpSubscription,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
