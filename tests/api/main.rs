@@ -27,6 +27,7 @@ mod paging;
 mod privacy;
 mod races;
 mod reports;
+mod returnees;
 mod schema;
 mod security;
 mod shutdown;
