@@ -54,24 +54,7 @@ pub struct NewScreening {
     pub idempotency_key: Option<String>,
 }
 
-/// A Vietnamese phone number, normalised: 0 and nine digits, or +84 and nine digits.
-pub fn normalise_phone(phone: &str) -> Option<String> {
-    let compact: String = phone
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-'))
-        .collect();
-    let digits = compact
-        .strip_prefix("+84")
-        .map(|rest| format!("0{rest}"))
-        .unwrap_or(compact);
-    (digits.len() == 10 && digits.starts_with('0') && digits.chars().all(|c| c.is_ascii_digit()))
-        .then_some(digits)
-}
-
-/// A citizen identity number (12 digits) or an old identity card number (9 digits).
-pub fn valid_id_number(id: &str) -> bool {
-    (id.len() == 12 || id.len() == 9) && id.chars().all(|c| c.is_ascii_digit())
-}
+pub use crate::travellers::identity::{normalise_phone, valid_id_number};
 
 /// Checks what the post saw: times, counts, the test, the vehicle and where they come from.
 fn check_record(input: &NewScreening, now: DateTime<Utc>) -> AppResult<()> {

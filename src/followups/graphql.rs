@@ -15,6 +15,8 @@ use crate::graphql::live;
 use crate::graphql::resolvers::{each, input_object, payload, root_object, row_object};
 use crate::state::AppState;
 use crate::travellers::graphql::Traveller;
+use crate::travellers::history;
+use crate::travellers::loaders::FollowUpOfTravellerLoader;
 
 /// Where a follow-up stands.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -186,6 +188,54 @@ root_object! {
         let rows = reads::summary(&ctx.services()?, district_code.as_deref()).await?;
         Ok(rows.into_iter().map(FollowUpSummaryRow).collect())
     }
+
+    /// Every crossing of one id number across posts, oldest first, each with its follow-up: a repeated or
+    /// evasive crossing shows here. Province HEALTH and POLICE only; each record found is audited.
+    async fn traveller_history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Citizen identity number (12 digits), identity card number (9) or passport number.")]
+        id_number: String,
+    ) -> Result<Vec<TravellerCrossing>> {
+        let rows = history::of_id_number(&ctx.services()?, &id_number).await?;
+        Ok(rows
+            .into_iter()
+            .map(|t| TravellerCrossing(Traveller(t)))
+            .collect())
+    }
+}
+
+/// One crossing of a person: the traveller entry and its follow-up.
+pub struct TravellerCrossing(Traveller);
+
+#[Object]
+impl TravellerCrossing {
+    /// The traveller as recorded at the post (personal fields follow the usual rules).
+    async fn traveller(&self) -> &Traveller {
+        &self.0
+    }
+    /// The follow-up this crossing opened; null when none was (or the caller may not read it).
+    async fn follow_up(&self, ctx: &Context<'_>) -> Result<Option<FollowUp>> {
+        follow_up_of(ctx, Some(self.0.0.id)).await
+    }
+}
+
+/// The follow-up of a traveller, where the caller may read it.
+pub async fn follow_up_of(
+    ctx: &Context<'_>,
+    traveller_id: Option<i64>,
+) -> Result<Option<FollowUp>> {
+    let Some(id) = traveller_id else {
+        return Ok(None);
+    };
+    let found = ctx
+        .loader::<FollowUpOfTravellerLoader>()
+        .load_one(id)
+        .await?;
+    let services = ctx.services()?;
+    Ok(found
+        .filter(|f| reads::may_read(&services, f))
+        .map(FollowUp))
 }
 
 root_object! {

@@ -31,7 +31,6 @@ use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
 use crate::state::AppState;
 use crate::stock::graphql::{StockMutation, StockQuery};
 use crate::transfers::graphql::{TransferMutation, TransferQuery, TransferSubscription};
-use crate::travellers::graphql::TravellerQuery;
 
 /// Everything that can be read. Lists are Relay connections limited to the caller's scope.
 #[derive(MergedObject, Default)]
@@ -43,7 +42,6 @@ pub struct QueryRoot(
     ReportQuery,
     AdminQuery,
     AreaQuery,
-    TravellerQuery,
     FollowUpQuery,
 );
 

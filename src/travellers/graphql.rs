@@ -1,22 +1,19 @@
 //! GraphQL face of travellers: the input a post records each person with, the `Traveller` type whose
 //! personal fields are served one by one where the rule allows (null with FORBIDDEN at the field
-//! otherwise, every read audited), and one person's history across posts.
+//! otherwise, every read audited).
 
 use async_graphql::{Context, Enum, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::traveller;
 
-use super::history;
-use super::loaders::FollowUpOfTravellerLoader;
 use super::personal::may_read_personal;
 use super::record::NewTraveller;
 use crate::checkpoints::graphql::Screening;
 use crate::checkpoints::loaders::StaffLoader;
-use crate::followups::graphql::FollowUp;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{TestKind, TestResult};
 use crate::graphql::personal_reads::{self, Record};
-use crate::graphql::resolvers::{each, input_object, root_object, row_object};
+use crate::graphql::resolvers::{each, input_object, row_object};
 
 /// How a traveller declared their health before the crossing.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -191,28 +188,6 @@ row_object! {
         async fn declaration_reference(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
             self.personal(ctx, "declarationReference", self.0.declaration_reference.as_deref())
                 .await
-        }
-        /// Their follow-up at the destination; null when none was opened or the caller may not read it.
-        async fn follow_up(&self, ctx: &Context<'_>) -> Result<Option<FollowUp>> {
-            let found = ctx
-                .loader::<FollowUpOfTravellerLoader>()
-                .load_one(self.0.id)
-                .await?;
-            let services = ctx.services()?;
-            Ok(found
-                .filter(|f| crate::followups::reads::may_read(&services, f))
-                .map(FollowUp))
-        }
-    }
-}
-
-root_object! {
-    impl TravellerQuery {
-        calls {
-            /// Every crossing of one id number across posts, oldest first, each with its follow-up: a repeated or
-            /// evasive crossing shows here. Province HEALTH and POLICE only; audited.
-            traveller_history(#[graphql(desc = "Citizen identity number (12 digits), identity card number (9) or passport number.")] id_number: String) -> Vec<Traveller>
-                = |s| async { Ok::<_, crate::error::AppError>(history::of_id_number(&s, &id_number).await?.into_iter().map(Traveller).collect::<Vec<_>>()) };
         }
     }
 }

@@ -4,7 +4,7 @@
 use entity::traveller;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::record::valid_identity;
+use super::identity::valid_identity;
 use crate::audit::{self, PersonalRead};
 use crate::error::{AppError, AppResult};
 use crate::kit::Ctx;

@@ -5,6 +5,7 @@
 
 pub mod graphql;
 pub mod history;
+pub mod identity;
 pub mod loaders;
 pub mod personal;
 pub mod record;

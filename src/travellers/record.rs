@@ -9,9 +9,9 @@ use entity::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Set};
 use serde::Serialize;
 
+use super::identity::{normalise_phone, valid_identity};
 use crate::areas::register;
 use crate::areas::units::{self, Unit};
-use crate::checkpoints::screenings::{normalise_phone, valid_id_number};
 use crate::error::{AppError, AppResult};
 use crate::kit::{Text, Write, text};
 
@@ -39,20 +39,6 @@ pub struct NewTraveller {
     pub test_result: Option<TestResult>,
     pub test_taken_at: Option<DateTime<Utc>>,
     pub symptoms: bool,
-}
-
-/// A passport number: a letter and 7 or 8 digits (Vietnamese), or 6 to 9 letters and digits (others).
-fn valid_passport(id: &str) -> bool {
-    (6..=9).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        && id.chars().any(|c| c.is_ascii_digit())
-}
-
-/// Whether `id` is a 12-digit citizen id, a 9-digit old id or a passport number.
-pub fn valid_identity(id: &str) -> bool {
-    valid_id_number(id) || valid_passport(id)
 }
 
 /// The field path of a traveller's field in the input list, e.g. `travellers[2].idNumber`.

@@ -631,11 +631,11 @@ async fn fixture(app: &TestApp) -> Fixture {
         let data = ok(
             app,
             &health,
-            "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { screening { travellers { followUp { id } } } } }",
+            "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { alerts { followUp { id } } } }",
             json!({ "i": input }),
         )
         .await;
-        let follow_up = data["recordScreening"]["screening"]["travellers"][0]["followUp"]["id"]
+        let follow_up = data["recordScreening"]["alerts"][0]["followUp"]["id"]
             .as_i64()
             .expect("follow-up opened");
         f.follow_up.insert(d, follow_up);
@@ -647,7 +647,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         json!({}),
     )
     .await;
-    f.area = data["setEpidemicArea"]["area"]["id"].as_i64().expect("area");
+    f.area = data["setEpidemicArea"]["area"]["id"]
+        .as_i64()
+        .expect("area");
     // One dispatched transfer each way between 380 and 381, and one from 381 to 382.
     for (from, to) in [("380", "381"), ("381", "380"), ("381", "382")] {
         let data = ok(
@@ -747,12 +749,9 @@ fn request(
             format!("{{ followUps(first: 100) {{ nodes {{ id {dc} }} }} }}"),
             none,
         ),
-        "followUpSummary" => (
-            format!("{{ followUpSummary {{ total {dc} }} }}"),
-            none,
-        ),
+        "followUpSummary" => (format!("{{ followUpSummary {{ total {dc} }} }}"), none),
         "travellerHistory" => (
-            q("{ travellerHistory(idNumber: \"038090000380\") { id } }"),
+            q("{ travellerHistory(idNumber: \"038090000380\") { traveller { id } } }"),
             none,
         ),
         "advanceFollowUp" => m(

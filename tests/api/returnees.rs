@@ -11,8 +11,8 @@ use crate::helpers::{TestApp, error_code, error_field, next_event, subscribe};
 
 const SET_AREA: &str = "mutation($i: SetEpidemicAreaInput!) { setEpidemicArea(input: $i) { area { id areaCode level source } } }";
 const RECORD: &str = "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { \
-    screening { id fromEpidemicArea travellers { id fromEpidemicArea matchedAreaCode matchedLevel followUp { id } } } \
-    alert { id } alerts { id reasons traveller { id } } } }";
+    screening { id fromEpidemicArea travellers { id fromEpidemicArea matchedAreaCode matchedLevel } } \
+    alert { id } alerts { id reasons traveller { id } followUp { id status } } } }";
 const ADVANCE: &str = "mutation($i: AdvanceFollowUpInput!) { advanceFollowUp(input: $i) { followUp { id status version } } }";
 const OVERDUE: &str =
     "{ followUpSummary(districtCode: \"380\") { overdue pending total district { code } } }";
@@ -102,8 +102,10 @@ async fn a_returnee_is_alerted_to_the_destination_and_followed_up() {
     assert_eq!(people[1]["matchedAreaCode"], "18070");
     assert_eq!(people[1]["matchedLevel"], 4);
     assert_eq!(people[0]["fromEpidemicArea"], false);
-    let follow_up = people[1]["followUp"]["id"].as_i64().expect("a follow-up");
-    assert!(people[0]["followUp"].is_null());
+    assert_eq!(recorded["alerts"][0]["traveller"]["id"], people[1]["id"]);
+    let follow_up = recorded["alerts"][0]["followUp"]["id"]
+        .as_i64()
+        .expect("a follow-up");
 
     // B's health subscriber receives the alert, the post being in A.
     let event = next_event(&mut socket).await;
@@ -432,7 +434,7 @@ async fn entries_end_and_history_is_for_the_province() {
     assert_eq!(from(&during), true, "{during}");
     assert_eq!(from(&after), false, "{after}");
 
-    let history = "{ travellerHistory(idNumber: \"079090001234\") { crossedAt fromEpidemicArea followUp { status } screening { checkpointCode } } }";
+    let history = "{ travellerHistory(idNumber: \"079090001234\") { traveller { crossedAt fromEpidemicArea screening { checkpointCode } } followUp { status } } }";
     let body = app.as_agency("police", history, json!({})).await;
     let crossings = body["data"]["travellerHistory"]
         .as_array()

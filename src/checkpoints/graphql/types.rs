@@ -11,6 +11,7 @@ use crate::checkpoints::loaders::{StaffLoader, StatusHistoryLoader};
 use crate::checkpoints::screenings;
 use crate::checkpoints::stats::{StatsKey, StatsRow};
 use crate::districts::graphql::{Commune, District};
+use crate::followups::graphql::{FollowUp, follow_up_of};
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{
     CheckpointKind, CheckpointStatus, Decision, Direction, TestKind, TestResult, VehicleKind,
@@ -239,6 +240,11 @@ row_object! {
     }
 
     impl {
+        /// The follow-up the alert opened at the destination; null when none was (a screening without
+        /// travellers, an outbound notice) or the caller may not read it.
+        async fn follow_up(&self, ctx: &Context<'_>) -> Result<Option<FollowUp>> {
+            follow_up_of(ctx, self.0.traveller_id).await
+        }
         /// The screening (its personal fields follow the usual rules).
         async fn screening(&self, ctx: &Context<'_>) -> Result<Screening> {
             let screening = ctx.node(self.0.screening_id).await?;
