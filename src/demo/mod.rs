@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 mod checkpoints;
 mod places;
 mod reports;
+mod returnees;
 mod stock;
 
 use crate::admin::tokens::NewToken;
@@ -102,10 +103,11 @@ pub async fn seed_places(state: &AppState, operator_name: &str) -> AppResult<()>
 }
 
 /// The rest of the demo, after [`seed_places`]: stock, lots and transfers at each step; checkpoints with
-/// a week of screenings; daily and weekly reports.
+/// a week of screenings; returnees with their follow-ups; daily and weekly reports.
 pub async fn seed_activity(state: &AppState) -> AppResult<()> {
     stock::seed(state).await?;
     checkpoints::seed(state).await?;
+    returnees::seed(state).await?;
     reports::seed(state).await
 }
 

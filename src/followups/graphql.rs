@@ -208,6 +208,7 @@ root_object! {
 /// One crossing of a person: the traveller entry and its follow-up.
 pub struct TravellerCrossing(Traveller);
 
+/// One crossing of a person: the traveller entry and its follow-up.
 #[Object]
 impl TravellerCrossing {
     /// The traveller as recorded at the post (personal fields follow the usual rules).

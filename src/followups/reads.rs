@@ -266,3 +266,15 @@ pub fn may_read(ctx: &Ctx<'_>, f: &follow_up::Model) -> bool {
         _ => false,
     }
 }
+
+/// The follow-up of a traveller, if one was opened (no permission asked: for the demo loader and
+/// services that already hold the traveller).
+pub async fn of_traveller<C: ConnectionTrait>(
+    conn: &C,
+    traveller_id: i64,
+) -> AppResult<Option<follow_up::Model>> {
+    Ok(follow_up::Entity::find()
+        .filter(follow_up::Column::TravellerId.eq(traveller_id))
+        .one(conn)
+        .await?)
+}
