@@ -533,3 +533,56 @@ async fn communes_of_a_district() {
         .await;
     assert_eq!(error_code(&body), "NOT_FOUND");
 }
+
+/// Who reads a traveller's name, by whatever path reaches it: province HEALTH and POLICE, the destination
+/// district's HEALTH and committee, the agencies staffing the post; nobody else. A single-person
+/// screening's destination health reads its fields too, wherever the post stands.
+#[tokio::test]
+async fn personal_fields_follow_the_work() {
+    let app = TestApp::spawn().await;
+    let mut traveller = declared("Ngô Thị Mai", "038090004444", ("01", None, None));
+    traveller["symptoms"] = json!(true);
+    let body = record(&app, "police", vehicle(1, json!([traveller]))).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let mut single = vehicle(1, Value::Null);
+    single["peopleCount"] = json!(1);
+    single["symptoms"] = json!(true);
+    single["fullName"] = json!("Đinh Văn Long");
+    single["destinationDistrictCode"] = json!("380");
+    let body = record(&app, "police", single).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let query = "{ screenings(filter: {checkpointCode: \"TH-QL1-BIMSON\"}, first: 100) { nodes { fullName travellers { fullName } } }
+        alerts(first: 100) { nodes { screening { fullName } traveller { fullName } } }
+        followUps(first: 100) { nodes { traveller { fullName } } } }";
+    // (agency, reads the traveller, reads the single-person screening)
+    let cases = [
+        ("health", true, true),
+        ("police", true, true),
+        ("health-380", true, true),      // the destination
+        ("committee-380", true, false),  // the destination; a screening's own fields are not its
+        ("health-381", true, true),      // staffs the post, in its district
+        ("committee-381", false, false), // the post's district, not staffing it
+        ("health-382", false, false),
+        ("transport", false, false),
+        ("border-guard", false, false),
+        ("steering", false, false),
+    ];
+    for (agency, reads_traveller, reads_single) in cases {
+        let token = match app.tokens.get(agency) {
+            Some(t) => t.clone(),
+            None => app.issue(agency, Role::Viewer).await,
+        };
+        let body = app.gql(Some(&token), query, json!({})).await.1;
+        let text = body["data"].to_string();
+        assert_eq!(
+            text.contains("Ngô Thị Mai"),
+            reads_traveller,
+            "{agency}: {body}"
+        );
+        assert_eq!(
+            text.contains("Đinh Văn Long"),
+            reads_single,
+            "{agency}: {body}"
+        );
+    }
+}
