@@ -152,9 +152,12 @@ pub(super) async fn of_screening<C: ConnectionTrait>(
 /// The alerts a scope reaches: a district's own, whether it is the destination or the post's district.
 fn within(scope: Scope) -> Condition {
     match scope {
-        Scope::District { district_id, .. } => Condition::any()
-            .add(alert::Column::DistrictId.eq(district_id))
-            .add(alert::Column::PostDistrictId.eq(district_id)),
+        // Nested, so that the filters added after it narrow it (an `any` alone would widen).
+        Scope::District { district_id, .. } => Condition::all().add(
+            Condition::any()
+                .add(alert::Column::DistrictId.eq(district_id))
+                .add(alert::Column::PostDistrictId.eq(district_id)),
+        ),
         _ => scope.district_filter(alert::Column::DistrictId),
     }
 }

@@ -28,6 +28,7 @@ mod privacy;
 mod races;
 mod reports;
 mod returnees;
+mod returnees_outbound;
 mod schema;
 mod security;
 mod shutdown;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, error_code, error_field, next_event, subscribe};
 
 const SET_AREA: &str = "mutation($i: SetEpidemicAreaInput!) { setEpidemicArea(input: $i) { area { id areaCode level source } } }";
-const RECORD: &str = "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { \
+pub const RECORD: &str = "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { \
     screening { id fromEpidemicArea travellers { id fromEpidemicArea matchedAreaCode matchedLevel } } \
     alert { id } alerts { id reasons traveller { id } followUp { id status } } } }";
 const ADVANCE: &str = "mutation($i: AdvanceFollowUpInput!) { advanceFollowUp(input: $i) { followUp { id status version } } }";
@@ -33,7 +33,7 @@ async fn set_area(app: &TestApp, code: &str, level: i32, from_days_ago: i64) -> 
 }
 
 /// A vehicle crossing at Bỉm Sơn (district 381) `hours_ago`, with these travellers.
-fn vehicle(hours_ago: i64, travellers: Value) -> Value {
+pub fn vehicle(hours_ago: i64, travellers: Value) -> Value {
     let count = travellers.as_array().map_or(1, Vec::len).max(1);
     json!({
         "checkpointCode": "TH-QL1-BIMSON",
@@ -44,7 +44,7 @@ fn vehicle(hours_ago: i64, travellers: Value) -> Value {
 }
 
 /// A declared traveller from `province`/`district`/`commune` heading to 380.
-fn declared(name: &str, id: &str, origin: (&str, Option<&str>, Option<&str>)) -> Value {
+pub fn declared(name: &str, id: &str, origin: (&str, Option<&str>, Option<&str>)) -> Value {
     json!({
         "fullName": name, "idNumber": id, "birthYear": 1985, "phone": "0912 000 111",
         "originProvinceCode": origin.0, "originDistrictCode": origin.1, "originCommuneCode": origin.2,
@@ -54,7 +54,7 @@ fn declared(name: &str, id: &str, origin: (&str, Option<&str>, Option<&str>)) ->
     })
 }
 
-async fn record(app: &TestApp, agency: &str, input: Value) -> Value {
+pub async fn record(app: &TestApp, agency: &str, input: Value) -> Value {
     app.as_agency(agency, RECORD, json!({ "i": input })).await
 }
 
