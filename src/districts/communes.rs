@@ -11,8 +11,18 @@ use sea_orm::{
 use super::lookup;
 use super::service::fold;
 use crate::error::{AppError, AppResult};
+use crate::graphql::loaders::IdKeyed;
 use crate::kit::Ctx;
 use crate::policy::{self, Resource};
+
+/// Communes nest by id (under follow-ups and alerts).
+impl IdKeyed for commune::Entity {
+    type Key = i32;
+    const ID: Self::Column = commune::Column::Id;
+    fn key(row: &commune::Model) -> i32 {
+        row.id
+    }
+}
 
 const COMMUNES_CSV: &str = include_str!("../../data/communes-2021.csv");
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use entity::{FollowUpStatus, commune, follow_up, follow_up_step, traveller};
+use entity::{FollowUpStatus, commune, follow_up, follow_up_step};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -39,22 +39,6 @@ impl IdKeyed for follow_up::Entity {
     type Key = i64;
     const ID: Self::Column = follow_up::Column::Id;
     fn key(row: &follow_up::Model) -> i64 {
-        row.id
-    }
-}
-
-impl IdKeyed for traveller::Entity {
-    type Key = i64;
-    const ID: Self::Column = traveller::Column::Id;
-    fn key(row: &traveller::Model) -> i64 {
-        row.id
-    }
-}
-
-impl IdKeyed for commune::Entity {
-    type Key = i32;
-    const ID: Self::Column = commune::Column::Id;
-    fn key(row: &commune::Model) -> i32 {
         row.id
     }
 }

@@ -8,7 +8,16 @@ use entity::{follow_up, traveller};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::AppError;
-use crate::graphql::loaders::RequestLoader;
+use crate::graphql::loaders::{IdKeyed, RequestLoader};
+
+/// Travellers nest by id (under alerts and follow-ups).
+impl IdKeyed for traveller::Entity {
+    type Key = i64;
+    const ID: Self::Column = traveller::Column::Id;
+    fn key(row: &traveller::Model) -> i64 {
+        row.id
+    }
+}
 
 /// The travellers of each screening, in the order recorded.
 pub struct TravellersLoader(DatabaseConnection);
