@@ -24,7 +24,6 @@ pub(super) async fn seed(state: &AppState, operator_name: &str) -> AppResult<()>
         .filter(district::Column::Code.is_in(rows.iter().map(|r| r.code.clone())))
         .all(db)
         .await?;
-    crate::districts::communes::load_for(db, &districts).await?;
     let province_id = districts.first().map_or(0, |d| d.province_id);
     let operator = Actor::operator(province_id, operator_name);
     fill_illustrative_figures(&state.ctx(&operator), &districts).await?;

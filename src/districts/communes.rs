@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use entity::{CommuneKind, commune, district};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::lookup;
@@ -26,22 +26,26 @@ impl IdKeyed for commune::Entity {
 
 const COMMUNES_CSV: &str = include_str!("../../data/communes-2021.csv");
 
-/// Loads the communes of `districts` that are not loaded yet, from the 2021 list; returns how many
-/// it added. Reference data, so it writes no audit row of its own (the districts' import does).
+/// Loads the communes of those `districts` that have none yet, from the 2021 list; returns how many it
+/// added. Reference data, written in the districts' import (whose audit row covers it).
 pub async fn load_for<C: ConnectionTrait>(
     conn: &C,
     districts: &[district::Model],
 ) -> AppResult<usize> {
-    let by_code: HashMap<&str, i32> = districts.iter().map(|d| (d.code.as_str(), d.id)).collect();
-    let ids: Vec<i32> = by_code.values().copied().collect();
-    if commune::Entity::find()
+    let ids: Vec<i32> = districts.iter().map(|d| d.id).collect();
+    let loaded: Vec<i32> = commune::Entity::find()
+        .select_only()
+        .column(commune::Column::DistrictId)
+        .distinct()
         .filter(commune::Column::DistrictId.is_in(ids))
-        .count(conn)
-        .await?
-        > 0
-    {
-        return Ok(0);
-    }
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let by_code: HashMap<&str, i32> = districts
+        .iter()
+        .filter(|d| !loaded.contains(&d.id))
+        .map(|d| (d.code.as_str(), d.id))
+        .collect();
     let now = chrono::Utc::now();
     let mut rows = Vec::new();
     for line in COMMUNES_CSV.lines().skip(1) {
