@@ -99,6 +99,12 @@ pub struct ServeArgs {
     /// Oldest cursor (hours) a subscription may resume from.
     #[arg(long, env = "LIENTHONG_REPLAY_MAX_HOURS", default_value_t = 24)]
     pub replay_max_hours: u32,
+    /// Lowest epidemic-area level that makes a traveller "from an epidemic area" (a lockdown always does).
+    #[arg(long, env = "LIENTHONG_EPIDEMIC_AREA_MIN_LEVEL", default_value_t = 3)]
+    pub epidemic_area_min_level: i32,
+    /// Hours after the crossing by which an alerted traveller's first contact is due.
+    #[arg(long, env = "LIENTHONG_FOLLOW_UP_DUE_HOURS", default_value_t = 24)]
+    pub follow_up_due_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -159,6 +165,10 @@ pub struct Config {
     pub replay_max_age: chrono::Duration,
     /// Quarantine durations and test schedules, crew test validity, grace periods.
     pub quarantine: crate::quarantine::rules::QuarantineRules,
+    /// Epidemic areas at this level or above (1-4), or in lockdown, count as "an epidemic area".
+    pub epidemic_area_min_level: i32,
+    /// First contact of a follow-up is due this long after the crossing.
+    pub follow_up_due: chrono::Duration,
 }
 
 impl Config {
@@ -198,6 +208,8 @@ impl Config {
             replay_max_events: 1000,
             replay_max_age: chrono::Duration::hours(24),
             quarantine: crate::quarantine::rules::QuarantineRules::default(),
+            epidemic_area_min_level: 3,
+            follow_up_due: chrono::Duration::hours(24),
         }
     }
 
@@ -243,6 +255,9 @@ impl Config {
                         )
                     },
                 )?;
+            config.epidemic_area_min_level = serve.epidemic_area_min_level.clamp(1, 4);
+            config.follow_up_due =
+                chrono::Duration::hours(i64::from(serve.follow_up_due_hours.max(1)));
             if let Some(path) = &serve.epidemic_rules_file {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;

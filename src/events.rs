@@ -25,6 +25,14 @@ pub enum DomainEvent {
     Alert {
         alert_id: i64,
         district_id: i32,
+        /// The district of the post that raised it, when another: its subscribers hear of it too.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        post_district_id: Option<i32>,
+    },
+    /// A follow-up was opened or took a step, at the destination district.
+    FollowUp {
+        follow_up_id: i64,
+        district_id: i32,
     },
     Report {
         report_id: i32,

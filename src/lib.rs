@@ -2,6 +2,7 @@
 //! health, police and transport agencies, district committees and steering committee share.
 
 pub mod admin;
+pub mod areas;
 pub mod audit;
 pub mod auth;
 pub mod checkpoints;
@@ -15,6 +16,7 @@ pub mod demo;
 pub mod districts;
 pub mod error;
 pub mod events;
+pub mod followups;
 pub mod graphql;
 pub mod http_error;
 pub mod idempotency;
@@ -33,6 +35,7 @@ pub mod stock;
 pub mod targets;
 pub mod telemetry;
 pub mod transfers;
+pub mod travellers;
 
 pub use graphql::{build_schema, sdl};
 pub use server::build_app;

@@ -52,10 +52,22 @@ pub enum Resource {
     Answer,
     /// Vaccination targets, responsible heads and progress; `Approve` is setting them.
     Target,
+    /// The epidemic-area register (this province's declared levels, other provinces' announcements).
+    EpidemicArea,
+    /// Personal fields of a traveller (name, id number, birth year, phone, address, declaration
+    /// reference). The service narrows a district scope to travellers heading to that district or
+    /// crossing at a post the caller's agency staffs.
+    TravellerPersonal,
+    /// Follow-ups of alerted travellers at the destination; `Write` is taking a step.
+    FollowUp,
+    /// Follow-up counts per district and commune, without personal data.
+    FollowUpSummary,
+    /// Every crossing and follow-up of one id number.
+    TravellerHistory,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 22] = [
+    pub const ALL: [Resource; 27] = [
         Resource::DistrictProfile,
         Resource::Checkpoint,
         Resource::Screening,
@@ -78,6 +90,11 @@ impl Resource {
         Resource::Call,
         Resource::Answer,
         Resource::Target,
+        Resource::EpidemicArea,
+        Resource::TravellerPersonal,
+        Resource::FollowUp,
+        Resource::FollowUpSummary,
+        Resource::TravellerHistory,
     ];
 }
 
@@ -196,6 +213,15 @@ const GRANTS: &[Grant] = &[
     Grant(Answer, A, ProvinceOnly, All, &[HE, ST]),
     Grant(Target, R, Any, All, &[HE, PC, ST, ADM]),
     Grant(Target, A, ProvinceOnly, All, &[HE, ST]),
+    Grant(EpidemicArea, R, Any, All, EVERY),
+    Grant(EpidemicArea, W, ProvinceOnly, All, &[HE]),
+    Grant(EpidemicArea, W, Any, All, &[ST]),
+    Grant(TravellerPersonal, R, Any, All, &[HE, PO, PC]),
+    Grant(TravellerPersonal, R, Any, Narrow::StaffedCheckpoints, &[BG]),
+    Grant(FollowUp, R, Any, All, &[HE, PO, PC]),
+    Grant(FollowUp, W, Any, All, &[HE, PC]),
+    Grant(FollowUpSummary, R, Any, All, &[HE, PO, PC, ST, ADM]),
+    Grant(TravellerHistory, R, ProvinceOnly, All, &[HE, PO]),
 ];
 
 /// The least role an action needs: VIEWER reads, EDITOR writes, APPROVER approves; agencies and tokens
@@ -360,6 +386,11 @@ mod tests {
             TestingPlan,
             ["R W", "R", "R~ W~", "R~ W~", "R", "R", "R", ""],
         ),
+        (EpidemicArea, ["R W*", "R", "R", "R", "R", "R W", "R", ""]),
+        (TravellerPersonal, ["R", "R", "", "R~", "R", "", "", ""]),
+        (FollowUp, ["R W", "R", "", "", "R W", "", "", ""]),
+        (FollowUpSummary, ["R", "R", "", "", "R", "R", "R", ""]),
+        (TravellerHistory, ["R*", "R*", "", "", "", "", "", ""]),
     ];
 
     const KINDS: [AgencyKind; 8] = [HE, PO, TR, BG, PC, ST, ADM, DEP];
@@ -409,7 +440,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cells, 22 * 8 * 4 * 3 * 2);
+        assert_eq!(cells, 27 * 8 * 4 * 3 * 2);
     }
 
     fn check_scope(

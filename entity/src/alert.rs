@@ -24,6 +24,14 @@ pub struct Model {
     pub quarantine_case_id: Option<i64>,
     /// The testing plan whose member is overdue.
     pub testing_plan_id: Option<i64>,
+    /// The traveller the alert is about; null for an alert about a whole screening.
+    pub traveller_id: Option<i64>,
+    /// District of the post that raised it; it sees the alert besides the destination.
+    pub post_district_id: Option<i32>,
+    /// Destination commune, when the traveller named one.
+    pub commune_id: Option<i32>,
+    /// Set when the destination lies in another province: an outbound notice, without personal data.
+    pub outbound_province_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

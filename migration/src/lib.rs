@@ -26,6 +26,14 @@ mod m20261123_000019_keyset_indexes;
 mod m20261123_000020_create_persisted_operation;
 mod m20261202_000021_seed_provinces;
 mod m20261202_000022_create_commune;
+mod m20261203_000101_create_epidemic_area;
+mod m20261203_000102_create_traveller;
+mod m20261203_000103_create_follow_up;
+mod m20261203_000104_create_follow_up_step;
+mod m20261203_000105_add_alert_traveller_id;
+mod m20261203_000106_add_alert_post_district_id;
+mod m20261203_000107_add_alert_commune_id;
+mod m20261203_000108_add_alert_outbound_province_code;
 mod m20261203_000201_create_live_event;
 mod m20261203_000202_add_agency_disabled_at;
 mod m20261203_000401_make_alert_screening_optional;
@@ -76,6 +84,14 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000020_create_persisted_operation::Migration),
             Box::new(m20261202_000021_seed_provinces::Migration),
             Box::new(m20261202_000022_create_commune::Migration),
+            Box::new(m20261203_000101_create_epidemic_area::Migration),
+            Box::new(m20261203_000102_create_traveller::Migration),
+            Box::new(m20261203_000103_create_follow_up::Migration),
+            Box::new(m20261203_000104_create_follow_up_step::Migration),
+            Box::new(m20261203_000105_add_alert_traveller_id::Migration),
+            Box::new(m20261203_000106_add_alert_post_district_id::Migration),
+            Box::new(m20261203_000107_add_alert_commune_id::Migration),
+            Box::new(m20261203_000108_add_alert_outbound_province_code::Migration),
             Box::new(m20261203_000201_create_live_event::Migration),
             Box::new(m20261203_000202_add_agency_disabled_at::Migration),
             Box::new(m20261203_000401_make_alert_screening_optional::Migration),

@@ -2,10 +2,10 @@
 //! testing plans). The rule that raises one, listing them, reading one
 //! (for a subscriber too), and health acknowledging it.
 
-use entity::{Decision, TestResult, alert, screening};
+use entity::{Decision, DeclarationChannel, TestResult, alert, screening, traveller};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
-    Set,
+    QueryOrder, Set,
 };
 
 use crate::districts::lookup;
@@ -31,6 +31,64 @@ pub fn reasons(s: &screening::Model) -> Vec<&'static str> {
     reasons
 }
 
+/// The alert rule for one traveller of a screening: their test and symptoms, the post's decision, an
+/// origin in an epidemic area (the register's or the officer's mark), and, with any of these, the lack
+/// of a health declaration.
+pub fn traveller_reasons(s: &screening::Model, t: &traveller::Model) -> Vec<&'static str> {
+    let mut reasons = Vec::new();
+    if t.test_result == Some(TestResult::Positive) {
+        reasons.push("POSITIVE_TEST");
+    }
+    if t.symptoms {
+        reasons.push("SYMPTOMS");
+    }
+    match s.decision {
+        Decision::Quarantined => reasons.push("QUARANTINED"),
+        Decision::ReferredToHealth => reasons.push("REFERRED_TO_HEALTH"),
+        _ => {}
+    }
+    if t.from_epidemic_area {
+        reasons.push("FROM_EPIDEMIC_AREA");
+    }
+    if !reasons.is_empty() && t.declaration_channel == DeclarationChannel::None {
+        reasons.push("NOT_DECLARED");
+    }
+    reasons
+}
+
+/// Where a traveller's alert goes: the destination district of this province (else the post's), its
+/// commune, and the other province of an outbound notice.
+#[derive(Debug, Clone, Copy)]
+pub struct Addressee<'a> {
+    pub district_id: i32,
+    pub commune_id: Option<i32>,
+    pub outbound_province_code: Option<&'a str>,
+}
+
+/// Raises the alert of one traveller when the rule finds reasons, in the write that records the
+/// screening. The destination district and the post's district both hear of it.
+pub async fn raise_for_traveller(
+    w: &mut Write<'_>,
+    screening: &screening::Model,
+    t: &traveller::Model,
+    to: Addressee<'_>,
+) -> AppResult<Option<alert::Model>> {
+    let reasons = traveller_reasons(screening, t);
+    if reasons.is_empty() {
+        return Ok(None);
+    }
+    let origin = AlertOrigin {
+        screening_id: Some(screening.id),
+        traveller_id: Some(t.id),
+        post_district_id: Some(screening.district_id),
+        commune_id: to.commune_id,
+        outbound_province_code: to.outbound_province_code.map(str::to_owned),
+        ..AlertOrigin::default()
+    };
+    let raised = raise_for(w, origin, to.district_id, &reasons).await?;
+    Ok(Some(raised))
+}
+
 /// Raises an alert for the health centre of `district_id` when the rule finds reasons, in the write
 /// that records the screening; subscribers hear of it when that write commits.
 pub(super) async fn raise(
@@ -44,15 +102,21 @@ pub(super) async fn raise(
     }
     let origin = AlertOrigin {
         screening_id: Some(screening.id),
+        post_district_id: Some(screening.district_id),
         ..AlertOrigin::default()
     };
     raise_for(w, origin, district_id, &reasons).await.map(Some)
 }
 
-/// What an alert concerns besides its district: the record health opens to follow it up.
-#[derive(Debug, Clone, Copy, Default)]
+/// What an alert concerns besides its district: the record health opens to follow it up, and for a
+/// traveller the post's district, the destination commune and the other province of an outbound notice.
+#[derive(Debug, Clone, Default)]
 pub struct AlertOrigin {
     pub screening_id: Option<i64>,
+    pub traveller_id: Option<i64>,
+    pub post_district_id: Option<i32>,
+    pub commune_id: Option<i32>,
+    pub outbound_province_code: Option<String>,
     pub vessel_call_id: Option<i64>,
     pub quarantine_case_id: Option<i64>,
     pub testing_plan_id: Option<i64>,
@@ -79,36 +143,53 @@ pub async fn raise_for(
         vessel_call_id: Set(origin.vessel_call_id),
         quarantine_case_id: Set(origin.quarantine_case_id),
         testing_plan_id: Set(origin.testing_plan_id),
+        traveller_id: Set(origin.traveller_id),
+        post_district_id: Set(origin.post_district_id),
+        commune_id: Set(origin.commune_id),
+        outbound_province_code: Set(origin.outbound_province_code),
     }
     .insert(&**w)
     .await?;
     w.emit(DomainEvent::Alert {
         alert_id: raised.id,
         district_id: raised.district_id,
+        post_district_id: raised.post_district_id.filter(|d| *d != raised.district_id),
     })
     .await?;
     Ok(raised)
 }
 
-/// The alert a screening raised, if any.
+/// The alerts a screening raised (one per alerted traveller), by id.
 pub(super) async fn of_screening<C: ConnectionTrait>(
     conn: &C,
     screening_id: i64,
-) -> AppResult<Option<alert::Model>> {
+) -> AppResult<Vec<alert::Model>> {
     Ok(alert::Entity::find()
         .filter(alert::Column::ScreeningId.eq(screening_id))
-        .one(conn)
+        .order_by_asc(alert::Column::Id)
+        .all(conn)
         .await?)
 }
 
+/// The alerts a scope reaches: a district's own, whether it is the destination or the post's district.
 fn within(scope: Scope) -> Condition {
-    scope.district_filter(alert::Column::DistrictId)
+    match scope {
+        // Nested, so that the filters added after it narrow it (an `any` alone would widen).
+        Scope::District { district_id, .. } => Condition::all().add(
+            Condition::any()
+                .add(alert::Column::DistrictId.eq(district_id))
+                .add(alert::Column::PostDistrictId.eq(district_id)),
+        ),
+        _ => scope.district_filter(alert::Column::DistrictId),
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct AlertFilter {
     pub district_code: Option<String>,
     pub acknowledged: Option<bool>,
+    /// Only outbound notices (destination in another province), or none of them.
+    pub outbound: Option<bool>,
 }
 
 /// Alerts in the caller's scope, by id.
@@ -124,6 +205,11 @@ impl ScopedList for AlertFilter {
         match self.acknowledged {
             Some(true) => cond = cond.add(alert::Column::AcknowledgedAt.is_not_null()),
             Some(false) => cond = cond.add(alert::Column::AcknowledgedAt.is_null()),
+            None => {}
+        }
+        match self.outbound {
+            Some(true) => cond = cond.add(alert::Column::OutboundProvinceCode.is_not_null()),
+            Some(false) => cond = cond.add(alert::Column::OutboundProvinceCode.is_null()),
             None => {}
         }
         Ok(Some(cond))
@@ -151,7 +237,13 @@ impl AlertFeed {
             DomainEvent::Alert {
                 alert_id,
                 district_id,
-            } if self.district_id.is_none_or(|d| d == district_id) => Some(alert_id),
+                post_district_id,
+            } if self
+                .district_id
+                .is_none_or(|d| d == district_id || Some(d) == post_district_id) =>
+            {
+                Some(alert_id)
+            }
             _ => None,
         }
     }

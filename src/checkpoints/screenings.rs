@@ -11,14 +11,17 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::{alerts, posts};
+use super::alerts::{self, Addressee};
+use super::posts;
 use crate::auth::Actor;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
+use crate::followups::open as follow_up;
 use crate::idempotency::{self, Keyed};
 use crate::keyset::{Listed, Order, Position};
 use crate::kit::{self, Ctx, ScopedList, Text, Write, by_code_from, text};
 use crate::policy::{self, Action, Resource, Scope};
+use crate::travellers::record::{self as travellers, NewTraveller};
 
 /// One screening as recorded at a checkpoint.
 #[derive(Debug, Clone, Serialize)]
@@ -44,28 +47,14 @@ pub struct NewScreening {
     pub phone: Option<String>,
     pub destination_address: Option<String>,
     pub destination_district_code: Option<String>,
+    /// The people of the vehicle or group, each followed up on their own; none for a screening that
+    /// records one person (or a count) in the fields above.
+    pub travellers: Vec<NewTraveller>,
     #[serde(skip)]
     pub idempotency_key: Option<String>,
 }
 
-/// A Vietnamese phone number, normalised: 0 and nine digits, or +84 and nine digits.
-pub fn normalise_phone(phone: &str) -> Option<String> {
-    let compact: String = phone
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-'))
-        .collect();
-    let digits = compact
-        .strip_prefix("+84")
-        .map(|rest| format!("0{rest}"))
-        .unwrap_or(compact);
-    (digits.len() == 10 && digits.starts_with('0') && digits.chars().all(|c| c.is_ascii_digit()))
-        .then_some(digits)
-}
-
-/// A citizen identity number (12 digits) or an old identity card number (9 digits).
-pub fn valid_id_number(id: &str) -> bool {
-    (id.len() == 12 || id.len() == 9) && id.chars().all(|c| c.is_ascii_digit())
-}
+pub use crate::travellers::identity::{normalise_phone, valid_id_number};
 
 /// Checks what the post saw: times, counts, the test, the vehicle and where they come from.
 fn check_record(input: &NewScreening, now: DateTime<Utc>) -> AppResult<()> {
@@ -156,13 +145,17 @@ fn check_personal(input: &mut NewScreening) -> AppResult<PersonalTexts> {
 /// Records a screening at an OPEN checkpoint (see [`check_recorder`] for who may); raises an alert for
 /// health when the rule says so (see [`alerts::reasons`]).
 #[tracing::instrument(skip_all, fields(checkpoint.code = %input.checkpoint_code))]
-pub async fn record(
-    ctx: &Ctx<'_>,
-    mut input: NewScreening,
-) -> AppResult<(screening::Model, Option<alert::Model>)> {
+pub async fn record(ctx: &Ctx<'_>, mut input: NewScreening) -> AppResult<Recorded> {
     policy::require(ctx.actor, Resource::Screening, Action::Write)?;
     check_record(&input, ctx.now())?;
     let texts = check_personal(&mut input)?;
+    travellers::check_all(&mut input.travellers, ctx.now())?;
+    if input.travellers.len() > input.people_count as usize {
+        return Err(AppError::bad_input(
+            "travellers",
+            "more travellers than peopleCount",
+        ));
+    }
     let hash = idempotency::request_hash(&input);
     input.full_name = texts.full_name;
     input.destination_address = texts.destination_address;
@@ -175,7 +168,9 @@ pub async fn record(
     Ok(recorded)
 }
 
-type Recorded = (screening::Model, Option<alert::Model>);
+/// A screening as recorded, with the alerts it raised (one per alerted traveller, or one for the
+/// screening when it names no travellers), by id.
+pub type Recorded = (screening::Model, Vec<alert::Model>);
 
 async fn insert(w: &mut Write<'_>, input: NewScreening) -> AppResult<(Recorded, i64)> {
     let post =
@@ -187,8 +182,11 @@ async fn insert(w: &mut Write<'_>, input: NewScreening) -> AppResult<(Recorded, 
         }
         None => None,
     };
+    let mut input = input;
+    let people = std::mem::take(&mut input.travellers);
+    let marked = input.from_epidemic_area;
     let row = new_row(input, &post, destination.as_ref(), w);
-    let recorded = row.insert(&**w).await?;
+    let mut recorded = row.insert(&**w).await?;
     // The audit row names the record, never its personal fields.
     let audited = serde_json::json!({
         "checkpoint": post.code,
@@ -197,8 +195,40 @@ async fn insert(w: &mut Write<'_>, input: NewScreening) -> AppResult<(Recorded, 
     });
     w.audit_created("screening.record", "screening", recorded.id, &audited)
         .await?;
-    let health_district = destination.map_or(post.district_id, |d| d.id);
-    let raised = alerts::raise(w, &recorded, health_district).await?;
+    if people.is_empty() {
+        let health_district = destination.map_or(post.district_id, |d| d.id);
+        let raised = alerts::raise(w, &recorded, health_district).await?;
+        let id = recorded.id;
+        return Ok(((recorded, raised.into_iter().collect()), id));
+    }
+    let people = travellers::insert_all(w, &recorded, people, destination.as_ref(), marked).await?;
+    if people.iter().any(|p| p.traveller.from_epidemic_area) && !recorded.from_epidemic_area {
+        // The register found what the officer did not mark: the screening says so too.
+        let mut row: screening::ActiveModel = recorded.clone().into();
+        row.from_epidemic_area = Set(true);
+        recorded = row.update(&**w).await?;
+    }
+    let mut raised = Vec::new();
+    for p in &people {
+        let to = Addressee {
+            district_id: p
+                .destination
+                .district
+                .as_ref()
+                .map_or(post.district_id, |d| d.id),
+            commune_id: p.destination.commune.as_ref().map(|c| c.id),
+            outbound_province_code: p.destination.outbound_province.as_deref(),
+        };
+        let Some(alert) = alerts::raise_for_traveller(w, &recorded, &p.traveller, to).await? else {
+            continue;
+        };
+        // Another province follows up its own arrivals; this one follows up those heading here.
+        if p.destination.outbound_province.is_none() {
+            let commune = p.destination.commune.as_ref();
+            follow_up::open(w, &p.traveller, &alert, to.district_id, commune).await?;
+        }
+        raised.push(alert);
+    }
     let id = recorded.id;
     Ok(((recorded, raised), id))
 }
@@ -363,12 +393,16 @@ impl ScopedList for ScreeningFilter {
 kit::scoped_list!(list: ScreeningFilter);
 
 /// The personal-data rule: whether the caller may read the personal fields of this screening, taken
-/// at a post staffed by the agencies `staffed_by`.
+/// at a post staffed by the agencies `staffed_by`. A district agency reads them for screenings at its
+/// posts and for people heading to it, wherever the post stands.
 pub fn may_read_personal(ctx: &Ctx<'_>, screening: &screening::Model, staffed_by: &[i32]) -> bool {
     match policy::decide(ctx.actor, Resource::ScreeningPersonal, Action::Read) {
         None => false,
         Some(Scope::StaffedCheckpoints { agency_id }) => staffed_by.contains(&agency_id),
-        Some(Scope::District { district_id, .. }) => screening.district_id == district_id,
+        Some(Scope::District { district_id, .. }) => {
+            screening.district_id == district_id
+                || screening.destination_district_id == Some(district_id)
+        }
         Some(_) => true,
     }
 }

@@ -277,6 +277,7 @@ fn screening(
         phone: Some(format!("09{:08}", 12_345_000 + n)),
         destination_address: Some(format!("Thôn {}, {}", 1 + n % 9, district)),
         destination_district_code: Some(district.into()),
+        travellers: Vec::new(),
         idempotency_key: None,
     }
 }

@@ -15,6 +15,7 @@ pub use datacalls::milestone_15_12;
 mod places;
 mod quarantine;
 mod reports;
+mod returnees;
 mod stock;
 
 use crate::admin::tokens::NewToken;
@@ -106,11 +107,12 @@ pub async fn seed_places(state: &AppState, operator_name: &str) -> AppResult<()>
 }
 
 /// The rest of the demo, after [`seed_places`]: stock, lots and transfers at each step; checkpoints with
-/// a week of screenings; quarantine facilities and cases, vessel calls and a port cohort; daily and
-/// weekly reports.
+/// a week of screenings; returnees with their follow-ups; quarantine facilities and cases, vessel calls
+/// and a port cohort; daily and weekly reports; data calls and targets.
 pub async fn seed_activity(state: &AppState) -> AppResult<()> {
     stock::seed(state).await?;
     checkpoints::seed(state).await?;
+    returnees::seed(state).await?;
     quarantine::seed(state).await?;
     reports::seed(state).await?;
     datacalls::seed(state).await

@@ -1,9 +1,10 @@
 //! GraphQL face of districts.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{district, province};
+use entity::{commune, district, province};
 
+use super::communes;
 use super::service::{self, DistrictFilter as ServiceFilter, DistrictUpdate};
 use crate::graphql::context::{ContextExt, RowNode};
 use crate::graphql::enums::DistrictKind;
@@ -70,6 +71,11 @@ row_object! {
     }
 
     impl {
+        /// The district's communes, wards and townships (2021 GSO list), by code.
+        async fn communes(&self, ctx: &Context<'_>) -> Result<Vec<Commune>> {
+            let rows = communes::of_district_id(ctx.services()?.db, self.0.id).await?;
+            Ok(rows.into_iter().map(Commune).collect())
+        }
         /// The province the district belongs to.
         async fn province(&self, ctx: &Context<'_>) -> Result<Province> {
             let province = ctx.node(self.0.province_id).await?;
@@ -102,6 +108,35 @@ row_object! {
     }
 }
 
+/// Kind of commune-level unit.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "CommuneKind", remote = "entity::CommuneKind")]
+pub enum CommuneKind {
+    /// Xã: a rural commune.
+    Commune,
+    /// Phường: an urban ward.
+    Ward,
+    /// Thị trấn: a township.
+    Township,
+}
+
+row_object! {
+    #[Object]
+    /// A commune-level unit (xã, phường, thị trấn): the basic unit of epidemic levels and of follow-up.
+    pub struct Commune(commune::Model) as c {
+        /// GSO code (5 digits, list of 01/11/2021).
+        code: &str = &c.code;
+        /// Official Vietnamese name.
+        name: &str = &c.name;
+        /// Commune, ward or township.
+        kind: CommuneKind = c.kind.into();
+    }
+    nodes {
+        /// The district it belongs to.
+        district: District = c.district_id;
+    }
+}
+
 input_object! {
     /// Filter for `districts`. All given conditions must hold.
     #[derive(InputObject, Default)]
@@ -125,6 +160,10 @@ root_object! {
             /// One district by GSO code. NOT_FOUND when no district has it; FORBIDDEN when it is outside the
             /// caller's scope.
             district(#[graphql(desc = "The district's GSO code, e.g. `380`.")] code: String) -> District = |s| service::get(&s, &code);
+            /// The communes, wards and townships of one district (2021 GSO list), by code. NOT_FOUND for an
+            /// unknown district.
+            communes(#[graphql(desc = "The district's GSO code, e.g. `380`.")] district_code: String) -> Vec<Commune>
+                = |s| async { Ok::<_, crate::error::AppError>(communes::of_district(&s, &district_code).await?.into_iter().map(Commune).collect::<Vec<_>>()) };
         }
     }
 }

@@ -215,7 +215,13 @@ pub async fn import(ctx: &Ctx<'_>, rows: &[DistrictRow]) -> AppResult<ImportSumm
         }
     }
     let codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
-    let imported = serde_json::json!({ "summary": summary, "codes": codes });
+    // Their communes come with them, from the 2021 list, in the same transaction.
+    let imported_districts = district::Entity::find()
+        .filter(district::Column::Code.is_in(codes.iter().copied()))
+        .all(txn)
+        .await?;
+    let communes = super::communes::load_for(txn, &imported_districts).await?;
+    let imported = serde_json::json!({ "summary": summary, "codes": codes, "communes": communes });
     write
         .commit_created(
             "district.import",

@@ -1,5 +1,6 @@
 //! Districts: the reference list of district-level units and their health-system profile.
 
+pub mod communes;
 pub mod graphql;
 pub mod import;
 pub mod lookup;

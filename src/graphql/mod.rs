@@ -23,9 +23,11 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection}
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::admin::graphql::{AdminMutation, AdminQuery};
+use crate::areas::graphql::{AreaMutation, AreaQuery};
 use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, CheckpointSubscription};
 use crate::datacalls::graphql::{DataCallMutation, DataCallQuery};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
+use crate::followups::graphql::{FollowUpMutation, FollowUpQuery, FollowUpSubscription};
 use crate::ports::graphql::{PortMutation, PortQuery};
 use crate::quarantine::graphql::{QuarantineMutation, QuarantineQuery};
 use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
@@ -47,6 +49,8 @@ pub struct QueryRoot(
     PortQuery,
     DataCallQuery,
     TargetQuery,
+    AreaQuery,
+    FollowUpQuery,
 );
 
 /// Everything that can be changed. Each mutation takes one `input` and is audited; a failed one
@@ -63,6 +67,8 @@ pub struct MutationRoot(
     PortMutation,
     DataCallMutation,
     TargetMutation,
+    AreaMutation,
+    FollowUpMutation,
 );
 
 /// Live updates over `/graphql/ws` (graphql-transport-ws).
@@ -71,6 +77,7 @@ pub struct SubscriptionRoot(
     CheckpointSubscription,
     TransferSubscription,
     ReportSubscription,
+    FollowUpSubscription,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

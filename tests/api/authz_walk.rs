@@ -72,6 +72,14 @@ enum Res {
     CallStatus,
     /// Targets, responsible heads and the milestone report.
     Target,
+    /// The epidemic-area register.
+    EpidemicArea,
+    /// Follow-ups of alerted travellers at the destination.
+    FollowUp,
+    /// Follow-up counts per district and commune.
+    FollowUpSummary,
+    /// One person's crossings across posts.
+    TravellerHistory,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +115,10 @@ fn design_cell(res: Res) -> [&'static str; 8] {
         Res::QuarantineViolation => ["", "W", "", "", "", "", "", ""],
         Res::QuarantineSummary => ["R", "R", "", "", "R", "R", "R", ""],
         Res::Port => ["R W", "R", "R W", "R W", "R", "R", "R", ""],
+        Res::EpidemicArea => ["R W*", "R", "R", "R", "R", "R W", "R", ""],
+        Res::FollowUp => ["R W", "R", "", "", "R W", "", "", ""],
+        Res::FollowUpSummary => ["R", "R", "", "", "R", "R", "R", ""],
+        Res::TravellerHistory => ["R*", "R*", "", "", "", "", "", ""],
     }
 }
 
@@ -220,6 +232,50 @@ const OPS: &[Op] = &[
         false,
     ),
     op("district", Res::District, Act::R, Shape::Refused, true),
+    op("communes", Res::District, Act::R, Shape::Refused, false),
+    op(
+        "epidemicAreas",
+        Res::EpidemicArea,
+        Act::R,
+        Shape::List("/epidemicAreas/nodes"),
+        false,
+    ),
+    op(
+        "followUps",
+        Res::FollowUp,
+        Act::R,
+        Shape::List("/followUps/nodes"),
+        false,
+    ),
+    op(
+        "followUpSummary",
+        Res::FollowUpSummary,
+        Act::R,
+        Shape::List("/followUpSummary"),
+        false,
+    ),
+    op(
+        "travellerHistory",
+        Res::TravellerHistory,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op("advanceFollowUp", Res::FollowUp, Act::W, Shape::Write, true),
+    op(
+        "setEpidemicArea",
+        Res::EpidemicArea,
+        Act::W,
+        Shape::Write,
+        false,
+    ),
+    op(
+        "endEpidemicArea",
+        Res::EpidemicArea,
+        Act::W,
+        Shape::Write,
+        false,
+    ),
     op(
         "districts",
         Res::District,
@@ -555,6 +611,11 @@ const OPS: &[Op] = &[
 /// Subscriptions: name, what starting one needs, and the query.
 const SUBSCRIPTIONS: &[(&str, Res, &str)] = &[
     (
+        "followUpEvents",
+        Res::FollowUp,
+        "subscription { followUpEvents(districtCode: \"380\") { id } }",
+    ),
+    (
         "reportEvents",
         Res::Report,
         "subscription { reportEvents(districtCode: \"380\") { id } }",
@@ -657,6 +718,10 @@ struct Fixture {
     lot: HashMap<&'static str, i64>,
     report: HashMap<&'static str, i64>,
     alert: HashMap<&'static str, i64>,
+    /// A follow-up at the destination `d`, of a traveller screened at a post of `d`.
+    follow_up: HashMap<&'static str, i64>,
+    /// An entry of the epidemic-area register.
+    area: i64,
     transfer_from: HashMap<&'static str, i64>,
     transfer_to: HashMap<&'static str, i64>,
     /// A transfer with `d` on one side; the one for 381 does not touch 380.
@@ -711,6 +776,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         lot: HashMap::new(),
         report: HashMap::new(),
         alert: HashMap::new(),
+        follow_up: HashMap::new(),
+        area: 0,
         transfer_from: HashMap::new(),
         transfer_to: HashMap::new(),
         transfer_touching: HashMap::new(),
@@ -749,7 +816,31 @@ async fn fixture(app: &TestApp) -> Fixture {
             .as_i64()
             .expect("alert raised");
         f.alert.insert(d, alert);
+        let mut input = screening_input(f.checkpoint[d], "Setup", d);
+        input["travellers"] = json!([{ "fullName": "Walk", "idNumber": format!("038090000{d}"), "symptoms": true,
+                                       "destinationDistrictCode": d }]);
+        let data = ok(
+            app,
+            &health,
+            "mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { alerts { followUp { id } } } }",
+            json!({ "i": input }),
+        )
+        .await;
+        let follow_up = data["recordScreening"]["alerts"][0]["followUp"]["id"]
+            .as_i64()
+            .expect("follow-up opened");
+        f.follow_up.insert(d, follow_up);
     }
+    let data = ok(
+        app,
+        &health,
+        "mutation { setEpidemicArea(input: { areaCode: \"42\", level: 4 }) { area { id } } }",
+        json!({}),
+    )
+    .await;
+    f.area = data["setEpidemicArea"]["area"]["id"]
+        .as_i64()
+        .expect("area");
     // One dispatched transfer each way between 380 and 381, and one from 381 to 382.
     for (from, to) in [("380", "381"), ("381", "380"), ("381", "382")] {
         let data = ok(
@@ -923,6 +1014,35 @@ fn request(
             json!({ "c": d }),
         ),
         "districts" => (q("{ districts(first: 100) { nodes { dc: code } } }"), none),
+        "communes" => (q("{ communes(districtCode: \"380\") { code } }"), none),
+        "epidemicAreas" => (
+            q("{ epidemicAreas(first: 100) { nodes { id areaCode } } }"),
+            none,
+        ),
+        "followUps" => (
+            format!("{{ followUps(first: 100) {{ nodes {{ id {dc} }} }} }}"),
+            none,
+        ),
+        "followUpSummary" => (format!("{{ followUpSummary {{ total {dc} }} }}"), none),
+        "travellerHistory" => (
+            q("{ travellerHistory(idNumber: \"038090000380\") { traveller { id } } }"),
+            none,
+        ),
+        "advanceFollowUp" => m(
+            "AdvanceFollowUpInput",
+            "followUp { id }",
+            json!({ "id": f.follow_up[d], "status": "CONTACTED" }),
+        ),
+        "setEpidemicArea" => m(
+            "SetEpidemicAreaInput",
+            "area { id }",
+            json!({ "areaCode": "79", "level": 3 }),
+        ),
+        "endEpidemicArea" => m(
+            "EndEpidemicAreaInput",
+            "area { id }",
+            json!({ "id": f.area }),
+        ),
         "epidemicLevelCounts" => (
             q("query($w: Date!) { epidemicLevelCounts(week: $w) { level districts } }"),
             json!({ "w": f.monday }),

@@ -30,6 +30,8 @@ mod privacy;
 mod quarantine;
 mod races;
 mod reports;
+mod returnees;
+mod returnees_outbound;
 mod schema;
 mod security;
 mod shutdown;

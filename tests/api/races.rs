@@ -167,6 +167,15 @@ async fn keyed_cases(app: &TestApp) -> Vec<Keyed> {
             table: "data_call",
             action: "data_call.create",
         },
+        Keyed {
+            input: "SetEpidemicAreaInput",
+            agency: "health",
+            query: "mutation($i: SetEpidemicAreaInput!) { setEpidemicArea(input: $i) { area { id } } }",
+            vars: json!({ "i": { "areaCode": "48", "level": 4, "note": "Đà Nẵng", "idempotencyKey": "race-area" } }),
+            id_at: "/data/setEpidemicArea/area/id",
+            table: "epidemic_area",
+            action: "epidemicArea.set",
+        },
     ]
 }
 

@@ -11,6 +11,7 @@ use crate::graphql::enums::{
     CheckpointKind, CheckpointStatus, Decision, Direction, TestKind, TestResult, VehicleKind,
 };
 use crate::graphql::resolvers::{each, input_object};
+use crate::travellers::graphql::TravellerInput;
 
 /// How `checkpointStats` groups figures.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +76,8 @@ input_object! {
         district_code: Option<String>,
         /// Only acknowledged (true) or open (false) alerts.
         acknowledged: Option<bool>,
+        /// Only outbound notices (destination in another province; true) or none of them (false).
+        outbound: Option<bool>,
     }
 }
 
@@ -199,6 +202,11 @@ input_object! {
         destination_address: Option<String>,
         /// District they are going to (GSO code); its health centre gets any alert.
         destination_district_code: Option<String>,
+        /// The people of the vehicle or group (at most 100, at most `peopleCount`), recorded all or none. Each
+        /// alerted traveller raises their own alert and, heading to this province, opens a follow-up.
+        travellers: Option<Vec<TravellerInput>> => |t: Option<Vec<TravellerInput>>| {
+            t.unwrap_or_default().into_iter().map(Into::into).collect()
+        },
         /// Makes retries safe: the same key returns the first result.
         idempotency_key: Option<String>,
     }

@@ -65,8 +65,10 @@ payload! {
 pub struct RecordScreeningPayload {
     /// The screening recorded.
     pub screening: Screening,
-    /// The alert it raised; null when none.
+    /// The (first) alert it raised; null when none.
     pub alert: Option<Alert>,
+    /// Every alert it raised: one per alerted traveller, or one for a screening without travellers.
+    pub alerts: Vec<Alert>,
 }
 
 payload! {
@@ -77,11 +79,12 @@ payload! {
     }
 }
 
-impl From<(screening::Model, Option<alert::Model>)> for RecordScreeningPayload {
-    fn from((screening, alert): (screening::Model, Option<alert::Model>)) -> Self {
+impl From<(screening::Model, Vec<alert::Model>)> for RecordScreeningPayload {
+    fn from((screening, alerts): (screening::Model, Vec<alert::Model>)) -> Self {
         RecordScreeningPayload {
             screening: Screening(screening),
-            alert: alert.map(Alert),
+            alert: alerts.first().cloned().map(Alert),
+            alerts: alerts.into_iter().map(Alert).collect(),
         }
     }
 }
@@ -123,8 +126,8 @@ pub struct CheckpointSubscription;
 
 #[Subscription]
 impl CheckpointSubscription {
-    /// Alerts as they are raised, for one district (GSO code) or, without it, every district in the
-    /// caller's scope. Delivered to subscribers of every server process. Given `after`, first replays
+    /// Alerts as they are raised, for one district (GSO code: the destination or the post's district,
+    /// whichever district the post stands in) or, without it, every district in the caller's scope. Delivered to subscribers of every server process. Given `after`, first replays
     /// the alerts raised after that cursor (at most `LIENTHONG_REPLAY_MAX_EVENTS` events and
     /// `LIENTHONG_REPLAY_MAX_HOURS` back; beyond that CURSOR_EXPIRED: query `alerts` instead), then goes
     /// on live with no gap and no duplicate.

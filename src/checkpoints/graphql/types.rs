@@ -10,7 +10,8 @@ use crate::admin::graphql::Agency;
 use crate::checkpoints::loaders::{StaffLoader, StatusHistoryLoader};
 use crate::checkpoints::screenings;
 use crate::checkpoints::stats::{StatsKey, StatsRow};
-use crate::districts::graphql::District;
+use crate::districts::graphql::{Commune, District};
+use crate::followups::graphql::{FollowUp, follow_up_of};
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{
     CheckpointKind, CheckpointStatus, Decision, Direction, TestKind, TestResult, VehicleKind,
@@ -18,6 +19,8 @@ use crate::graphql::enums::{
 use crate::graphql::loaders::RowsById;
 use crate::graphql::personal_reads::{self, Record};
 use crate::graphql::resolvers::row_object;
+use crate::travellers::graphql::Traveller;
+use crate::travellers::loaders::TravellersLoader;
 
 row_object! {
     #[Object]
@@ -108,8 +111,9 @@ impl Screening {
 row_object! {
     #[Object]
     /// One screening at a checkpoint. `fullName`, `idNumber`, `phone` and `destinationAddress` are personal:
-    /// readable by HEALTH and POLICE (BORDER_GUARD at checkpoints it staffs); for anyone else they are null with
-    /// a FORBIDDEN error. Every read of them is audited.
+    /// readable by HEALTH and POLICE (a district's: at its posts and for people heading to it; BORDER_GUARD at
+    /// checkpoints it staffs); for anyone else they are null with a FORBIDDEN error. Every read of them is
+    /// audited.
     pub struct Screening(screening::Model) as sc {
         /// Record id.
         id: i64 = sc.id;
@@ -177,6 +181,12 @@ row_object! {
             self.personal(ctx, "destinationAddress", &self.0.destination_address)
                 .await
         }
+        /// The people of the vehicle or group, in the order recorded; empty when the screening records one
+        /// person (or a count) in its own fields.
+        async fn travellers(&self, ctx: &Context<'_>) -> Result<Vec<Traveller>> {
+            let rows = ctx.rows_of::<TravellersLoader, _, _>(self.0.id).await?;
+            Ok(rows.into_iter().map(Traveller).collect())
+        }
     }
 }
 
@@ -201,6 +211,10 @@ pub enum AlertReason {
     Absconded,
     /// A quarantine facility is full.
     FacilityFull,
+    /// Their origin is an epidemic area (the register at the crossing time, or the officer's mark).
+    FromEpidemicArea,
+    /// They made no health declaration (given with another reason).
+    NotDeclared,
 }
 
 row_object! {
@@ -226,13 +240,28 @@ row_object! {
         quarantine_case_id: Option<i64> = alert.quarantine_case_id;
         /// The testing plan whose member is overdue (see `testingPlans`); null otherwise.
         testing_plan_id: Option<i64> = alert.testing_plan_id;
+        /// GSO code of the other province the traveller is heading to: an outbound notice, which carries
+        /// no personal data to that province. Null for destinations in this province.
+        outbound_province_code: Option<&str> = alert.outbound_province_code.as_deref();
     }
     nodes {
         /// District whose health centre follows up (the destination, else the checkpoint's district).
         district: District = alert.district_id;
+        /// District of the post that raised it; null for alerts raised before this was kept.
+        post_district: District = alert.post_district_id;
+        /// The destination commune; null when not given.
+        commune: Commune = alert.commune_id;
+        /// The traveller it is about (personal fields follow the usual rules); null for an alert about a
+        /// whole screening.
+        traveller: Traveller = alert.traveller_id;
     }
 
     impl {
+        /// The follow-up the alert opened at the destination; null when none was (a screening without
+        /// travellers, an outbound notice) or the caller may not read it.
+        async fn follow_up(&self, ctx: &Context<'_>) -> Result<Option<FollowUp>> {
+            follow_up_of(ctx, self.0.traveller_id).await
+        }
         /// The screening that raised it (its personal fields follow the usual rules); null for alerts
         /// of crews, quarantine cases and testing plans.
         async fn screening(&self, ctx: &Context<'_>) -> Result<Option<Screening>> {
@@ -254,6 +283,8 @@ impl AlertReason {
             "COMMITMENT_BROKEN" => Some(AlertReason::CommitmentBroken),
             "ABSCONDED" => Some(AlertReason::Absconded),
             "FACILITY_FULL" => Some(AlertReason::FacilityFull),
+            "FROM_EPIDEMIC_AREA" => Some(AlertReason::FromEpidemicArea),
+            "NOT_DECLARED" => Some(AlertReason::NotDeclared),
             _ => None,
         }
     }
