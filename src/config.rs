@@ -140,7 +140,7 @@ pub struct Config {
     /// How often `last_used_at` of tokens is written back.
     pub token_usage_flush: Duration,
     /// The epidemic-level rule table in force (Decision 4800/QĐ-BYT unless a file gives another).
-    pub epidemic_rules: crate::reports::levels::rules::RuleTable,
+    pub epidemic_rules: crate::levels::rules::RuleTable,
     /// `/graphql/ws`: interval of the server's pings.
     pub ws_ping_interval: Duration,
     /// `/graphql/ws`: silence after a ping after which the peer is taken as gone.
@@ -181,7 +181,7 @@ impl Config {
             token_audience: "lienthong-api".into(),
             token_leeway_secs: 10,
             token_usage_flush: Duration::from_secs(60),
-            epidemic_rules: crate::reports::levels::rules::RuleTable::default(),
+            epidemic_rules: crate::levels::rules::RuleTable::default(),
             ws_ping_interval: Duration::from_secs(15),
             ws_pong_grace: Duration::from_secs(30),
             ws_max_subscriptions: 20,
@@ -227,8 +227,8 @@ impl Config {
             if let Some(path) = &serve.epidemic_rules_file {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
-                config.epidemic_rules =
-                    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                config.epidemic_rules = crate::levels::rules::RuleTable::parse(&text)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
             }
         }
         Ok(config)

@@ -28,10 +28,13 @@ pub enum Resource {
     AuditEvent,
     /// Agencies and API tokens.
     AgencyAdmin,
+    /// Epidemic levels, computed and declared, with their non-personal inputs; `Approve` is declaring
+    /// a level (and loading a rule table).
+    EpidemicLevel,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 10] = [
+    pub const ALL: [Resource; 11] = [
         Resource::DistrictProfile,
         Resource::Checkpoint,
         Resource::Screening,
@@ -42,6 +45,7 @@ impl Resource {
         Resource::Report,
         Resource::AuditEvent,
         Resource::AgencyAdmin,
+        Resource::EpidemicLevel,
     ];
 }
 
@@ -86,6 +90,9 @@ enum Narrow {
     StaffedCheckpoints,
     TransfersToEscort,
     EpidemicFigures,
+    /// The whole province even for a district-level agency: localities share epidemic levels
+    /// (000 §5, 002 §2).
+    WholeProvince,
 }
 
 /// The agency kinds that may do an action to a resource, at which level, over which rows.
@@ -130,6 +137,8 @@ const GRANTS: &[Grant] = &[
     Grant(AuditEvent, R, Any, All, &[ST, ADM]),
     Grant(AgencyAdmin, R, Any, All, &[ADM]),
     Grant(AgencyAdmin, W, Any, All, &[ADM]),
+    Grant(EpidemicLevel, R, Any, Narrow::WholeProvince, EVERY),
+    Grant(EpidemicLevel, A, ProvinceOnly, All, &[PC, ST]),
 ];
 
 /// The least role an action needs: VIEWER reads, EDITOR writes, APPROVER approves; agencies and tokens
@@ -159,6 +168,7 @@ pub fn decide(actor: &Actor, resource: Resource, action: Action) -> Option<Scope
         (Narrow::StaffedCheckpoints, _) => Scope::StaffedCheckpoints {
             agency_id: actor.agency_id,
         },
+        (Narrow::WholeProvince, _) => Scope::Province { province_id },
         // A district-level agency sees its own district, whatever the narrowing within it.
         (_, Some(district_id)) => Scope::District {
             province_id,
@@ -246,7 +256,8 @@ mod tests {
 
     /// DESIGN.md §3, transcribed cell by cell, independently of `GRANTS`. Columns: HEALTH, POLICE,
     /// TRANSPORT, BORDER_GUARD, PEOPLES_COMMITTEE, STEERING, ADMINISTRATION. Letters: R read, W write,
-    /// A approve; `W*`/`A*` province-level agencies only; `R~` read narrowed to a special scope.
+    /// A approve; `W*`/`A*` province-level agencies only; `R~` read narrowed to a special scope; `R^`
+    /// read of the whole province, district-level agencies included.
     const DESIGN_TABLE: &[(Resource, [&str; 7])] = &[
         (DistrictProfile, ["R W*", "R", "R", "R", "R W", "R", "R W"]),
         (Checkpoint, ["R", "R W", "R W", "R W", "R W", "R", "R W"]),
@@ -258,6 +269,10 @@ mod tests {
         (Report, ["R W A*", "R", "R~", "R", "R W", "R", "R"]),
         (AuditEvent, ["", "", "", "", "", "R", "R"]),
         (AgencyAdmin, ["", "", "", "", "", "", "R W"]),
+        (
+            EpidemicLevel,
+            ["R^", "R^", "R^", "R^", "R^ A*", "R^ A*", "R^"],
+        ),
     ];
 
     const KINDS: [AgencyKind; 7] = [HE, PO, TR, BG, PC, ST, ADM];
@@ -307,10 +322,18 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cells, 10 * 7 * 4 * 3 * 2);
+        assert_eq!(cells, Resource::ALL.len() * 7 * 4 * 3 * 2);
     }
 
     fn check_scope(scope: Scope, token: &str, district: Option<i32>, kind: AgencyKind) {
+        if token.ends_with('^') {
+            assert_eq!(
+                scope,
+                Scope::Province { province_id: 38 },
+                "{token} {district:?}"
+            );
+            return;
+        }
         match (district, token.ends_with('~')) {
             (_, true) if kind == BG => assert!(matches!(scope, Scope::StaffedCheckpoints { .. })),
             (Some(d), _) => assert_eq!(

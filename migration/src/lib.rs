@@ -28,6 +28,11 @@ mod m20261202_000021_seed_provinces;
 mod m20261202_000022_create_commune;
 mod m20261203_000201_create_live_event;
 mod m20261203_000202_add_agency_disabled_at;
+mod m20261203_000301_add_report_age_group_figures;
+mod m20261203_000302_create_report_commune_line;
+mod m20261203_000303_create_epidemic_rule_table;
+mod m20261203_000304_create_epidemic_level_declaration;
+mod m20261203_000305_create_epidemic_level_declared_unit;
 
 pub struct Migrator;
 
@@ -59,6 +64,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000022_create_commune::Migration),
             Box::new(m20261203_000201_create_live_event::Migration),
             Box::new(m20261203_000202_add_agency_disabled_at::Migration),
+            Box::new(m20261203_000301_add_report_age_group_figures::Migration),
+            Box::new(m20261203_000302_create_report_commune_line::Migration),
+            Box::new(m20261203_000303_create_epidemic_rule_table::Migration),
+            Box::new(m20261203_000304_create_epidemic_level_declaration::Migration),
+            Box::new(m20261203_000305_create_epidemic_level_declared_unit::Migration),
         ]
     }
 }

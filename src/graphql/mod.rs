@@ -25,6 +25,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 use crate::admin::graphql::{AdminMutation, AdminQuery};
 use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, CheckpointSubscription};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
+use crate::levels::graphql::{LevelMutation, LevelQuery, LevelSubscription};
 use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
 use crate::state::AppState;
 use crate::stock::graphql::{StockMutation, StockQuery};
@@ -38,6 +39,7 @@ pub struct QueryRoot(
     StockQuery,
     TransferQuery,
     ReportQuery,
+    LevelQuery,
     AdminQuery,
 );
 
@@ -50,6 +52,7 @@ pub struct MutationRoot(
     StockMutation,
     TransferMutation,
     ReportMutation,
+    LevelMutation,
     AdminMutation,
 );
 
@@ -59,6 +62,7 @@ pub struct SubscriptionRoot(
     CheckpointSubscription,
     TransferSubscription,
     ReportSubscription,
+    LevelSubscription,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

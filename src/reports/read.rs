@@ -128,7 +128,7 @@ pub(super) async fn district_in_scope(
 
 /// Submitted and accepted reports of a kind for periods `from..=to` in some districts, with the
 /// agencies that sent them.
-pub(super) async fn submitted_reports(
+pub(crate) async fn submitted_reports(
     ctx: &Ctx<'_>,
     kind: ReportKind,
     from: NaiveDate,
@@ -147,7 +147,7 @@ pub(super) async fn submitted_reports(
 }
 
 /// Reports with the agencies that sent them.
-pub(super) struct SourcedReports {
+pub(crate) struct SourcedReports {
     pub reports: Vec<report::Model>,
     pub agencies: Vec<agency::Model>,
 }
