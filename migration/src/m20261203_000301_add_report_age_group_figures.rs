@@ -10,9 +10,13 @@ pub struct Migration;
 #[derive(DeriveIden, Clone, Copy)]
 enum Report {
     Table,
+    #[sea_orm(iden = "people_65_plus")]
     People65Plus,
+    #[sea_orm(iden = "people_65_plus_full")]
     People65PlusFull,
+    #[sea_orm(iden = "people_50_plus")]
     People50Plus,
+    #[sea_orm(iden = "people_50_plus_full")]
     People50PlusFull,
 }
 

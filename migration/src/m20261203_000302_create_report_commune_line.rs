@@ -25,11 +25,17 @@ enum ReportCommuneLine {
     Population,
     NewCasesCommunity,
     NewCasesInQuarantine,
+    #[sea_orm(iden = "adults_18_plus")]
     Adults18Plus,
+    #[sea_orm(iden = "adults_dose1")]
     AdultsDose1,
+    #[sea_orm(iden = "people_65_plus")]
     People65Plus,
+    #[sea_orm(iden = "people_65_plus_full")]
     People65PlusFull,
+    #[sea_orm(iden = "people_50_plus")]
     People50Plus,
+    #[sea_orm(iden = "people_50_plus_full")]
     People50PlusFull,
 }
 

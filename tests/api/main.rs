@@ -17,6 +17,7 @@ mod graphiql;
 mod helpers;
 mod http_media;
 mod introspection;
+mod levels;
 mod live;
 mod live_node;
 mod live_processes;
