@@ -137,9 +137,10 @@ pub async fn save(
         return Err(AppError::not_found("report", report_id));
     }
     if report.source_agency_id != ctx.actor.agency_id {
-        return Err(AppError::forbidden(format!(
-            "report {report_id} is another agency's; only its source edits it"
-        )));
+        return Err(AppError::bad_input(
+            "reportId",
+            format!("report {report_id} is another agency's; only its source edits it"),
+        ));
     }
     if report.kind != ReportKind::WeeklyEpidemic {
         return Err(AppError::bad_input(

@@ -36,6 +36,8 @@ pub enum UnitKind {
 /// declared level in force, side by side.
 pub struct EpidemicLevel(pub UnitLevel);
 
+/// A unit's epidemic level for a week: the computed proposal (with its inputs and rule) and the
+/// declared level in force, side by side.
 #[Object]
 impl EpidemicLevel {
     /// COMMUNE, DISTRICT or PROVINCE.
@@ -137,6 +139,7 @@ impl EpidemicLevel {
 /// The declaration in force for a unit.
 pub struct LevelDeclarationRef(Declared);
 
+/// The declaration in force for a unit.
 #[Object]
 impl LevelDeclarationRef {
     /// The declaration's id.
@@ -186,6 +189,7 @@ pub struct LevelCount {
 /// A declaration of epidemic levels.
 pub struct LevelDeclaration(declarations::Declaration);
 
+/// A declaration of epidemic levels.
 #[Object]
 impl LevelDeclaration {
     /// The declaration's id.
@@ -241,6 +245,7 @@ pub struct DeclaredUnit {
 /// A rule table: the decision it implements, from when, and its content as JSON.
 pub struct EpidemicRuleTable(RuleTable);
 
+/// A rule table: the decision it implements, from when, and its content as JSON.
 #[Object]
 impl EpidemicRuleTable {
     /// The decision implemented.

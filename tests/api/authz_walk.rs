@@ -48,6 +48,9 @@ enum Res {
     Alert,
     /// Open to every authenticated caller (`me`, the vaccine catalogue).
     Anyone,
+    /// Epidemic levels, computed and declared: every agency reads every unit; province committees
+    /// declare.
+    EpidemicLevel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +76,7 @@ fn design_cell(res: Res) -> [&'static str; 7] {
         Res::Admin => ["", "", "", "", "", "", "R W"],
         Res::Alert => ["R W", "", "", "", "", "R", "R"],
         Res::Anyone => ["R", "R", "R", "R", "R", "R", "R"],
+        Res::EpidemicLevel => ["R", "R", "R", "R", "R A*", "R A*", "R"],
     }
 }
 
@@ -195,12 +199,32 @@ const OPS: &[Op] = &[
     ),
     op(
         "epidemicLevelCounts",
-        Res::Report,
+        Res::EpidemicLevel,
         Act::R,
         Shape::Refused,
         false,
     ),
-    op("epidemicLevels", Res::Report, Act::R, Shape::Refused, false),
+    op(
+        "epidemicLevelDifferences",
+        Res::EpidemicLevel,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op(
+        "epidemicLevels",
+        Res::EpidemicLevel,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op(
+        "epidemicRuleTables",
+        Res::EpidemicLevel,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
     op(
         "expiringLots",
         Res::Stock,
@@ -296,6 +320,27 @@ const OPS: &[Op] = &[
     ),
     op("acceptReport", Res::Report, Act::A, Shape::Write, true),
     op(
+        "declareEpidemicLevels",
+        Res::EpidemicLevel,
+        Act::A,
+        Shape::Write,
+        false,
+    ),
+    op(
+        "loadEpidemicRuleTable",
+        Res::EpidemicLevel,
+        Act::A,
+        Shape::Write,
+        false,
+    ),
+    op(
+        "saveReportCommuneLines",
+        Res::Report,
+        Act::W,
+        Shape::WriteHidden,
+        true,
+    ),
+    op(
         "acknowledgeAlert",
         Res::Alert,
         Act::W,
@@ -377,6 +422,11 @@ const OPS: &[Op] = &[
 
 /// Subscriptions: name, what starting one needs, and the query.
 const SUBSCRIPTIONS: &[(&str, Res, &str)] = &[
+    (
+        "epidemicLevelEvents",
+        Res::EpidemicLevel,
+        "subscription { epidemicLevelEvents { cursor } }",
+    ),
     (
         "reportEvents",
         Res::Report,
@@ -653,6 +703,11 @@ fn request(
             q("query($w: Date!) { epidemicLevelCounts(week: $w) { level districts } }"),
             json!({ "w": f.monday }),
         ),
+        "epidemicLevelDifferences" => (
+            q("query($w: Date!) { epidemicLevelDifferences(week: $w) { unitCode } }"),
+            json!({ "w": f.monday }),
+        ),
+        "epidemicRuleTables" => (q("{ epidemicRuleTables { decision } }"), none),
         "epidemicLevels" => (
             format!("query($w: Date!) {{ epidemicLevels(week: $w) {{ level {dc} }} }}"),
             json!({ "w": f.monday }),
@@ -722,6 +777,21 @@ fn request(
             "ReturnReportInput",
             "report { id }",
             json!({ "id": f.report[d], "reason": "figures to check" }),
+        ),
+        "declareEpidemicLevels" => m(
+            "DeclareEpidemicLevelsInput",
+            "declaration { id }",
+            json!({ "unitCodes": [d], "level": 2, "decisionNumber": "1/QĐ-UBND", "effectiveFrom": "2021-11-10T00:00:00Z" }),
+        ),
+        "loadEpidemicRuleTable" => m(
+            "LoadEpidemicRuleTableInput",
+            "ruleTable { decision }",
+            json!({ "effectiveFrom": "2021-11-15", "table": "{}" }),
+        ),
+        "saveReportCommuneLines" => m(
+            "SaveReportCommuneLinesInput",
+            "reportId",
+            json!({ "reportId": f.report[d], "lines": [] }),
         ),
         "submitReport" => m(
             "ReportIdInput",
