@@ -400,3 +400,7 @@ impl RuleTable {
         computed
     }
 }
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod tests;
