@@ -9,6 +9,7 @@ use entity::{AgencyKind, Role, agency, district};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 mod checkpoints;
+mod levels;
 mod places;
 mod reports;
 mod stock;
@@ -102,11 +103,12 @@ pub async fn seed_places(state: &AppState, operator_name: &str) -> AppResult<()>
 }
 
 /// The rest of the demo, after [`seed_places`]: stock, lots and transfers at each step; checkpoints with
-/// a week of screenings; daily and weekly reports.
+/// a week of screenings; daily and weekly reports; epidemic levels with commune figures and a declaration.
 pub async fn seed_activity(state: &AppState) -> AppResult<()> {
     stock::seed(state).await?;
     checkpoints::seed(state).await?;
-    reports::seed(state).await
+    reports::seed(state).await?;
+    levels::seed(state).await
 }
 
 /// Fresh tokens for the demo's agencies (see [`PROVINCE_AGENCIES`] and [`DISTRICT_TOKENS`]), issued by

@@ -28,7 +28,10 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
         let actor = Actor::acting_as(&centre, Some(d.code.clone()), Role::Editor, "demo-loader");
         let ctx = state.ctx(&actor);
         daily_reports(state, &ctx, d).await?;
-        weekly_reports(&ctx, d).await?;
+        // The levels demo writes the weekly reports of its districts (with commune lines).
+        if !super::levels::WEEKLY_OWN.contains(&d.code.as_str()) {
+            weekly_reports(&ctx, d).await?;
+        }
     }
     Ok(())
 }
@@ -113,7 +116,7 @@ async fn weekly_reports(ctx: &Ctx<'_>, d: &district::Model) -> AppResult<()> {
             patients_in_treatment: Some(n % 30),
             deaths: Some(0),
             beds_available: d.treatment_beds.map(i64::from),
-            ..Default::default()
+            ..super::levels::elderly_figures(d)
         };
         let input = SaveReport {
             kind: ReportKind::WeeklyEpidemic,
@@ -126,7 +129,7 @@ async fn weekly_reports(ctx: &Ctx<'_>, d: &district::Model) -> AppResult<()> {
 }
 
 /// A daily vaccination report of `d` for `day`.
-fn daily(d: &district::Model, day: NaiveDate, figures: Figures) -> SaveReport {
+pub(super) fn daily(d: &district::Model, day: NaiveDate, figures: Figures) -> SaveReport {
     SaveReport {
         district_code: d.code.clone(),
         kind: ReportKind::DailyVaccination,
@@ -139,7 +142,11 @@ fn daily(d: &district::Model, day: NaiveDate, figures: Figures) -> SaveReport {
 
 /// Saves a report and submits it at `at`, a past instant: the submission runs on a clock set back to it,
 /// so the report, its audit row and its lateness all tell the demo's story.
-async fn save_and_submit(ctx: &Ctx<'_>, input: SaveReport, at: DateTime<Utc>) -> AppResult<()> {
+pub(super) async fn save_and_submit(
+    ctx: &Ctx<'_>,
+    input: SaveReport,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
     let saved = workflow::save(ctx, input).await?;
     let then = Clock::default();
     then.advance(at - then.now());
@@ -151,12 +158,12 @@ async fn save_and_submit(ctx: &Ctx<'_>, input: SaveReport, at: DateTime<Utc>) ->
     Ok(())
 }
 
-fn monday_of(day: NaiveDate) -> NaiveDate {
+pub(super) fn monday_of(day: NaiveDate) -> NaiveDate {
     day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
 /// A time of day in the province.
-fn local(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+pub(super) fn local(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     let time = NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default();
     local_instant(date, time).unwrap_or_default()
 }
