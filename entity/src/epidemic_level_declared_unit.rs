@@ -29,6 +29,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::epidemic_level_declaration::Entity",
+        from = "Column::DeclarationId",
+        to = "super::epidemic_level_declaration::Column::Id"
+    )]
+    Declaration,
+}
+
+impl Related<super::epidemic_level_declaration::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Declaration.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

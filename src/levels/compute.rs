@@ -10,7 +10,7 @@ use entity::{
     AgencyKind, LevelUnitKind, ReportKind, ReportStatus, commune, district, report,
     report_commune_line,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use super::declarations::{self, Declared};
 use super::rule_tables::{self, Tables};
@@ -19,7 +19,7 @@ use crate::districts::service::meets_treatment_capacity;
 use crate::error::{AppError, AppResult};
 use crate::kit::Ctx;
 use crate::policy::{self, Action, Resource, Scope};
-use crate::reports::read::{SourcedReports, submitted_reports};
+use crate::reports::read::SourcedReports;
 
 /// How far back the hold is carried: two years of weeks, longer than any capacity shortfall.
 pub const LOOKBACK_WEEKS: i64 = 104;
@@ -83,6 +83,7 @@ pub async fn epidemic_levels(
     let first = first_week(ctx, &ids, week).await?;
     let figures = Figures::load(ctx, &ids, first, week, kind == LevelUnitKind::Commune).await?;
     let declared = declarations::in_force_history(ctx, province_id, kind, week).await?;
+    let mut communes_by_code = HashMap::new();
     let units: Vec<(String, String, Option<district::Model>)> = match kind {
         LevelUnitKind::District => districts
             .iter()
@@ -97,6 +98,7 @@ pub async fn epidemic_levels(
             communes
                 .into_iter()
                 .map(|c| {
+                    communes_by_code.insert(c.code.clone(), c.id);
                     let d = districts.iter().find(|d| d.id == c.district_id).cloned();
                     (c.code, c.name, d)
                 })
@@ -109,10 +111,6 @@ pub async fn epidemic_levels(
                 .ok_or_else(|| AppError::not_found("province", province_id))?;
             vec![(p.code, p.name, None)]
         }
-    };
-    let communes_by_code = match kind {
-        LevelUnitKind::Commune => commune_ids(ctx, &ids).await?,
-        _ => HashMap::new(),
     };
     let mut levels = Vec::with_capacity(units.len());
     for (code, name, district) in units {
@@ -201,16 +199,6 @@ async fn first_week(ctx: &Ctx<'_>, ids: &[i32], week: NaiveDate) -> AppResult<Na
     }))
 }
 
-async fn commune_ids(ctx: &Ctx<'_>, district_ids: &[i32]) -> AppResult<HashMap<String, i32>> {
-    Ok(commune::Entity::find()
-        .filter(commune::Column::DistrictId.is_in(district_ids.iter().copied()))
-        .all(ctx.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.code, c.id))
-        .collect())
-}
-
 /// The submitted figures of the weeks computed, indexed.
 struct Figures {
     /// The best weekly report per (district, Monday).
@@ -238,32 +226,46 @@ impl Figures {
         week: NaiveDate,
         with_lines: bool,
     ) -> AppResult<Figures> {
-        let weekly_reports =
-            submitted_reports(ctx, ReportKind::WeeklyEpidemic, first, week, ids).await?;
+        // One statement for both kinds (and one for their agencies): a request stays within a bounded
+        // number of statements.
+        let of_kind = |kind: ReportKind, from: NaiveDate, to: NaiveDate| {
+            Condition::all()
+                .add(report::Column::Kind.eq(kind))
+                .add(report::Column::Period.gte(from))
+                .add(report::Column::Period.lte(to))
+        };
+        let rows = report::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(of_kind(ReportKind::WeeklyEpidemic, first, week))
+                    .add(of_kind(
+                        ReportKind::DailyVaccination,
+                        first - Duration::days(60),
+                        week + Duration::days(6),
+                    )),
+            )
+            .filter(report::Column::DistrictId.is_in(ids.iter().copied()))
+            .filter(report::Column::Status.is_in([ReportStatus::Submitted, ReportStatus::Accepted]))
+            .all(ctx.db)
+            .await?;
+        let sourced = SourcedReports::load(ctx, rows).await?;
         let mut weekly: HashMap<(i32, NaiveDate), report::Model> = HashMap::new();
-        for r in &weekly_reports.reports {
+        let mut daily: HashMap<i32, Vec<report::Model>> = HashMap::new();
+        for r in &sourced.reports {
+            if r.kind == ReportKind::DailyVaccination {
+                daily.entry(r.district_id).or_default().push(r.clone());
+                continue;
+            }
             let key = (r.district_id, r.period);
             let better = weekly
                 .get(&key)
-                .is_none_or(|b| rank(&weekly_reports, r) > rank(&weekly_reports, b));
+                .is_none_or(|b| rank(&sourced, r) > rank(&sourced, b));
             if better {
                 weekly.insert(key, r.clone());
             }
         }
-        let daily_reports = submitted_reports(
-            ctx,
-            ReportKind::DailyVaccination,
-            first - Duration::days(60),
-            week + Duration::days(6),
-            ids,
-        )
-        .await?;
-        let mut daily: HashMap<i32, Vec<report::Model>> = HashMap::new();
-        for r in &daily_reports.reports {
-            daily.entry(r.district_id).or_default().push(r.clone());
-        }
         for list in daily.values_mut() {
-            list.sort_by_key(|r| rank(&daily_reports, r));
+            list.sort_by_key(|r| rank(&sourced, r));
         }
         let mut lines = HashMap::new();
         if with_lines {

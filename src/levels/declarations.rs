@@ -75,28 +75,23 @@ pub async fn in_force_history(
     week: NaiveDate,
 ) -> AppResult<HashMap<String, Vec<Declared>>> {
     let end = super::compute::week_end(week);
-    let declarations: HashMap<i32, declaration::Model> = declaration::Entity::find()
-        .filter(declaration::Column::ProvinceId.eq(province_id))
-        .filter(declaration::Column::EffectiveFrom.lt(end))
-        .all(ctx.db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
-    let units = declared_unit::Entity::find()
+    // One statement: the units with their declarations.
+    let rows = declared_unit::Entity::find()
+        .find_also_related(declaration::Entity)
         .filter(declared_unit::Column::UnitKind.eq(kind))
         .filter(declared_unit::Column::EffectiveFrom.lt(end))
+        .filter(declaration::Column::ProvinceId.eq(province_id))
         .order_by_asc(declared_unit::Column::EffectiveFrom)
         .order_by_asc(declared_unit::Column::DeclarationId)
         .all(ctx.db)
         .await?;
     let mut history: HashMap<String, Vec<Declared>> = HashMap::new();
-    for unit in units {
-        if let Some(d) = declarations.get(&unit.declaration_id) {
+    for (unit, found) in rows {
+        if let Some(d) = found {
             history
                 .entry(unit.unit_code)
                 .or_default()
-                .push(Declared::of(d));
+                .push(Declared::of(&d));
         }
     }
     Ok(history)

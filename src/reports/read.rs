@@ -128,7 +128,7 @@ pub(super) async fn district_in_scope(
 
 /// Submitted and accepted reports of a kind for periods `from..=to` in some districts, with the
 /// agencies that sent them.
-pub(crate) async fn submitted_reports(
+pub(super) async fn submitted_reports(
     ctx: &Ctx<'_>,
     kind: ReportKind,
     from: NaiveDate,
