@@ -8,7 +8,7 @@ use chrono::Duration;
 use entity::{CommuneKind, ReportKind, Role, commune, district};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Set};
 
-use super::reports::{daily, local, monday_of};
+use super::reports::{WEEKLY_OWN, daily, elderly_figures, local, monday_of};
 use crate::admin::agencies;
 use crate::auth::Actor;
 use crate::clock::Clock;
@@ -21,39 +21,12 @@ use crate::reports::figures::Figures;
 use crate::reports::workflow::{self, SaveReport, Step};
 use crate::state::AppState;
 
+const COMMUNES_CSV: &str = include_str!("../../data/communes-2021.csv");
+
 /// Held at level 4 while its beds fall short.
 const HELD: &str = "388";
 /// Districts whose weekly reports carry commune lines.
 const WITH_COMMUNES: [&str; 2] = ["380", "389"];
-/// Districts whose weekly reports this file writes (the reports demo skips them).
-pub(super) const WEEKLY_OWN: [&str; 3] = ["380", "388", "389"];
-/// Reports no age-group figures: its level is "insufficient data".
-const NO_AGE_FIGURES: &str = "384";
-/// Too few people 65+ fully vaccinated: raised one level.
-const FEW_ELDERLY_VACCINATED: &str = "386";
-const COMMUNES_CSV: &str = include_str!("../../data/communes-2021.csv");
-
-/// The age-group figures of a district's weekly report (none for [`NO_AGE_FIGURES`]).
-pub(super) fn elderly_figures(d: &district::Model) -> Figures {
-    if d.code == NO_AGE_FIGURES {
-        return Figures::default();
-    }
-    let n: i64 = d.code.parse().unwrap_or(0);
-    let population = d.population.unwrap_or(100_000);
-    let (people_65, people_50) = (population * 9 / 100, population * 27 / 100);
-    let share = if d.code == FEW_ELDERLY_VACCINATED {
-        70
-    } else {
-        84 + n % 10
-    };
-    Figures {
-        people_65_plus: Some(people_65),
-        people_65_plus_full: Some(people_65 * share / 100),
-        people_50_plus: Some(people_50),
-        people_50_plus_full: Some(people_50 * (share - 2) / 100),
-        ..Figures::default()
-    }
-}
 
 pub(super) async fn seed(state: &AppState) -> AppResult<()> {
     let health = agencies::by_code(&state.db, "health").await?;

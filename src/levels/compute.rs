@@ -12,7 +12,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
-use super::declarations::{self, Declared};
+use super::declarations::{self, Declared, week_end};
 use super::rule_tables::{self, Tables};
 use super::rules::{Computed, Floor, Inputs};
 use crate::districts::service::meets_treatment_capacity;
@@ -139,12 +139,6 @@ pub async fn epidemic_levels(
         });
     }
     Ok(levels)
-}
-
-/// The instant the week of `monday` ends: the next Monday, 00:00 province time.
-pub fn week_end(monday: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    crate::clock::local_instant(monday + Duration::days(7), chrono::NaiveTime::MIN)
-        .unwrap_or_default()
 }
 
 /// Computes the weeks from `first` to `week` in order, each held at the floor its predecessors and

@@ -30,6 +30,12 @@ pub fn earliest_effective() -> DateTime<Utc> {
     .unwrap_or_default()
 }
 
+/// The instant the week of `monday` ends: the next Monday, 00:00 province time.
+pub fn week_end(monday: NaiveDate) -> DateTime<Utc> {
+    crate::clock::local_instant(monday + Duration::days(7), chrono::NaiveTime::MIN)
+        .unwrap_or_default()
+}
+
 /// How far ahead of now a declaration may take effect.
 pub const MAX_AHEAD_DAYS: i64 = 31;
 /// Most units in one declaration.
@@ -74,7 +80,7 @@ pub async fn in_force_history(
     kind: LevelUnitKind,
     week: NaiveDate,
 ) -> AppResult<HashMap<String, Vec<Declared>>> {
-    let end = super::compute::week_end(week);
+    let end = week_end(week);
     // One statement: the units with their declarations.
     let rows = declared_unit::Entity::find()
         .find_also_related(declaration::Entity)

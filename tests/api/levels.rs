@@ -500,3 +500,51 @@ async fn a_committee_declaration_is_recorded_audited_heard_and_read_by_every_dis
     let commune = level_of(&app, "2021-11-08", "COMMUNE", "14755").await;
     assert_eq!(commune["declaredLevel"], 3, "{commune}");
 }
+
+#[tokio::test]
+async fn the_demo_tells_the_levels_story() {
+    use chrono::{Datelike, Duration};
+    let app = TestApp::spawn().await;
+    let today = lienthong::clock::today();
+    let this_monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let last_week = (this_monday - Duration::days(7)).to_string();
+    let held = level_of(&app, &last_week, "DISTRICT", "388").await;
+    assert_eq!(
+        (
+            held["computedLevel"].as_i64(),
+            held["held"].as_bool(),
+            held["declaredLevel"].as_i64()
+        ),
+        (Some(4), Some(true), Some(4)),
+        "{held}"
+    );
+    for weeks_back in [3, 2] {
+        let week = (this_monday - Duration::days(7 * weeks_back)).to_string();
+        let l = level_of(&app, &week, "DISTRICT", "388").await;
+        assert_eq!(
+            (l["computedLevel"].as_i64(), l["held"].as_bool()),
+            (Some(4), Some(true)),
+            "{week}: {l}"
+        );
+    }
+    let missing = level_of(&app, &last_week, "DISTRICT", "384").await;
+    assert_eq!(
+        missing["insufficientData"],
+        json!(["people65Plus", "people65PlusFull"]),
+        "{missing}"
+    );
+    let raised = level_of(&app, &last_week, "DISTRICT", "386").await;
+    assert_eq!(raised["elderlyRaise"], true, "{raised}");
+    let token = app.token("health-380");
+    let communes = levels(&app, &token, &last_week, "COMMUNE").await;
+    let with_level = communes
+        .iter()
+        .filter(|c| !c["computedLevel"].is_null())
+        .count();
+    assert_eq!(with_level, 34 + 21, "the communes of 380 and 389");
+    let ham_rong = communes
+        .iter()
+        .find(|c| c["unitCode"] == "14755")
+        .expect("14755");
+    assert_eq!(ham_rong["declaredLevel"], 3, "{ham_rong}");
+}
