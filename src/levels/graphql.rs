@@ -276,12 +276,17 @@ impl LevelQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The Monday of the week (province time).")] week: Date,
         #[graphql(
-            desc = "Which units: communes, districts or the province.",
-            default_with = "UnitKind::District"
+            desc = "Which units: communes, districts or the province (districts when omitted or null).",
+            default_with = "Some(UnitKind::District)"
         )]
-        unit_kind: UnitKind,
+        unit_kind: Option<UnitKind>,
     ) -> Result<Vec<EpidemicLevel>> {
-        let found = compute::epidemic_levels(&ctx.services()?, week.0, unit_kind.into()).await?;
+        let found = compute::epidemic_levels(
+            &ctx.services()?,
+            week.0,
+            unit_kind.unwrap_or(UnitKind::District).into(),
+        )
+        .await?;
         Ok(found.into_iter().map(EpidemicLevel).collect())
     }
 
@@ -292,12 +297,17 @@ impl LevelQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The Monday of the week (province time).")] week: Date,
         #[graphql(
-            desc = "Which units: communes, districts or the province.",
-            default_with = "UnitKind::District"
+            desc = "Which units: communes, districts or the province (districts when omitted or null).",
+            default_with = "Some(UnitKind::District)"
         )]
-        unit_kind: UnitKind,
+        unit_kind: Option<UnitKind>,
     ) -> Result<Vec<LevelCount>> {
-        let counts = compute::level_counts(&ctx.services()?, week.0, unit_kind.into()).await?;
+        let counts = compute::level_counts(
+            &ctx.services()?,
+            week.0,
+            unit_kind.unwrap_or(UnitKind::District).into(),
+        )
+        .await?;
         Ok(counts
             .into_iter()
             .map(|c| LevelCount {
@@ -315,12 +325,17 @@ impl LevelQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The Monday of the week (province time).")] week: Date,
         #[graphql(
-            desc = "Which units: communes, districts or the province.",
-            default_with = "UnitKind::District"
+            desc = "Which units: communes, districts or the province (districts when omitted or null).",
+            default_with = "Some(UnitKind::District)"
         )]
-        unit_kind: UnitKind,
+        unit_kind: Option<UnitKind>,
     ) -> Result<Vec<EpidemicLevel>> {
-        let found = compute::differences(&ctx.services()?, week.0, unit_kind.into()).await?;
+        let found = compute::differences(
+            &ctx.services()?,
+            week.0,
+            unit_kind.unwrap_or(UnitKind::District).into(),
+        )
+        .await?;
         Ok(found.into_iter().map(EpidemicLevel).collect())
     }
 
