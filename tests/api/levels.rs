@@ -284,13 +284,14 @@ async fn the_table_in_force_that_week_is_used_and_a_bad_table_is_refused_with_it
     assert_eq!(app.scalar(rows).await, 1, "only the good table was written");
 }
 
-/// Inserts communes of 380 as the commune register would.
+/// Two communes of 380, inserted as the commune register would where it does not hold them yet.
 async fn communes(app: &TestApp) {
     use sea_orm::ConnectionTrait;
     for (code, name) in [("14755", "Phường Hàm Rồng"), ("14758", "Phường Đông Thọ")] {
         let sql = format!(
             "INSERT INTO commune (code, name, search_name, kind, district_id, created_at, updated_at) \
-             SELECT '{code}', '{name}', '{code}', 'WARD', id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM district WHERE code = '380'"
+             SELECT '{code}', '{name}', '{code}', 'WARD', id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM district WHERE code = '380' \
+             AND NOT EXISTS (SELECT 1 FROM commune WHERE code = '{code}')"
         );
         app.state
             .db
