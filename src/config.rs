@@ -150,7 +150,7 @@ pub struct Config {
     /// How often `last_used_at` of tokens is written back.
     pub token_usage_flush: Duration,
     /// The epidemic-level rule table in force (Decision 4800/QĐ-BYT unless a file gives another).
-    pub epidemic_rules: crate::reports::levels::rules::RuleTable,
+    pub epidemic_rules: crate::levels::rules::RuleTable,
     /// Province time a district's daily vaccination answer is due when its call sets no deadline.
     pub district_daily_due: chrono::NaiveTime,
     /// `/graphql/ws`: interval of the server's pings.
@@ -199,7 +199,7 @@ impl Config {
             token_audience: "lienthong-api".into(),
             token_leeway_secs: 10,
             token_usage_flush: Duration::from_secs(60),
-            epidemic_rules: crate::reports::levels::rules::RuleTable::default(),
+            epidemic_rules: crate::levels::rules::RuleTable::default(),
             district_daily_due: chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default(),
             ws_ping_interval: Duration::from_secs(15),
             ws_pong_grace: Duration::from_secs(30),
@@ -261,8 +261,8 @@ impl Config {
             if let Some(path) = &serve.epidemic_rules_file {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
-                config.epidemic_rules =
-                    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                config.epidemic_rules = crate::levels::rules::RuleTable::parse(&text)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
             }
         }
         Ok(config)

@@ -38,6 +38,10 @@ pub enum DomainEvent {
         report_id: i32,
         district_id: i32,
     },
+    /// The People's Committee declared epidemic levels.
+    EpidemicLevelDeclared {
+        declaration_id: i32,
+    },
     /// A token was revoked: its open sockets close, on every server process.
     TokenRevoked {
         jti: String,

@@ -22,6 +22,7 @@ pub mod http_error;
 pub mod idempotency;
 pub mod keyset;
 pub mod kit;
+pub mod levels;
 pub mod live;
 pub mod operation_text;
 pub mod policy;

@@ -64,10 +64,13 @@ pub enum Resource {
     FollowUpSummary,
     /// Every crossing and follow-up of one id number.
     TravellerHistory,
+    /// Epidemic levels, computed and declared, with their non-personal inputs; `Approve` is declaring
+    /// a level (and loading a rule table).
+    EpidemicLevel,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 27] = [
+    pub const ALL: [Resource; 28] = [
         Resource::DistrictProfile,
         Resource::Checkpoint,
         Resource::Screening,
@@ -95,6 +98,7 @@ impl Resource {
         Resource::FollowUp,
         Resource::FollowUpSummary,
         Resource::TravellerHistory,
+        Resource::EpidemicLevel,
     ];
 }
 
@@ -142,6 +146,9 @@ enum Narrow {
     TransfersToEscort,
     EpidemicFigures,
     Addressed,
+    /// The whole province even for a district-level agency: localities share epidemic levels
+    /// (000 §5, 002 §2).
+    WholeProvince,
 }
 
 /// The agency kinds that may do an action to a resource, at which level, over which rows.
@@ -222,6 +229,14 @@ const GRANTS: &[Grant] = &[
     Grant(FollowUp, W, Any, All, &[HE, PC]),
     Grant(FollowUpSummary, R, Any, All, &[HE, PO, PC, ST, ADM]),
     Grant(TravellerHistory, R, ProvinceOnly, All, &[HE, PO]),
+    Grant(
+        EpidemicLevel,
+        R,
+        Any,
+        Narrow::WholeProvince,
+        &[HE, PO, TR, BG, PC, ST, ADM, DEP],
+    ),
+    Grant(EpidemicLevel, A, ProvinceOnly, All, &[PC, ST]),
 ];
 
 /// The least role an action needs: VIEWER reads, EDITOR writes, APPROVER approves; agencies and tokens
@@ -255,6 +270,7 @@ pub fn decide(actor: &Actor, resource: Resource, action: Action) -> Option<Scope
             province_id,
             agency_id: actor.agency_id,
         },
+        (Narrow::WholeProvince, _) => Scope::Province { province_id },
         // A district-level agency sees its own district, whatever the narrowing within it.
         (_, Some(district_id)) => Scope::District {
             province_id,
@@ -391,6 +407,10 @@ mod tests {
         (FollowUp, ["R W", "R", "", "", "R W", "", "", ""]),
         (FollowUpSummary, ["R", "R", "", "", "R", "R", "R", ""]),
         (TravellerHistory, ["R*", "R*", "", "", "", "", "", ""]),
+        (
+            EpidemicLevel,
+            ["R^", "R^", "R^", "R^", "R^ A*", "R^ A*", "R^", "R^"],
+        ),
     ];
 
     const KINDS: [AgencyKind; 8] = [HE, PO, TR, BG, PC, ST, ADM, DEP];
@@ -440,7 +460,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cells, 27 * 8 * 4 * 3 * 2);
+        assert_eq!(cells, Resource::ALL.len() * 8 * 4 * 3 * 2);
     }
 
     fn check_scope(
@@ -450,6 +470,14 @@ mod tests {
         kind: AgencyKind,
         resource: Resource,
     ) {
+        if token.ends_with('^') {
+            assert_eq!(
+                scope,
+                Scope::Province { province_id: 38 },
+                "{token} {district:?}"
+            );
+            return;
+        }
         let ports = matches!(resource, VesselCall | CrewPersonal | TestingPlan);
         match (district, token.ends_with('~')) {
             (_, true)

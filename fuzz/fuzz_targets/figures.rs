@@ -1,8 +1,9 @@
 //! `figures`: report figures validation, `lienthong::reports::figures::Figures::validate`.
 //!
-//! Each of the 16 figures is absent, small, near the limit or any 64-bit number, as the input says.
+//! Each of the 20 figures is absent, small, near the limit or any 64-bit number, as the input says.
 //! Invariants: it never panics; it accepts exactly the figures meeting the documented rules (each figure
-//! within 0..=MAX_FIGURE; dose 1 within the adults; full within dose 1; the unvaccinated by reason adding
+//! within 0..=MAX_FIGURE; dose 1 within the adults; full within dose 1; each age group's fully vaccinated
+//! within the group, and 65+ within 50+ (people and fully vaccinated); the unvaccinated by reason adding
 //! up to the adults without dose 1 when adults, dose 1 and a reason are given); a refusal is
 //! BAD_USER_INPUT naming the first broken rule's `figures.<field>`.
 //!
@@ -24,7 +25,7 @@ fn main() {}
 
 pub fn run(data: &[u8]) {
     let mut input = Input::new(data);
-    let mut values = [None; 16];
+    let mut values = [None; 20];
     for slot in &mut values {
         *slot = figure(&mut input);
     }
@@ -69,6 +70,10 @@ fn expected(f: &Figures) -> Option<String> {
         ("patientsInTreatment", f.patients_in_treatment),
         ("deaths", f.deaths),
         ("bedsAvailable", f.beds_available),
+        ("people65Plus", f.people_65_plus),
+        ("people65PlusFull", f.people_65_plus_full),
+        ("people50Plus", f.people_50_plus),
+        ("people50PlusFull", f.people_50_plus_full),
     ];
     if let Some((name, _)) = api_names
         .iter()
@@ -85,6 +90,23 @@ fn expected(f: &Figures) -> Option<String> {
         && full > dose1
     {
         return Some("figures.adultsFull".into());
+    }
+    let age_rules = [
+        (f.people_65_plus_full, f.people_65_plus, "people65PlusFull"),
+        (f.people_50_plus_full, f.people_50_plus, "people50PlusFull"),
+        (f.people_65_plus, f.people_50_plus, "people65Plus"),
+        (
+            f.people_65_plus_full,
+            f.people_50_plus_full,
+            "people65PlusFull",
+        ),
+    ];
+    for (part, whole, name) in age_rules {
+        if let (Some(part), Some(whole)) = (part, whole)
+            && part > whole
+        {
+            return Some(format!("figures.{name}"));
+        }
     }
     let reasons = [
         f.unvaccinated_contraindicated,

@@ -36,6 +36,11 @@ mod m20261203_000107_add_alert_commune_id;
 mod m20261203_000108_add_alert_outbound_province_code;
 mod m20261203_000201_create_live_event;
 mod m20261203_000202_add_agency_disabled_at;
+mod m20261203_000301_add_report_age_group_figures;
+mod m20261203_000302_create_report_commune_line;
+mod m20261203_000303_create_epidemic_rule_table;
+mod m20261203_000304_create_epidemic_level_declaration;
+mod m20261203_000305_create_epidemic_level_declared_unit;
 mod m20261203_000401_make_alert_screening_optional;
 mod m20261203_000402_add_alert_origins;
 mod m20261203_000403_create_quarantine_facility;
@@ -113,6 +118,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000505_create_compilation::Migration),
             Box::new(m20261203_000506_create_target::Migration),
             Box::new(m20261203_000507_create_responsible_head::Migration),
+            Box::new(m20261203_000301_add_report_age_group_figures::Migration),
+            Box::new(m20261203_000302_create_report_commune_line::Migration),
+            Box::new(m20261203_000303_create_epidemic_rule_table::Migration),
+            Box::new(m20261203_000304_create_epidemic_level_declaration::Migration),
+            Box::new(m20261203_000305_create_epidemic_level_declared_unit::Migration),
         ]
     }
 }

@@ -23,6 +23,10 @@ enum Alert {
     AcknowledgedAt,
     AcknowledgedBy,
     Note,
+    TravellerId,
+    PostDistrictId,
+    CommuneId,
+    OutboundProvinceCode,
 }
 
 #[derive(DeriveIden)]
@@ -30,8 +34,9 @@ enum AlertRebuilt {
     Table,
 }
 
-const COLUMNS: &str =
-    "id, screening_id, district_id, reasons, created_at, acknowledged_at, acknowledged_by, note";
+/// Every column the table has at this point, the travellers' columns (m20261203_000105..108) included.
+const COLUMNS: &str = "id, screening_id, district_id, reasons, created_at, acknowledged_at, \
+     acknowledged_by, note, traveller_id, post_district_id, commune_id, outbound_province_code";
 
 /// Rebuilds the SQLite table with `screening_id` nullable or not (rows without one are dropped then),
 /// in one transaction on one connection (pooled connections would not all see the new table at once).
@@ -51,6 +56,10 @@ async fn rebuild(manager: &SchemaManager<'_>, nullable: bool) -> Result<(), DbEr
         .col(timestamp_with_time_zone_null(Alert::AcknowledgedAt))
         .col(string_len_null(Alert::AcknowledgedBy, 300))
         .col(string_len_null(Alert::Note, 500))
+        .col(big_integer_null(Alert::TravellerId))
+        .col(integer_null(Alert::PostDistrictId))
+        .col(integer_null(Alert::CommuneId))
+        .col(string_len_null(Alert::OutboundProvinceCode, 8))
         .foreign_key(
             ForeignKey::create()
                 .name("fk_alert_screening")

@@ -12,6 +12,7 @@ mod checkpoints;
 mod datacalls;
 
 pub use datacalls::milestone_15_12;
+mod levels;
 mod places;
 mod quarantine;
 mod reports;
@@ -108,13 +109,15 @@ pub async fn seed_places(state: &AppState, operator_name: &str) -> AppResult<()>
 
 /// The rest of the demo, after [`seed_places`]: stock, lots and transfers at each step; checkpoints with
 /// a week of screenings; returnees with their follow-ups; quarantine facilities and cases, vessel calls
-/// and a port cohort; daily and weekly reports; data calls and targets.
+/// and a port cohort; daily and weekly reports; epidemic levels with commune figures and a declaration;
+/// data calls and targets.
 pub async fn seed_activity(state: &AppState) -> AppResult<()> {
     stock::seed(state).await?;
     checkpoints::seed(state).await?;
     returnees::seed(state).await?;
     quarantine::seed(state).await?;
     reports::seed(state).await?;
+    levels::seed(state).await?;
     datacalls::seed(state).await
 }
 

@@ -14,6 +14,35 @@ use crate::reports::figures::Figures;
 use crate::reports::workflow::{self, SaveReport, Step};
 use crate::state::AppState;
 
+/// Districts whose weekly reports the levels demo writes, with commune lines or a held level.
+pub(super) const WEEKLY_OWN: [&str; 3] = ["380", "388", "389"];
+/// Reports no age-group figures: its level is "insufficient data".
+const NO_AGE_FIGURES: &str = "384";
+/// Too few people 65+ fully vaccinated: raised one level.
+const FEW_ELDERLY_VACCINATED: &str = "386";
+
+/// The age-group figures of a district's weekly report (none for [`NO_AGE_FIGURES`]).
+pub(super) fn elderly_figures(d: &district::Model) -> Figures {
+    if d.code == NO_AGE_FIGURES {
+        return Figures::default();
+    }
+    let n: i64 = d.code.parse().unwrap_or(0);
+    let population = d.population.unwrap_or(100_000);
+    let (people_65, people_50) = (population * 9 / 100, population * 27 / 100);
+    let share = if d.code == FEW_ELDERLY_VACCINATED {
+        70
+    } else {
+        84 + n % 10
+    };
+    Figures {
+        people_65_plus: Some(people_65),
+        people_65_plus_full: Some(people_65 * share / 100),
+        people_50_plus: Some(people_50),
+        people_50_plus_full: Some(people_50 * (share - 2) / 100),
+        ..Figures::default()
+    }
+}
+
 /// A week of daily vaccination reports from the district health centres (a few late, a few missing),
 /// the district committee of 386 disagreeing with its health centre, and two weeks of epidemic figures
 /// that put districts on every level. Figures are illustrative.
@@ -28,7 +57,10 @@ pub(super) async fn seed(state: &AppState) -> AppResult<()> {
         let actor = Actor::acting_as(&centre, Some(d.code.clone()), Role::Editor, "demo-loader");
         let ctx = state.ctx(&actor);
         daily_reports(state, &ctx, d).await?;
-        weekly_reports(&ctx, d).await?;
+        // The levels demo writes the weekly reports of its districts (with commune lines).
+        if !WEEKLY_OWN.contains(&d.code.as_str()) {
+            weekly_reports(&ctx, d).await?;
+        }
     }
     Ok(())
 }
@@ -113,7 +145,7 @@ async fn weekly_reports(ctx: &Ctx<'_>, d: &district::Model) -> AppResult<()> {
             patients_in_treatment: Some(n % 30),
             deaths: Some(0),
             beds_available: d.treatment_beds.map(i64::from),
-            ..Default::default()
+            ..elderly_figures(d)
         };
         let input = SaveReport {
             kind: ReportKind::WeeklyEpidemic,
@@ -126,7 +158,7 @@ async fn weekly_reports(ctx: &Ctx<'_>, d: &district::Model) -> AppResult<()> {
 }
 
 /// A daily vaccination report of `d` for `day`.
-fn daily(d: &district::Model, day: NaiveDate, figures: Figures) -> SaveReport {
+pub(super) fn daily(d: &district::Model, day: NaiveDate, figures: Figures) -> SaveReport {
     SaveReport {
         district_code: d.code.clone(),
         kind: ReportKind::DailyVaccination,
@@ -139,7 +171,11 @@ fn daily(d: &district::Model, day: NaiveDate, figures: Figures) -> SaveReport {
 
 /// Saves a report and submits it at `at`, a past instant: the submission runs on a clock set back to it,
 /// so the report, its audit row and its lateness all tell the demo's story.
-async fn save_and_submit(ctx: &Ctx<'_>, input: SaveReport, at: DateTime<Utc>) -> AppResult<()> {
+pub(super) async fn save_and_submit(
+    ctx: &Ctx<'_>,
+    input: SaveReport,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
     let saved = workflow::save(ctx, input).await?;
     let then = Clock::default();
     then.advance(at - then.now());
@@ -151,12 +187,12 @@ async fn save_and_submit(ctx: &Ctx<'_>, input: SaveReport, at: DateTime<Utc>) ->
     Ok(())
 }
 
-fn monday_of(day: NaiveDate) -> NaiveDate {
+pub(super) fn monday_of(day: NaiveDate) -> NaiveDate {
     day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
 /// A time of day in the province.
-fn local(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+pub(super) fn local(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     let time = NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default();
     local_instant(date, time).unwrap_or_default()
 }

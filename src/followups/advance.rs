@@ -6,10 +6,11 @@ use entity::{FollowUpStatus, district, follow_up, follow_up_step};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, NotSet, Set};
 
 use super::machine;
+use crate::auth::Actor;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
-use crate::kit::{self, Ctx, Text, text};
+use crate::kit::{self, Ctx, Text, Write, text};
 use crate::policy::{self, Action, Resource};
 
 /// A step to take.
@@ -25,7 +26,20 @@ pub struct Step {
 /// out of order; CONFLICT on a stale version; BAD_USER_INPUT (`note`) when closing without an outcome.
 #[tracing::instrument(skip_all, fields(follow_up.id = step.id))]
 pub async fn advance(ctx: &Ctx<'_>, step: Step) -> AppResult<follow_up::Model> {
-    let scope = policy::require(ctx.actor, Resource::FollowUp, Action::Write)?;
+    let mut w = ctx.write().await?;
+    let after = advance_within(&mut w, ctx.actor, step).await?;
+    w.commit().await?;
+    Ok(after)
+}
+
+/// Takes the step inside another workflow's write `w` (a quarantine case opened for this follow-up
+/// moves it to QUARANTINED in the same transaction); asks the policy itself and commits nothing.
+pub async fn advance_within(
+    w: &mut Write<'_>,
+    actor: &Actor,
+    step: Step,
+) -> AppResult<follow_up::Model> {
+    let scope = policy::require(actor, Resource::FollowUp, Action::Write)?;
     let note = text(
         "note",
         step.note.as_deref(),
@@ -34,9 +48,8 @@ pub async fn advance(ctx: &Ctx<'_>, step: Step) -> AppResult<follow_up::Model> {
     if machine::needs_note(step.status) && note.is_none() {
         return Err(AppError::bad_input("note", "closing needs its outcome"));
     }
-    let mut w = ctx.write().await?;
-    let before = kit::by_id::<follow_up::Entity>(&*w, step.id).await?;
-    let place: district::Model = lookup::by_id(&*w, before.district_id).await?;
+    let before = kit::by_id::<follow_up::Entity>(&**w, step.id).await?;
+    let place: district::Model = lookup::by_id(&**w, before.district_id).await?;
     if !scope.covers_district(place.id, place.province_id) {
         return Err(AppError::forbidden(format!(
             "follow-up {} is for district {}; your agency works outside it",
@@ -83,11 +96,11 @@ pub async fn advance(ctx: &Ctx<'_>, step: Step) -> AppResult<follow_up::Model> {
         from_status: Set(Some(before.status)),
         to_status: Set(step.status),
         note: Set(note),
-        agency_id: Set(Some(ctx.actor.agency_id)),
-        taken_by: Set(ctx.actor.label()),
+        agency_id: Set(Some(actor.agency_id)),
+        taken_by: Set(actor.label()),
         taken_at: Set(now),
     }
-    .insert(&*w)
+    .insert(&**w)
     .await?;
     w.audit_changed("followUp.advance", "follow_up", after.id, &before, &after)
         .await?;
@@ -96,6 +109,5 @@ pub async fn advance(ctx: &Ctx<'_>, step: Step) -> AppResult<follow_up::Model> {
         district_id: after.district_id,
     })
     .await?;
-    w.commit().await?;
     Ok(after)
 }

@@ -28,6 +28,7 @@ use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, Checkpoin
 use crate::datacalls::graphql::{DataCallMutation, DataCallQuery};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
 use crate::followups::graphql::{FollowUpMutation, FollowUpQuery, FollowUpSubscription};
+use crate::levels::graphql::{LevelMutation, LevelQuery, LevelSubscription};
 use crate::ports::graphql::{PortMutation, PortQuery};
 use crate::quarantine::graphql::{QuarantineMutation, QuarantineQuery};
 use crate::reports::graphql::{ReportMutation, ReportQuery, ReportSubscription};
@@ -44,6 +45,7 @@ pub struct QueryRoot(
     StockQuery,
     TransferQuery,
     ReportQuery,
+    LevelQuery,
     AdminQuery,
     QuarantineQuery,
     PortQuery,
@@ -62,6 +64,7 @@ pub struct MutationRoot(
     StockMutation,
     TransferMutation,
     ReportMutation,
+    LevelMutation,
     AdminMutation,
     QuarantineMutation,
     PortMutation,
@@ -78,6 +81,7 @@ pub struct SubscriptionRoot(
     TransferSubscription,
     ReportSubscription,
     FollowUpSubscription,
+    LevelSubscription,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

@@ -199,14 +199,25 @@ async fn check(w: &Write<'_>, scope: Scope, input: NewCase) -> AppResult<CaseRow
     })
 }
 
-/// Health opens a case. A follow-up opens one through here too, naming itself in `follow_up_id`.
+/// Health opens a case. A follow-up opens one through here too, naming itself in `follow_up_id`: the
+/// follow-up moves to QUARANTINED in the same transaction (INVALID_STATE when it cannot).
 /// Refused with nothing written: a full facility, an end before the start, home isolation without a
 /// signed commitment.
 #[tracing::instrument(skip_all, fields(category = ?input.category, kind = ?input.kind))]
 pub async fn open(ctx: &Ctx<'_>, input: NewCase) -> AppResult<quarantine_case::Model> {
     let scope = policy::require(ctx.actor, Resource::QuarantineCase, Action::Write)?;
     let mut w = ctx.write().await?;
+    let follow_up = input.follow_up_id;
     let opened = open_within(&mut w, scope, input).await?;
+    if let Some(id) = follow_up {
+        let step = crate::followups::advance::Step {
+            id,
+            status: entity::FollowUpStatus::Quarantined,
+            note: Some(format!("quarantine case {} opened", opened.id)),
+            expected_version: None,
+        };
+        crate::followups::advance::advance_within(&mut w, ctx.actor, step).await?;
+    }
     w.commit().await?;
     Ok(opened)
 }

@@ -1,4 +1,4 @@
-//! The 16 figures a report may carry, in one table: the typed [`Figures`] of the services, the report
+//! The 20 figures a report may carry, in one table: the typed [`Figures`] of the services, the report
 //! row's columns, the CSV columns, the GraphQL `ReportFigures` type and its input, the validation messages
 //! and the figures transport may read are all built from [`report_figures!`], so a figure is added, named
 //! or described in one place.
@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 pub const MAX_FIGURE: i64 = 20_000_000;
 
 /// How many figures a report carries.
-pub const COUNT: usize = 16;
+pub const COUNT: usize = 20;
 
 /// The table of figures. Each row: the field (also the report column and the CSV column), the GraphQL
 /// name, the kinds of report that carry it, whether it is an epidemic figure (transport reads those), and
@@ -38,6 +38,10 @@ macro_rules! report_figures {
             patients_in_treatment "patientsInTreatment" [WeeklyEpidemic] true "Patients in treatment.";
             deaths "deaths" [WeeklyEpidemic] true "Deaths.";
             beds_available "bedsAvailable" [WeeklyEpidemic] true "Treatment beds available.";
+            people_65_plus "people65Plus" [WeeklyEpidemic] true "People aged 65 and over (at most people50Plus).";
+            people_65_plus_full "people65PlusFull" [WeeklyEpidemic] true "People aged 65 and over fully vaccinated (at most people65Plus and people50PlusFull).";
+            people_50_plus "people50Plus" [WeeklyEpidemic] true "People aged 50 and over.";
+            people_50_plus_full "people50PlusFull" [WeeklyEpidemic] true "People aged 50 and over fully vaccinated (at most people50Plus).";
         }
     };
 }
@@ -162,6 +166,13 @@ impl Figures {
                 format!("{full} exceeds the {dose1} with dose 1"),
             ));
         }
+        check_age_groups(
+            self.people_65_plus,
+            self.people_65_plus_full,
+            self.people_50_plus,
+            self.people_50_plus_full,
+            "figures.",
+        )?;
         let reasons = self.unvaccinated_by_reason();
         if let (Some(adults), Some(dose1)) = (self.adults_18_plus, self.adults_dose1)
             && reasons.iter().any(Option::is_some)
@@ -179,6 +190,55 @@ impl Figures {
         }
         Ok(())
     }
+}
+
+/// The age-group figures agree with each other: the fully vaccinated of a group within the group, and
+/// the people 65+ (and those fully vaccinated) within the people 50+ (and those fully vaccinated).
+/// Failures name the field under `prefix` ("figures.", "lines[2].").
+pub fn check_age_groups(
+    people_65: Option<i64>,
+    full_65: Option<i64>,
+    people_50: Option<i64>,
+    full_50: Option<i64>,
+    prefix: &str,
+) -> AppResult<()> {
+    let pairs = [
+        (
+            full_65,
+            people_65,
+            "people65PlusFull",
+            "people aged 65 and over",
+        ),
+        (
+            full_50,
+            people_50,
+            "people50PlusFull",
+            "people aged 50 and over",
+        ),
+        (
+            people_65,
+            people_50,
+            "people65Plus",
+            "people aged 50 and over",
+        ),
+        (
+            full_65,
+            full_50,
+            "people65PlusFull",
+            "people aged 50 and over fully vaccinated",
+        ),
+    ];
+    for (part, whole, field, what) in pairs {
+        if let (Some(part), Some(whole)) = (part, whole)
+            && part > whole
+        {
+            return Err(AppError::bad_input(
+                format!("{prefix}{field}"),
+                format!("{part} exceeds the {whole} {what}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

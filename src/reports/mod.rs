@@ -1,15 +1,14 @@
 //! Reports: districts' figures by kind and period from two sources, their due times and workflow, report
-//! calls, and the read models over them (reporting status, reconciliation, province summary, epidemic
-//! levels).
+//! calls, and the read models over them (reporting status, reconciliation, province summary). Epidemic
+//! levels computed from these figures live in `crate::levels`.
 //!
-//! - `figures`: the table of the 16 figures and their validation
+//! - `figures`: the table of the figures and their validation
 //! - `deadlines`: due times and lateness
 //! - `workflow`: save, submit, accept, return
 //! - `calls`: report calls
 //! - `read`: reports within the caller's reach
 //! - `summary`: reporting status and the province summary
 //! - `reconciliation`: where the two sources disagree
-//! - `levels`: epidemic levels and their rule table
 //! - `csv`, `export`: CSV import and export, and the `/export/reports.csv` route
 //! - `graphql`: the GraphQL face
 
@@ -19,7 +18,6 @@ pub mod deadlines;
 pub mod export;
 pub mod figures;
 pub mod graphql;
-pub mod levels;
 pub mod read;
 pub mod reconciliation;
 pub mod summary;

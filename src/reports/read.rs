@@ -147,7 +147,7 @@ pub(super) async fn submitted_reports(
 }
 
 /// Reports with the agencies that sent them.
-pub(super) struct SourcedReports {
+pub(crate) struct SourcedReports {
     pub reports: Vec<report::Model>,
     pub agencies: Vec<agency::Model>,
 }

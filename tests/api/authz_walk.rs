@@ -80,6 +80,9 @@ enum Res {
     FollowUpSummary,
     /// One person's crossings across posts.
     TravellerHistory,
+    /// Epidemic levels, computed and declared: every agency reads every unit; province committees
+    /// declare.
+    EpidemicLevel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +122,7 @@ fn design_cell(res: Res) -> [&'static str; 8] {
         Res::FollowUp => ["R W", "R", "", "", "R W", "", "", ""],
         Res::FollowUpSummary => ["R", "R", "", "", "R", "R", "R", ""],
         Res::TravellerHistory => ["R*", "R*", "", "", "", "", "", ""],
+        Res::EpidemicLevel => ["R", "R", "R", "R", "R A*", "R A*", "R", "R"],
     }
 }
 
@@ -285,12 +289,32 @@ const OPS: &[Op] = &[
     ),
     op(
         "epidemicLevelCounts",
-        Res::Report,
+        Res::EpidemicLevel,
         Act::R,
         Shape::Refused,
         false,
     ),
-    op("epidemicLevels", Res::Report, Act::R, Shape::Refused, false),
+    op(
+        "epidemicLevelDifferences",
+        Res::EpidemicLevel,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op(
+        "epidemicLevels",
+        Res::EpidemicLevel,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
+    op(
+        "epidemicRuleTables",
+        Res::EpidemicLevel,
+        Act::R,
+        Shape::Refused,
+        false,
+    ),
     op(
         "expiringLots",
         Res::Stock,
@@ -385,6 +409,27 @@ const OPS: &[Op] = &[
         false,
     ),
     op("acceptReport", Res::Report, Act::A, Shape::Write, true),
+    op(
+        "declareEpidemicLevels",
+        Res::EpidemicLevel,
+        Act::A,
+        Shape::Write,
+        false,
+    ),
+    op(
+        "loadEpidemicRuleTable",
+        Res::EpidemicLevel,
+        Act::A,
+        Shape::Write,
+        false,
+    ),
+    op(
+        "saveReportCommuneLines",
+        Res::Report,
+        Act::W,
+        Shape::WriteHidden,
+        true,
+    ),
     op(
         "acknowledgeAlert",
         Res::Alert,
@@ -614,6 +659,11 @@ const SUBSCRIPTIONS: &[(&str, Res, &str)] = &[
         "followUpEvents",
         Res::FollowUp,
         "subscription { followUpEvents(districtCode: \"380\") { id } }",
+    ),
+    (
+        "epidemicLevelEvents",
+        Res::EpidemicLevel,
+        "subscription { epidemicLevelEvents { cursor } }",
     ),
     (
         "reportEvents",
@@ -1047,6 +1097,11 @@ fn request(
             q("query($w: Date!) { epidemicLevelCounts(week: $w) { level districts } }"),
             json!({ "w": f.monday }),
         ),
+        "epidemicLevelDifferences" => (
+            q("query($w: Date!) { epidemicLevelDifferences(week: $w) { unitCode } }"),
+            json!({ "w": f.monday }),
+        ),
+        "epidemicRuleTables" => (q("{ epidemicRuleTables { decision } }"), none),
         "epidemicLevels" => (
             format!("query($w: Date!) {{ epidemicLevels(week: $w) {{ level {dc} }} }}"),
             json!({ "w": f.monday }),
@@ -1116,6 +1171,21 @@ fn request(
             "ReturnReportInput",
             "report { id }",
             json!({ "id": f.report[d], "reason": "figures to check" }),
+        ),
+        "declareEpidemicLevels" => m(
+            "DeclareEpidemicLevelsInput",
+            "declaration { id }",
+            json!({ "unitCodes": [d], "level": 2, "decisionNumber": "1/QĐ-UBND", "effectiveFrom": "2021-11-10T00:00:00Z" }),
+        ),
+        "loadEpidemicRuleTable" => m(
+            "LoadEpidemicRuleTableInput",
+            "ruleTable { decision }",
+            json!({ "effectiveFrom": "2021-11-15", "table": "{}" }),
+        ),
+        "saveReportCommuneLines" => m(
+            "SaveReportCommuneLinesInput",
+            "reportId",
+            json!({ "reportId": f.report[d], "lines": [] }),
         ),
         "submitReport" => m(
             "ReportIdInput",

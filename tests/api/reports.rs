@@ -15,7 +15,7 @@ const ACCEPT: &str =
     "mutation($id: Int!) { acceptReport(input: { id: $id }) { report { id status } } }";
 const RETURN: &str = "mutation($id: Int!) { returnReport(input: { id: $id, reason: \"adultsFull looks too high\" }) { report { id status } } }";
 
-fn import(app: &TestApp, csv: &str) -> std::process::Output {
+pub(crate) fn import(app: &TestApp, csv: &str) -> std::process::Output {
     let path = std::env::temp_dir().join(format!(
         "lienthong-reports-{}.csv",
         uuid::Uuid::new_v4().simple()
@@ -39,7 +39,7 @@ fn import(app: &TestApp, csv: &str) -> std::process::Output {
     out
 }
 
-fn imported(out: &std::process::Output) {
+pub(crate) fn imported(out: &std::process::Output) {
     assert!(
         out.status.success(),
         "{}",
@@ -196,7 +196,7 @@ async fn epidemic_levels_from_constructed_weeks() {
     }
     // Week of 29/11 (previous) and of 6/12/2021; coverage from daily reports of 5/12 and 12/12.
     let mut csv = String::from(
-        "district_code,kind,period,source_agency,submitted_at,adults_18_plus,adults_dose1,new_cases_community\n",
+        "district_code,kind,period,source_agency,submitted_at,adults_18_plus,adults_dose1,new_cases_community,people_65_plus,people_65_plus_full\n",
     );
     for (code, previous_cases, cases, dose1) in [
         ("392", 10, 10, 56000),
@@ -205,12 +205,12 @@ async fn epidemic_levels_from_constructed_weeks() {
         ("395", 10, 160, 40000),
         ("396", 200, 5, 56000),
     ] {
-        csv.push_str(&format!("{code},WEEKLY_EPIDEMIC,2021-11-29,health-{code},2021-12-07T10:00:00+07:00,,,{previous_cases}\n"));
+        csv.push_str(&format!("{code},WEEKLY_EPIDEMIC,2021-11-29,health-{code},2021-12-07T10:00:00+07:00,,,{previous_cases},10000,9000\n"));
         csv.push_str(&format!(
-            "{code},WEEKLY_EPIDEMIC,2021-12-06,health-{code},2021-12-14T10:00:00+07:00,,,{cases}\n"
+            "{code},WEEKLY_EPIDEMIC,2021-12-06,health-{code},2021-12-14T10:00:00+07:00,,,{cases},10000,9000\n"
         ));
-        csv.push_str(&format!("{code},DAILY_VACCINATION,2021-12-05,health-{code},2021-12-05T16:00:00+07:00,70000,{dose1},\n"));
-        csv.push_str(&format!("{code},DAILY_VACCINATION,2021-12-12,health-{code},2021-12-12T16:00:00+07:00,70000,{dose1},\n"));
+        csv.push_str(&format!("{code},DAILY_VACCINATION,2021-12-05,health-{code},2021-12-05T16:00:00+07:00,70000,{dose1},,,\n"));
+        csv.push_str(&format!("{code},DAILY_VACCINATION,2021-12-12,health-{code},2021-12-12T16:00:00+07:00,70000,{dose1},,,\n"));
     }
     imported(&import(&app, &csv));
     let body = app.as_agency("steering", "{ epidemicLevels(week: \"2021-12-06\") { district { code } level colour newCasesPer100k coverageDose1 treatmentCapacityMet rule } }", json!({})).await;

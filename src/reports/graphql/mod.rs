@@ -1,5 +1,5 @@
-//! GraphQL face of reports, report calls, reporting status, reconciliation, the province summary and
-//! epidemic levels: the roots, each resolver one service call.
+//! GraphQL face of reports, report calls, reporting status, reconciliation and the province summary:
+//! the roots, each resolver one service call.
 
 mod types;
 
@@ -7,9 +7,7 @@ use async_graphql::{Context, InputObject, Result, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use futures_util::{Stream, StreamExt};
 
-use self::types::{
-    EpidemicLevel, LevelCount, ProvinceSummary, ReportDiscrepancy, ReportingStatusView,
-};
+use self::types::{ProvinceSummary, ReportDiscrepancy, ReportingStatusView};
 pub use self::types::{Report, ReportCall, ReportFigures};
 use crate::auth::Actor;
 use crate::events::DomainEvent;
@@ -23,7 +21,7 @@ use crate::reports::read::ReportFilter;
 use crate::reports::reconciliation::{self, Tolerance};
 use crate::reports::summary;
 use crate::reports::workflow::{self, SaveReport, Step};
-use crate::reports::{calls, levels, read};
+use crate::reports::{calls, read};
 use crate::state::AppState;
 
 root_object! {
@@ -73,23 +71,6 @@ root_object! {
             reconciliation::discrepancies(&ctx.services()?, kind.into(), period.0, tolerance)
                 .await?;
         Ok(found.into_iter().map(ReportDiscrepancy).collect())
-    }
-
-    /// Epidemic level of every district for the week starting `week` (a Monday), per Decision 4800/QĐ-BYT
-    /// unless configured otherwise.
-    async fn epidemic_levels(&self, ctx: &Context<'_>, #[graphql(desc = "Any day of the week (Monday to Sunday, province time).")] week: Date) -> Result<Vec<EpidemicLevel>> {
-        let found = levels::epidemic_levels(&ctx.services()?, week.0).await?;
-        Ok(found.into_iter().map(EpidemicLevel).collect())
-    }
-
-    /// Districts per epidemic level for the week starting `week` (a Monday).
-    async fn epidemic_level_counts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Any day of the week (Monday to Sunday, province time).")] week: Date,
-    ) -> Result<Vec<LevelCount>> {
-        let counts = levels::level_counts(&ctx.services()?, week.0).await?;
-        Ok(counts.into_iter().map(Into::into).collect())
     }
 }
 

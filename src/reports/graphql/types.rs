@@ -1,5 +1,5 @@
 //! The GraphQL types of reports: reports, their figures, report calls, and the read models over them
-//! (reporting status, discrepancies, the province summary, epidemic levels).
+//! (reporting status, discrepancies, the province summary).
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -12,7 +12,6 @@ use crate::graphql::enums::{ReportKind, ReportStatus};
 use crate::graphql::resolvers::row_object;
 use crate::graphql::scalars::Date;
 use crate::reports::figures::{Figures, report_figures};
-use crate::reports::levels::{self, DistrictLevel};
 use crate::reports::reconciliation::Discrepancy;
 use crate::reports::summary::{self, DistrictStatus, ReportingStatus, SummaryLine};
 use crate::reports::{calls, deadlines};
@@ -223,48 +222,5 @@ row_object! {
         doses_given: i64 = p.doses_given;
         /// Usable doses on hand.
         doses_on_hand: i64 = p.doses_on_hand;
-    }
-}
-
-row_object! {
-    #[Object]
-    /// A district's epidemic level for a week, with its inputs and the rule that decided it.
-    pub struct EpidemicLevel(DistrictLevel) as l {
-        /// The district.
-        district: District = District(l.district.clone());
-        /// 1 (low) to 4 (very high).
-        level: u8 = l.level;
-        /// GREEN, YELLOW, ORANGE or RED.
-        colour: &'static str = l.colour();
-        /// Criterion 1: new community cases per 100,000 people over the week.
-        #[graphql(name = "newCasesPer100k")]
-        new_cases_per_100k: f64 = l.new_cases_per_100k;
-        /// Criterion 2: share of adults with at least one dose, 0 to 1.
-        coverage_dose1: f64 = l.coverage_dose1;
-        /// Criterion 3: whether the district can treat the patients the rule requires.
-        treatment_capacity_met: bool = l.treatment_capacity_met;
-        /// The decision and matrix cell that produced the level.
-        rule: &str = &l.rule;
-    }
-}
-
-/// Districts per level.
-#[derive(SimpleObject)]
-pub struct LevelCount {
-    /// Level 1 to 4.
-    pub level: u8,
-    /// GREEN, YELLOW, ORANGE or RED.
-    pub colour: String,
-    /// Districts at that level.
-    pub districts: usize,
-}
-
-impl From<levels::LevelCount> for LevelCount {
-    fn from(c: levels::LevelCount) -> Self {
-        LevelCount {
-            level: c.level,
-            colour: c.colour.into(),
-            districts: c.districts,
-        }
     }
 }
