@@ -114,10 +114,11 @@ pub async fn seed_places(state: &AppState, operator_name: &str) -> AppResult<()>
 pub async fn seed_activity(state: &AppState) -> AppResult<()> {
     stock::seed(state).await?;
     checkpoints::seed(state).await?;
-    returnees::seed(state).await?;
-    quarantine::seed(state).await?;
+    // Levels come before returnees: the committee's declarations are in the register the posts consult.
     reports::seed(state).await?;
     levels::seed(state).await?;
+    returnees::seed(state).await?;
+    quarantine::seed(state).await?;
     datacalls::seed(state).await
 }
 

@@ -98,12 +98,12 @@ impl ProgressView {
         self.line.coverage.map(|c| c.completed)
     }
 
-    /// dose1 / eligible, 0 to 1; null without a report.
+    /// Share of the eligible with dose 1 (dose1 / eligible), 0 to 1; null without a report.
     async fn dose1_share(&self) -> Option<f64> {
         self.line.coverage.and_then(|c| c.dose1_share())
     }
 
-    /// completed / eligible, 0 to 1; null without a report.
+    /// Share of the eligible with a completed schedule (completed / eligible), 0 to 1; null without a report.
     async fn completed_share(&self) -> Option<f64> {
         self.line.coverage.and_then(|c| c.completed_share())
     }

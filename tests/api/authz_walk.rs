@@ -236,7 +236,13 @@ const OPS: &[Op] = &[
         false,
     ),
     op("district", Res::District, Act::R, Shape::Refused, true),
-    op("communes", Res::District, Act::R, Shape::Refused, false),
+    op(
+        "communes",
+        Res::District,
+        Act::R,
+        Shape::List("/communes"),
+        false,
+    ),
     op(
         "epidemicAreas",
         Res::EpidemicArea,

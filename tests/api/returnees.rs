@@ -82,7 +82,7 @@ async fn a_returnee_is_alerted_to_the_destination_and_followed_up() {
     let travellers = json!([
         declared("Lê Thị Hoa", "038090002222", ("01", None, None)),
         undeclared,
-        declared("Phạm Minh", "C1234567", ("38", Some("380"), None)),
+        declared("Phạm Minh", "C1234567", ("38", Some("382"), None)),
     ]);
     // Crossed 30 hours ago: first contact (due 24 hours after the crossing) is overdue.
     let body = record(&app, "police", vehicle(30, travellers)).await;
@@ -464,7 +464,7 @@ async fn declared_levels_are_recorded_in_the_callers_write() {
     );
     for (level, at) in [(2, monday), (3, monday + Duration::days(7))] {
         let mut w = ctx.write().await.expect("write");
-        lienthong::areas::record_declared(&mut w, "380", level, at, Some("Quyết định".into()))
+        lienthong::areas::record_declared(&mut w, "382", level, at, Some("Quyết định".into()))
             .await
             .expect("recorded");
         w.commit().await.expect("commit");
@@ -472,7 +472,7 @@ async fn declared_levels_are_recorded_in_the_callers_write() {
     let body = app
         .as_agency(
             "committee-380",
-            "{ epidemicAreas(filter: {areaCode: \"380\"}) { nodes { level source validFrom validTo } } }",
+            "{ epidemicAreas(filter: {areaCode: \"382\"}) { nodes { level source validFrom validTo } } }",
             json!({}),
         )
         .await;
@@ -485,13 +485,13 @@ async fn declared_levels_are_recorded_in_the_callers_write() {
     assert!(nodes[1]["validTo"].is_null());
     // A rolled-back write leaves nothing.
     let mut w = ctx.write().await.expect("write");
-    lienthong::areas::record_declared(&mut w, "380", 4, Utc::now(), None)
+    lienthong::areas::record_declared(&mut w, "382", 4, Utc::now(), None)
         .await
         .expect("recorded");
     w.rollback().await.expect("rollback");
     let bad = {
         let mut w = ctx.write().await.expect("write");
-        lienthong::areas::record_declared(&mut w, "380", 7, Utc::now(), None).await
+        lienthong::areas::record_declared(&mut w, "382", 7, Utc::now(), None).await
     };
     assert!(bad.is_err());
     assert_eq!(app.scalar(areas).await, areas_before + 2);
