@@ -20,9 +20,11 @@ pub mod code {
     pub const CURSOR_EXPIRED: &str = "CURSOR_EXPIRED";
     /// A per-socket or per-token limit of live connections is reached.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
+    /// The request did not finish within the server's time limit; a write may still have committed.
+    pub const TIMEOUT: &str = "TIMEOUT";
 
     /// Every code, once: the one list (a test checks that every [`super::AppError`] has its code here).
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 14] = [
         UNAUTHENTICATED,
         FORBIDDEN,
         NOT_FOUND,
@@ -36,6 +38,7 @@ pub mod code {
         INTERNAL,
         CURSOR_EXPIRED,
         LIMIT_EXCEEDED,
+        TIMEOUT,
     ];
 
     /// The code spelled `text`, if it is one of ours.
@@ -77,6 +80,9 @@ pub enum AppError {
     CursorExpired(String),
     #[error("{0}")]
     LimitExceeded(String),
+    /// The handler ran past the request timeout and was stopped.
+    #[error("{0}")]
+    Timeout(String),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -97,6 +103,7 @@ impl AppError {
             AppError::Internal(_) => code::INTERNAL,
             AppError::CursorExpired(_) => code::CURSOR_EXPIRED,
             AppError::LimitExceeded(_) => code::LIMIT_EXCEEDED,
+            AppError::Timeout(_) => code::TIMEOUT,
         }
     }
 
@@ -225,6 +232,7 @@ mod tests {
             AppError::Internal("x".into()),
             AppError::CursorExpired("x".into()),
             AppError::LimitExceeded("x".into()),
+            AppError::Timeout("x".into()),
         ];
         for err in &all {
             match err {
@@ -241,7 +249,8 @@ mod tests {
                 | AppError::Unavailable
                 | AppError::Internal(_)
                 | AppError::CursorExpired(_)
-                | AppError::LimitExceeded(_) => {}
+                | AppError::LimitExceeded(_)
+                | AppError::Timeout(_) => {}
             }
         }
         all

@@ -1,6 +1,7 @@
 //! Per-token rate limit (GCRA, from `governor`): one token's burst never slows another token.
 
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use governor::{DefaultKeyedRateLimiter, Quota};
 
@@ -10,9 +11,19 @@ pub struct RateLimiter {
     inner: DefaultKeyedRateLimiter<String>,
 }
 
+/// Seconds until a spent quota has room for one more request, for `Retry-After` (the process's last
+/// configured limiter; one per process outside tests).
+static RETRY_AFTER_SECS: AtomicU64 = AtomicU64::new(1);
+
+/// The `Retry-After` of a RATE_LIMITED answer.
+pub fn retry_after_secs() -> u64 {
+    RETRY_AFTER_SECS.load(Ordering::Relaxed)
+}
+
 impl RateLimiter {
     pub fn per_minute(requests: u32) -> RateLimiter {
         let n = NonZeroU32::new(requests.max(1)).unwrap_or(NonZeroU32::MIN);
+        RETRY_AFTER_SECS.store(60u64.div_ceil(u64::from(n.get())).max(1), Ordering::Relaxed);
         RateLimiter {
             inner: governor::RateLimiter::keyed(Quota::per_minute(n)),
         }

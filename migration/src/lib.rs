@@ -28,6 +28,8 @@ mod m20261202_000021_seed_provinces;
 mod m20261202_000022_create_commune;
 mod m20261203_000201_create_live_event;
 mod m20261203_000202_add_agency_disabled_at;
+mod m20261203_000601_create_instance_marker;
+mod m20261203_000602_add_api_token_kid;
 
 pub struct Migrator;
 
@@ -59,6 +61,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000022_create_commune::Migration),
             Box::new(m20261203_000201_create_live_event::Migration),
             Box::new(m20261203_000202_add_agency_disabled_at::Migration),
+            Box::new(m20261203_000601_create_instance_marker::Migration),
+            Box::new(m20261203_000602_add_api_token_kid::Migration),
         ]
     }
 }

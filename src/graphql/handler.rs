@@ -205,7 +205,12 @@ async fn run(
     if let Err(err) = reads.flush(&gql.app.ctx(&actor)).await {
         return error_response(status_of(&err), &err, rid.as_deref());
     }
-    media.respond(&finish(response, rid.as_deref()))
+    let mut http = media.respond(&finish(response, rid.as_deref()));
+    http.extensions_mut().insert(crate::server::AccessNote {
+        operation: operation_name,
+        agency: Some(actor.agency_code.clone()),
+    });
+    http
 }
 
 /// Gives every error a code, adds the request id to INTERNAL ones, and counts them.
