@@ -67,7 +67,10 @@ pub enum AppError {
     #[error("{0}")]
     InvalidState(String),
     #[error("rate limit exceeded; retry later")]
-    RateLimited,
+    RateLimited {
+        /// Seconds until the quota has room again (the `Retry-After` of the answer).
+        retry_after_secs: u64,
+    },
     /// The operation allow-list is on and the operation is not registered.
     #[error("this server runs registered operations only; {0}")]
     OperationNotAllowed(String),
@@ -97,7 +100,7 @@ impl AppError {
             AppError::Conflict(_) | AppError::Duplicate(_) => code::CONFLICT,
             AppError::InsufficientStock(_) => code::INSUFFICIENT_STOCK,
             AppError::InvalidState(_) => code::INVALID_STATE,
-            AppError::RateLimited => code::RATE_LIMITED,
+            AppError::RateLimited { .. } => code::RATE_LIMITED,
             AppError::OperationNotAllowed(_) => code::OPERATION_NOT_ALLOWED,
             AppError::Unavailable => code::UNAVAILABLE,
             AppError::Internal(_) => code::INTERNAL,
@@ -226,7 +229,9 @@ mod tests {
             AppError::Duplicate("x".into()),
             AppError::InsufficientStock("x".into()),
             AppError::InvalidState("x".into()),
-            AppError::RateLimited,
+            AppError::RateLimited {
+                retry_after_secs: 1,
+            },
             AppError::OperationNotAllowed("x".into()),
             AppError::Unavailable,
             AppError::Internal("x".into()),
@@ -244,7 +249,7 @@ mod tests {
                 | AppError::Duplicate(_)
                 | AppError::InsufficientStock(_)
                 | AppError::InvalidState(_)
-                | AppError::RateLimited
+                | AppError::RateLimited { .. }
                 | AppError::OperationNotAllowed(_)
                 | AppError::Unavailable
                 | AppError::Internal(_)
@@ -299,7 +304,12 @@ mod tests {
                 "INSUFFICIENT_STOCK",
             ),
             (AppError::InvalidState("x".into()), "INVALID_STATE"),
-            (AppError::RateLimited, "RATE_LIMITED"),
+            (
+                AppError::RateLimited {
+                    retry_after_secs: 1,
+                },
+                "RATE_LIMITED",
+            ),
             (
                 AppError::OperationNotAllowed("x".into()),
                 "OPERATION_NOT_ALLOWED",

@@ -12,7 +12,7 @@ use crate::error::AppError;
 pub fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::OperationNotAllowed(_) => StatusCode::FORBIDDEN,
         AppError::Unavailable | AppError::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -39,9 +39,9 @@ pub fn error_response(status: StatusCode, err: &AppError, request_id: Option<&st
         serde_json::json!({ "errors": [{ "message": err.to_string(), "extensions": extensions }] });
     let mut response = (status, Json(body)).into_response();
     // A client told when to come back does not hammer a limited or overloaded server.
-    let retry_after = match status {
-        StatusCode::TOO_MANY_REQUESTS => Some(crate::ratelimit::retry_after_secs()),
-        StatusCode::SERVICE_UNAVAILABLE => Some(1),
+    let retry_after = match (err, status) {
+        (AppError::RateLimited { retry_after_secs }, _) => Some(*retry_after_secs),
+        (_, StatusCode::SERVICE_UNAVAILABLE) => Some(1),
         _ => None,
     };
     if let Some(secs) = retry_after {

@@ -92,7 +92,12 @@ async fn answer(
             if let AppError::Internal(cause) = &err {
                 tracing::error!(%cause, "import failed");
             }
-            error_response(status_of(&err), &err, request_id.as_deref())
+            // A script branches on the status: a refusal of the caller is 403, not a bad file.
+            let status = match err {
+                AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+                _ => status_of(&err),
+            };
+            error_response(status, &err, request_id.as_deref())
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Per-token rate limit (GCRA, from `governor`): one token's burst never slows another token.
 
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use governor::{DefaultKeyedRateLimiter, Quota};
 
@@ -11,29 +10,22 @@ pub struct RateLimiter {
     inner: DefaultKeyedRateLimiter<String>,
 }
 
-/// Seconds until a spent quota has room for one more request, for `Retry-After` (the process's last
-/// configured limiter; one per process outside tests).
-static RETRY_AFTER_SECS: AtomicU64 = AtomicU64::new(1);
-
-/// The `Retry-After` of a RATE_LIMITED answer.
-pub fn retry_after_secs() -> u64 {
-    RETRY_AFTER_SECS.load(Ordering::Relaxed)
-}
-
 impl RateLimiter {
     pub fn per_minute(requests: u32) -> RateLimiter {
         let n = NonZeroU32::new(requests.max(1)).unwrap_or(NonZeroU32::MIN);
-        RETRY_AFTER_SECS.store(60u64.div_ceil(u64::from(n.get())).max(1), Ordering::Relaxed);
         RateLimiter {
             inner: governor::RateLimiter::keyed(Quota::per_minute(n)),
         }
     }
 
-    /// Counts one request for this token; RATE_LIMITED once its quota is spent.
+    /// Counts one request for this token; RATE_LIMITED, saying when to retry, once its quota is spent.
     pub fn check(&self, jti: &str) -> AppResult<()> {
-        self.inner
-            .check_key(&jti.to_owned())
-            .map_err(|_| AppError::RateLimited)
+        self.inner.check_key(&jti.to_owned()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(self.inner.clock()));
+            AppError::RateLimited {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            }
+        })
     }
 
     /// Forgets tokens idle long enough to be back at a full quota, so memory stays bounded.
@@ -53,7 +45,10 @@ mod tests {
         for _ in 0..3 {
             assert!(limiter.check("a").is_ok());
         }
-        assert!(matches!(limiter.check("a"), Err(AppError::RateLimited)));
+        assert!(matches!(
+            limiter.check("a"),
+            Err(AppError::RateLimited { retry_after_secs }) if (1..=20).contains(&retry_after_secs)
+        ));
         assert!(limiter.check("b").is_ok());
     }
 }
