@@ -46,6 +46,8 @@ pub fn metrics_handle() -> Option<&'static PrometheusHandle> {
 
 /// The Prometheus text, with the pool's current usage and the statements executed so far.
 pub fn render(state: &AppState) -> String {
+    // The recorder first: gauges set before it exists are lost.
+    let handle = metrics_handle();
     let db = &state.db;
     let (size, idle) = match db.get_database_backend() {
         DatabaseBackend::Sqlite => {
@@ -63,9 +65,7 @@ pub fn render(state: &AppState) -> String {
     metrics::gauge!("db_pool_in_use_connections").set(f64::from(size) - idle as f64);
     metrics::counter!("db_statements_total").absolute(state.statements_executed());
     process_gauges();
-    metrics_handle()
-        .map(PrometheusHandle::render)
-        .unwrap_or_default()
+    handle.map(PrometheusHandle::render).unwrap_or_default()
 }
 
 /// CPU time, resident memory and open file descriptors of this process, from `/proc` (Linux; elsewhere
@@ -100,6 +100,7 @@ fn process_gauges() {
 
 /// `api_tokens_expiring_within_7_days`: active tokens that expire within a week, to renew in time.
 pub async fn refresh_token_gauges(state: &AppState) {
+    metrics_handle();
     use entity::api_token;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let now = chrono::Utc::now();

@@ -185,6 +185,7 @@ async fn csv_imports_over_http_check_with_a_dry_run_and_write_all_or_nothing() {
     let csv = include_str!("../../data/districts-2021.csv");
     let count = "SELECT COUNT(*) AS n FROM district";
     let before = app.scalar(count).await;
+    let audited = app.audit_count("district.import").await;
 
     let (status, _, body) = app
         .send(import("/import/districts.csv?dryRun=true", &admin, csv))
@@ -195,7 +196,7 @@ async fn csv_imports_over_http_check_with_a_dry_run_and_write_all_or_nothing() {
     assert_eq!(body["rows"], 53);
     assert_eq!(body["created"].as_u64(), Some(53 - before as u64), "{body}");
     assert_eq!(app.scalar(count).await, before, "a dry run writes nothing");
-    assert_eq!(app.audit_count("district.import").await, 0);
+    assert_eq!(app.audit_count("district.import").await, audited);
 
     let bad = "code,name,kind,province_code,province_name\n380,Thành phố Thanh Hóa,thanh_pho,38,Tỉnh Thanh Hóa\n38x,Bad,huyen,38,Tỉnh Thanh Hóa\n";
     let (status, _, body) = app.send(import("/import/districts.csv", &admin, bad)).await;
@@ -247,5 +248,5 @@ async fn csv_imports_over_http_check_with_a_dry_run_and_write_all_or_nothing() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["dryRun"], false);
     assert_eq!(app.scalar(count).await, 53);
-    assert_eq!(app.audit_count("district.import").await, 1);
+    assert_eq!(app.audit_count("district.import").await, audited + 1);
 }
