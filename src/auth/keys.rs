@@ -189,6 +189,13 @@ impl Keys {
         key_id(secret)
     }
 
+    /// Whether a single secret is configured (flag or file) or was generated beside a SQLite database.
+    pub fn has_single_secret(config: &Config) -> bool {
+        config.jwt_secret.is_some()
+            || config.jwt_secret_file.is_some()
+            || sqlite_secret_path(&config.database_url).is_some_and(|p| p.exists())
+    }
+
     /// The one HS256 secret configured without a key set (flag, file, or generated beside SQLite).
     pub fn single_secret(config: &Config) -> AppResult<Vec<u8>> {
         let secret = if let Some(secret) = &config.jwt_secret {

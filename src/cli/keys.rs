@@ -51,27 +51,39 @@ pub async fn run(action: KeyCommand, config: &Config, output: Output) -> AppResu
             Ok(())
         }
         KeyCommand::Add => {
+            // A set starts from the secret tokens were signed with so far, if any; on a new
+            // installation its first key is current at once.
             let mut set = match existing {
                 Some(set) => set,
-                None => started_from_secret(config)?,
+                None if Keys::has_single_secret(config) => started_from_secret(config)?,
+                None => KeySet::default(),
             };
+            let first = set.keys.is_empty();
             let secret = Keys::generate_secret();
             let entry = KeyEntry {
                 kid: Keys::kid_of(secret.as_bytes()),
                 secret,
-                state: KeyState::Active,
+                state: if first {
+                    KeyState::Current
+                } else {
+                    KeyState::Active
+                },
                 added_at: chrono::Utc::now(),
                 legacy: false,
             };
             let kid = entry.kid.clone();
             set.keys.push(entry);
             set.write(&path)?;
-            report(
-                output,
-                "added",
-                &kid,
-                "restart every instance, then `key use` it",
-            );
+            if first {
+                report(output, "current", &kid, "it signs from the next start on");
+            } else {
+                report(
+                    output,
+                    "added",
+                    &kid,
+                    "restart every instance, then `key use` it",
+                );
+            }
             Ok(())
         }
         KeyCommand::Use { kid } => {
