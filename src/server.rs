@@ -193,7 +193,7 @@ async fn track(req: Request, next: Next) -> Response {
 /// gzip for clients that accept it, on bodies of at least `min_bytes` (small ones gain nothing).
 fn compression(
     min_bytes: u16,
-) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate + Clone> {
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
     use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
     tower_http::compression::CompressionLayer::new().compress_when(
         SizeAbove::new(min_bytes)
