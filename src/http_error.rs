@@ -51,3 +51,11 @@ pub fn error_response(status: StatusCode, err: &AppError, request_id: Option<&st
     }
     response
 }
+
+/// What a handler tells the access log about its request, as a response extension: the GraphQL
+/// operation name and the caller's agency; never variables, never the token.
+#[derive(Debug, Clone, Default)]
+pub struct AccessNote {
+    pub operation: Option<String>,
+    pub agency: Option<String>,
+}

@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::graphql::handler::{self, GraphqlState};
 use crate::graphql::{build_introspection_schema, build_schema, graphiql, ws};
-use crate::http_error;
+use crate::http_error::{self, AccessNote};
 use crate::state::AppState;
 
 /// The whole HTTP application. Tests drive this same router.
@@ -133,13 +133,6 @@ async fn refusals_as_json(State(config): State<Arc<Config>>, response: Response)
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     refusal
-}
-
-/// What the GraphQL handler tells the access log about a request: never variables, never the token.
-#[derive(Debug, Clone, Default)]
-pub struct AccessNote {
-    pub operation: Option<String>,
-    pub agency: Option<String>,
 }
 
 /// Request count and latency by route and status, and one access-log line at INFO per request.

@@ -206,7 +206,7 @@ async fn run(
         return error_response(status_of(&err), &err, rid.as_deref());
     }
     let mut http = media.respond(&finish(response, rid.as_deref()));
-    http.extensions_mut().insert(crate::server::AccessNote {
+    http.extensions_mut().insert(crate::http_error::AccessNote {
         operation: operation_name,
         agency: Some(actor.agency_code.clone()),
     });
