@@ -30,6 +30,7 @@ pub mod server;
 pub mod state;
 pub mod stock;
 pub mod telemetry;
+pub mod timeout_cause;
 pub mod transfers;
 
 pub use graphql::{build_schema, sdl};

@@ -78,6 +78,7 @@ pub fn build_app(state: AppState) -> Router {
             .layer(compression(config.compress_min_bytes))
             .layer(middleware::from_fn(track))
             .layer(middleware::map_response_with_state(config.clone(), refusals_as_json))
+            .layer(middleware::from_fn(crate::timeout_cause::watch))
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
             .layer(cors(&config.cors_origins)),
     )
@@ -102,17 +103,29 @@ async fn refusals_as_json(State(config): State<Arc<Config>>, response: Response)
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let server_was_slow = response
+        .extensions()
+        .get::<crate::timeout_cause::TimedOut>()
+        .is_some_and(|t| t.body_received);
     let err = match response.status() {
         StatusCode::PAYLOAD_TOO_LARGE if !is_json => AppError::bad_input(
             "body",
             format!("larger than {} bytes", config.body_limit_bytes),
         ),
-        // The timeout layer's bare 408 becomes 503 TIMEOUT: the server, not the request, was too slow.
-        StatusCode::REQUEST_TIMEOUT if !is_json => AppError::Timeout(format!(
+        // A handler that had the whole request and still ran out of time: 503 TIMEOUT, the server was
+        // too slow. A client still sending its body keeps 408.
+        StatusCode::REQUEST_TIMEOUT if !is_json && server_was_slow => AppError::Timeout(format!(
             "not completed within {} s; a write may still have committed: retry with the same \
              idempotency key",
             config.request_timeout.as_secs_f64()
         )),
+        StatusCode::REQUEST_TIMEOUT if !is_json => AppError::bad_input(
+            "request",
+            format!(
+                "not received within {} s",
+                config.request_timeout.as_secs_f64()
+            ),
+        ),
         _ => return response,
     };
     let id = response
@@ -121,7 +134,7 @@ async fn refusals_as_json(State(config): State<Arc<Config>>, response: Response)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let status = match response.status() {
-        StatusCode::REQUEST_TIMEOUT => StatusCode::SERVICE_UNAVAILABLE,
+        StatusCode::REQUEST_TIMEOUT if server_was_slow => StatusCode::SERVICE_UNAVAILABLE,
         status => status,
     };
     let mut refusal = http_error::error_response(status, &err, id.as_deref());
