@@ -206,10 +206,10 @@ async fn run_admin(
         Command::Agency { action } => cli::agencies::run(action, state, operator, output).await,
         Command::Import {
             what: ImportCommand::Districts { file },
-        } => cli::import_districts(state, operator, &file).await,
+        } => cli::import_districts(state, operator, &file, output).await,
         Command::Import {
             what: ImportCommand::Reports { file },
-        } => cli::reports::import(state, operator, &file).await,
+        } => cli::reports::import(state, operator, &file, output).await,
         Command::Export {
             what:
                 ExportCommand::Reports {

@@ -35,12 +35,25 @@ pub fn print_json(value: &impl serde::Serialize) {
 }
 
 /// `import districts FILE`: all rows or none.
-pub async fn import_districts(state: &AppState, operator: &str, file: &Path) -> AppResult<()> {
+pub async fn import_districts(
+    state: &AppState,
+    operator: &str,
+    file: &Path,
+    output: Output,
+) -> AppResult<()> {
     let reader = std::fs::File::open(file)
         .map_err(|e| AppError::bad_input("file", format!("{}: {e}", file.display())))?;
     let rows = import::parse(std::io::BufReader::new(reader))?;
     let loader = Actor::operator(0, operator);
     let summary = import::import(&state.ctx(&loader), &rows).await?;
+    if output == Output::Json {
+        print_json(&serde_json::json!({
+            "rows": rows.len(),
+            "created": summary.created,
+            "updated": summary.updated,
+        }));
+        return Ok(());
+    }
     println!(
         "imported {} districts: {} created, {} updated",
         rows.len(),
