@@ -26,6 +26,10 @@ pub struct ConfigArgs {
     /// File holding the HMAC secret for signing tokens.
     #[arg(long, global = true, env = "LIENTHONG_JWT_SECRET_FILE")]
     pub jwt_secret_file: Option<PathBuf>,
+    /// JSON key set of HS256 signing keys with ids (managed by `lienthong key`); beside a SQLite
+    /// database it defaults to `DB.jwt-keys.json` when that file exists.
+    #[arg(long, global = true, env = "LIENTHONG_JWT_KEYSET_FILE")]
+    pub jwt_keyset_file: Option<PathBuf>,
     /// PEM private key (Ed25519 or RSA) for signing tokens with EdDSA or RS256 instead of HS256.
     #[arg(
         long,
@@ -62,7 +66,7 @@ pub struct ServeArgs {
     /// Serve schema introspection and field suggestions (on with --demo, off otherwise).
     #[arg(long, env = "LIENTHONG_INTROSPECTION")]
     pub introspection: Option<bool>,
-    /// Seconds a request may take before it is answered with 408.
+    /// Seconds a request may take before it is answered with 503 TIMEOUT.
     #[arg(long, env = "LIENTHONG_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
     /// Maximum database connections in the pool.
@@ -93,6 +97,15 @@ pub struct ServeArgs {
     /// Sockets one token may hold open at once (per server process).
     #[arg(long, env = "LIENTHONG_WS_MAX_SOCKETS_PER_TOKEN", default_value_t = 10)]
     pub ws_max_sockets_per_token: usize,
+    /// Address of a separate listener serving `/metrics` only (e.g. 127.0.0.1:9090); off by default.
+    #[arg(long, env = "LIENTHONG_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+    /// Serve `/metrics` on the public port too, to requests bearing this token; off by default.
+    #[arg(long, env = "LIENTHONG_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Largest CSV file (bytes) accepted by `POST /import/*.csv`.
+    #[arg(long, env = "LIENTHONG_IMPORT_LIMIT_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub import_limit_bytes: usize,
     /// Most events replayed to a subscription resuming `after` a cursor.
     #[arg(long, env = "LIENTHONG_REPLAY_MAX_EVENTS", default_value_t = 1000)]
     pub replay_max_events: u32,
@@ -169,6 +182,16 @@ pub struct Config {
     pub epidemic_area_min_level: i32,
     /// First contact of a follow-up is due this long after the crossing.
     pub follow_up_due: chrono::Duration,
+    /// A listener of its own for `/metrics`; none by default.
+    pub metrics_bind: Option<String>,
+    /// When set, `/metrics` is also served on the public port, to requests bearing this token.
+    pub metrics_token: Option<String>,
+    /// Responses at least this large are compressed when the client accepts gzip.
+    pub compress_min_bytes: u16,
+    /// Largest CSV body of `POST /import/*.csv`.
+    pub import_limit_bytes: usize,
+    /// Key set file (HS256 keys with ids, one current): see `lienthong key`.
+    pub jwt_keyset_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -210,6 +233,11 @@ impl Config {
             quarantine: crate::quarantine::rules::QuarantineRules::default(),
             epidemic_area_min_level: 3,
             follow_up_due: chrono::Duration::hours(24),
+            metrics_bind: None,
+            metrics_token: None,
+            compress_min_bytes: 1024,
+            import_limit_bytes: 8 * 1024 * 1024,
+            jwt_keyset_file: None,
         }
     }
 
@@ -221,6 +249,7 @@ impl Config {
         let mut config = Config::new(common.database_url.clone());
         config.jwt_secret = common.jwt_secret.clone();
         config.jwt_secret_file = common.jwt_secret_file.clone();
+        config.jwt_keyset_file = common.jwt_keyset_file.clone();
         config.jwt_key_pair = common
             .jwt_private_key_file
             .clone()
@@ -244,6 +273,9 @@ impl Config {
             config.ws_max_subscriptions = serve.ws_max_subscriptions.max(1);
             config.ws_max_sockets_per_token = serve.ws_max_sockets_per_token.max(1);
             config.replay_max_events = serve.replay_max_events.max(1);
+            config.metrics_bind = serve.metrics_bind.clone().filter(|b| !b.is_empty());
+            config.metrics_token = serve.metrics_token.clone().filter(|t| !t.trim().is_empty());
+            config.import_limit_bytes = serve.import_limit_bytes.max(1024);
             config.replay_max_age =
                 chrono::Duration::hours(i64::from(serve.replay_max_hours.max(1)));
             config.district_daily_due =

@@ -20,9 +20,11 @@ pub mod code {
     pub const CURSOR_EXPIRED: &str = "CURSOR_EXPIRED";
     /// A per-socket or per-token limit of live connections is reached.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
+    /// The request did not finish within the server's time limit; a write may still have committed.
+    pub const TIMEOUT: &str = "TIMEOUT";
 
     /// Every code, once: the one list (a test checks that every [`super::AppError`] has its code here).
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 14] = [
         UNAUTHENTICATED,
         FORBIDDEN,
         NOT_FOUND,
@@ -36,6 +38,7 @@ pub mod code {
         INTERNAL,
         CURSOR_EXPIRED,
         LIMIT_EXCEEDED,
+        TIMEOUT,
     ];
 
     /// The code spelled `text`, if it is one of ours.
@@ -64,7 +67,10 @@ pub enum AppError {
     #[error("{0}")]
     InvalidState(String),
     #[error("rate limit exceeded; retry later")]
-    RateLimited,
+    RateLimited {
+        /// Seconds until the quota has room again (the `Retry-After` of the answer).
+        retry_after_secs: u64,
+    },
     /// The operation allow-list is on and the operation is not registered.
     #[error("this server runs registered operations only; {0}")]
     OperationNotAllowed(String),
@@ -77,6 +83,9 @@ pub enum AppError {
     CursorExpired(String),
     #[error("{0}")]
     LimitExceeded(String),
+    /// The handler ran past the request timeout and was stopped.
+    #[error("{0}")]
+    Timeout(String),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -91,12 +100,13 @@ impl AppError {
             AppError::Conflict(_) | AppError::Duplicate(_) => code::CONFLICT,
             AppError::InsufficientStock(_) => code::INSUFFICIENT_STOCK,
             AppError::InvalidState(_) => code::INVALID_STATE,
-            AppError::RateLimited => code::RATE_LIMITED,
+            AppError::RateLimited { .. } => code::RATE_LIMITED,
             AppError::OperationNotAllowed(_) => code::OPERATION_NOT_ALLOWED,
             AppError::Unavailable => code::UNAVAILABLE,
             AppError::Internal(_) => code::INTERNAL,
             AppError::CursorExpired(_) => code::CURSOR_EXPIRED,
             AppError::LimitExceeded(_) => code::LIMIT_EXCEEDED,
+            AppError::Timeout(_) => code::TIMEOUT,
         }
     }
 
@@ -219,12 +229,15 @@ mod tests {
             AppError::Duplicate("x".into()),
             AppError::InsufficientStock("x".into()),
             AppError::InvalidState("x".into()),
-            AppError::RateLimited,
+            AppError::RateLimited {
+                retry_after_secs: 1,
+            },
             AppError::OperationNotAllowed("x".into()),
             AppError::Unavailable,
             AppError::Internal("x".into()),
             AppError::CursorExpired("x".into()),
             AppError::LimitExceeded("x".into()),
+            AppError::Timeout("x".into()),
         ];
         for err in &all {
             match err {
@@ -236,12 +249,13 @@ mod tests {
                 | AppError::Duplicate(_)
                 | AppError::InsufficientStock(_)
                 | AppError::InvalidState(_)
-                | AppError::RateLimited
+                | AppError::RateLimited { .. }
                 | AppError::OperationNotAllowed(_)
                 | AppError::Unavailable
                 | AppError::Internal(_)
                 | AppError::CursorExpired(_)
-                | AppError::LimitExceeded(_) => {}
+                | AppError::LimitExceeded(_)
+                | AppError::Timeout(_) => {}
             }
         }
         all
@@ -290,7 +304,12 @@ mod tests {
                 "INSUFFICIENT_STOCK",
             ),
             (AppError::InvalidState("x".into()), "INVALID_STATE"),
-            (AppError::RateLimited, "RATE_LIMITED"),
+            (
+                AppError::RateLimited {
+                    retry_after_secs: 1,
+                },
+                "RATE_LIMITED",
+            ),
             (
                 AppError::OperationNotAllowed("x".into()),
                 "OPERATION_NOT_ALLOWED",

@@ -2,7 +2,7 @@
 //! export, the body limit): its status, and a body in the same shape as GraphQL execution errors.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
@@ -12,9 +12,9 @@ use crate::error::AppError;
 pub fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::OperationNotAllowed(_) => StatusCode::FORBIDDEN,
-        AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Unavailable | AppError::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }
@@ -37,5 +37,25 @@ pub fn error_response(status: StatusCode, err: &AppError, request_id: Option<&st
     }
     let body =
         serde_json::json!({ "errors": [{ "message": err.to_string(), "extensions": extensions }] });
-    (status, Json(body)).into_response()
+    let mut response = (status, Json(body)).into_response();
+    // A client told when to come back does not hammer a limited or overloaded server.
+    let retry_after = match (err, status) {
+        (AppError::RateLimited { retry_after_secs }, _) => Some(*retry_after_secs),
+        (_, StatusCode::SERVICE_UNAVAILABLE) => Some(1),
+        _ => None,
+    };
+    if let Some(secs) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
+/// What a handler tells the access log about its request, as a response extension: the GraphQL
+/// operation name and the caller's agency; never variables, never the token.
+#[derive(Debug, Clone, Default)]
+pub struct AccessNote {
+    pub operation: Option<String>,
+    pub agency: Option<String>,
 }

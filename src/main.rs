@@ -3,11 +3,12 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use lienthong::cli::Output;
 use lienthong::cli::agencies::AgencyCommand;
 use lienthong::cli::tokens::TokenCommand;
 use lienthong::config::{Config, ConfigArgs, ServeArgs};
 use lienthong::error::{AppError, AppResult};
-use lienthong::{AppState, cli, db, telemetry};
+use lienthong::{AppState, cli, db, schema_version, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -18,22 +19,45 @@ use lienthong::{AppState, cli, db, telemetry};
 struct Cli {
     #[command(flatten)]
     config: ConfigArgs,
+    /// Output of commands that print records: `text` for people, `json` for scripts.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    output: Output,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Migrate the database, then serve the API.
+    /// Serve the API (the schema must be up to date unless --migrate is given).
     Serve {
-        /// Load the demo data set (Thanh Hóa) into an empty database and print demo tokens.
+        /// Load the demo data set (Thanh Hóa) into an empty database and print demo tokens; implies
+        /// --migrate. Refuses a database holding non-demo data.
         #[arg(long)]
         demo: bool,
+        /// Bring the schema up to date before serving.
+        #[arg(long)]
+        migrate: bool,
         #[command(flatten)]
         serve: ServeArgs,
     },
-    /// Bring the database schema up to date.
-    Migrate,
+    /// Bring the database schema up to date (one process at a time), or show its state.
+    Migrate {
+        #[command(subcommand)]
+        action: Option<MigrateCommand>,
+    },
+    /// Set up a province's database for service: its first administration agency and ADMIN token.
+    Init(cli::setup::InitArgs),
+    /// Copy a live SQLite database to a file, consistently, while writes continue.
+    Backup {
+        /// The copy to write (must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Manage the token signing key set: add a key, make it current, retire one.
+    Key {
+        #[command(subcommand)]
+        action: cli::keys::KeyCommand,
+    },
     /// Load a data set.
     Seed {
         #[command(subcommand)]
@@ -61,6 +85,12 @@ enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum MigrateCommand {
+    /// List every migration and whether the database has it; exit status 2 when some are pending.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,45 +147,69 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli, operator: &str) -> AppResult<()> {
+    let output = cli.output;
     match cli.command {
         Command::Schema => {
             print!("{}", lienthong::sdl());
             Ok(())
         }
-        Command::Serve { demo, serve } => {
+        Command::Serve {
+            demo,
+            migrate,
+            serve,
+        } => {
             let config = Config::from_args(&cli.config, Some(&serve), demo)
                 .map_err(|e| AppError::bad_input("epidemicRulesFile", e))?;
-            cli::serve::serve(config, demo, operator).await
+            cli::serve::serve(config, demo, migrate, operator).await
+        }
+        Command::Key { action } => {
+            let config = Config::from_args(&cli.config, None, false)
+                .map_err(|e| AppError::bad_input("config", e))?;
+            cli::keys::run(action, &config, output).await
         }
         command => {
             let config = Config::from_args(&cli.config, None, false)
                 .map_err(|e| AppError::bad_input("config", e))?;
             let db = db::connect(&config).await?;
-            db::migrate(&db).await?;
+            match &command {
+                // Only `migrate` (and `serve --migrate`) changes the schema.
+                Command::Migrate { action: None } => {
+                    let applied = schema_version::migrate_locked(&db, &config.database_url).await?;
+                    cli::migrations::print_applied(&applied, output);
+                    return Ok(());
+                }
+                Command::Migrate {
+                    action: Some(MigrateCommand::Status),
+                } => return cli::migrations::status(&db, output).await,
+                Command::Backup { to } => return cli::backup::run(&db, to, output).await,
+                _ => schema_version::require_current(&db).await?,
+            }
             let state = AppState::open(config, db).await?;
-            run_admin(command, &state, operator).await
+            run_admin(command, &state, operator, output).await
         }
     }
 }
 
-async fn run_admin(command: Command, state: &AppState, operator: &str) -> AppResult<()> {
+async fn run_admin(
+    command: Command,
+    state: &AppState,
+    operator: &str,
+    output: Output,
+) -> AppResult<()> {
     let config = &*state.config;
     match command {
-        Command::Migrate => {
-            eprintln!("database is up to date");
-            Ok(())
-        }
+        Command::Init(args) => cli::setup::init(state, operator, args, output).await,
         Command::Seed { set: SeedSet::Demo } => {
             cli::serve::seed_demo(state, operator, &format!("http://{}", config.bind)).await
         }
-        Command::Token { action } => cli::tokens::run(action, state, operator).await,
-        Command::Agency { action } => cli::agencies::run(action, state, operator).await,
+        Command::Token { action } => cli::tokens::run(action, state, operator, output).await,
+        Command::Agency { action } => cli::agencies::run(action, state, operator, output).await,
         Command::Import {
             what: ImportCommand::Districts { file },
-        } => cli::import_districts(state, operator, &file).await,
+        } => cli::import_districts(state, operator, &file, output).await,
         Command::Import {
             what: ImportCommand::Reports { file },
-        } => cli::reports::import(state, operator, &file).await,
+        } => cli::reports::import(state, operator, &file, output).await,
         Command::Export {
             what:
                 ExportCommand::Reports {
@@ -175,6 +229,10 @@ async fn run_admin(command: Command, state: &AppState, operator: &str) -> AppRes
             };
             cli::reports::export(state, operator, args).await
         }
-        Command::Schema | Command::Serve { .. } => Ok(()),
+        Command::Schema
+        | Command::Serve { .. }
+        | Command::Migrate { .. }
+        | Command::Backup { .. }
+        | Command::Key { .. } => Ok(()),
     }
 }

@@ -18,11 +18,14 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one request for this token; RATE_LIMITED once its quota is spent.
+    /// Counts one request for this token; RATE_LIMITED, saying when to retry, once its quota is spent.
     pub fn check(&self, jti: &str) -> AppResult<()> {
-        self.inner
-            .check_key(&jti.to_owned())
-            .map_err(|_| AppError::RateLimited)
+        self.inner.check_key(&jti.to_owned()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(self.inner.clock()));
+            AppError::RateLimited {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            }
+        })
     }
 
     /// Forgets tokens idle long enough to be back at a full quota, so memory stays bounded.
@@ -42,7 +45,10 @@ mod tests {
         for _ in 0..3 {
             assert!(limiter.check("a").is_ok());
         }
-        assert!(matches!(limiter.check("a"), Err(AppError::RateLimited)));
+        assert!(matches!(
+            limiter.check("a"),
+            Err(AppError::RateLimited { retry_after_secs }) if (1..=20).contains(&retry_after_secs)
+        ));
         assert!(limiter.check("b").is_ok());
     }
 }

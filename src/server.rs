@@ -9,7 +9,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::graphql::handler::{self, GraphqlState};
 use crate::graphql::{build_introspection_schema, build_schema, graphiql, ws};
-use crate::http_error;
+use crate::http_error::{self, AccessNote};
 use crate::state::AppState;
 
 /// The whole HTTP application. Tests drive this same router.
@@ -44,16 +44,29 @@ pub fn build_app(state: AppState) -> Router {
     let ops = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics_text))
         .route(
             "/export/reports.csv",
             get(crate::reports::export::reports_csv),
         )
         .merge(graphiql::routes())
-        .with_state(state);
+        .with_state(state.clone());
+    // `/metrics` stays off the public port unless a token guards it (or it has a listener of its own).
+    let ops = match &config.metrics_token {
+        Some(_) => ops.merge(metrics_routes(state.clone())),
+        None => ops,
+    };
+    // CSV imports take larger bodies than GraphQL requests: a limit of their own.
+    let imports = Router::new()
+        .route("/import/districts.csv", post(crate::http_import::districts))
+        .route("/import/reports.csv", post(crate::http_import::reports))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            config.import_limit_bytes,
+        ))
+        .layer(RequestBodyLimitLayer::new(config.import_limit_bytes))
+        .with_state(state.clone());
     // The body limit sits next to the routes: it changes the request body type, which the middleware
     // outside it does not need to know.
-    api.merge(ops).layer(RequestBodyLimitLayer::new(config.body_limit_bytes)).layer(
+    api.merge(ops).layer(RequestBodyLimitLayer::new(config.body_limit_bytes)).merge(imports).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -62,8 +75,10 @@ pub fn build_app(state: AppState) -> Router {
                 tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
             }))
             .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(compression(config.compress_min_bytes))
             .layer(middleware::from_fn(track))
             .layer(middleware::map_response_with_state(config.clone(), refusals_as_json))
+            .layer(middleware::from_fn(crate::timeout_cause::watch))
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
             .layer(cors(&config.cors_origins)),
     )
@@ -88,15 +103,26 @@ async fn refusals_as_json(State(config): State<Arc<Config>>, response: Response)
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let server_was_slow = response
+        .extensions()
+        .get::<crate::timeout_cause::TimedOut>()
+        .is_some_and(|t| t.body_received);
     let err = match response.status() {
         StatusCode::PAYLOAD_TOO_LARGE if !is_json => AppError::bad_input(
             "body",
             format!("larger than {} bytes", config.body_limit_bytes),
         ),
+        // A handler that had the whole request and still ran out of time: 503 TIMEOUT, the server was
+        // too slow. A client still sending its body keeps 408.
+        StatusCode::REQUEST_TIMEOUT if !is_json && server_was_slow => AppError::Timeout(format!(
+            "not completed within {} s; a write may still have committed: retry with the same \
+             idempotency key",
+            config.request_timeout.as_secs_f64()
+        )),
         StatusCode::REQUEST_TIMEOUT if !is_json => AppError::bad_input(
             "request",
             format!(
-                "not completed within {} s",
+                "not received within {} s",
                 config.request_timeout.as_secs_f64()
             ),
         ),
@@ -107,7 +133,10 @@ async fn refusals_as_json(State(config): State<Arc<Config>>, response: Response)
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let status = response.status();
+    let status = match response.status() {
+        StatusCode::REQUEST_TIMEOUT if server_was_slow => StatusCode::SERVICE_UNAVAILABLE,
+        status => status,
+    };
     let mut refusal = http_error::error_response(status, &err, id.as_deref());
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         // The rest of the body is never read, so the connection cannot carry another request; say so,
@@ -119,7 +148,7 @@ async fn refusals_as_json(State(config): State<Arc<Config>>, response: Response)
     refusal
 }
 
-/// Request count and latency by route and status.
+/// Request count and latency by route and status, and one access-log line at INFO per request.
 async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let path = req
@@ -128,12 +157,63 @@ async fn track(req: Request, next: Next) -> Response {
         .map_or("unmatched", |p| p.as_str())
         .to_owned();
     let method = req.method().to_string();
+    // Path only: query strings can carry personal data and are never logged.
+    let uri_path = req.uri().path().to_owned();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let response = next.run(req).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("http_requests_total", "path" => path.clone(), "method" => method, "status" => status).increment(1);
+    let status = response.status().as_u16();
+    let elapsed = start.elapsed();
+    let note = response
+        .extensions()
+        .get::<AccessNote>()
+        .cloned()
+        .unwrap_or_default();
+    let operation: String = note
+        .operation
+        .unwrap_or_default()
+        .chars()
+        .take(100)
+        .collect();
+    tracing::info!(
+        target: "lienthong::access",
+        method = %method,
+        path = %uri_path,
+        status,
+        duration_ms = elapsed.as_secs_f64() * 1000.0,
+        operation = %operation,
+        request_id = %request_id,
+        agency = %note.agency.unwrap_or_default(),
+        "request"
+    );
+    metrics::counter!("http_requests_total", "path" => path.clone(), "method" => method, "status" => status.to_string()).increment(1);
     metrics::histogram!("http_request_duration_seconds", "path" => path)
-        .record(start.elapsed().as_secs_f64());
+        .record(elapsed.as_secs_f64());
     response
+}
+
+/// gzip for clients that accept it, on bodies of at least `min_bytes` (small ones gain nothing).
+fn compression(
+    min_bytes: u16,
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    tower_http::compression::CompressionLayer::new().compress_when(
+        SizeAbove::new(min_bytes)
+            .and(NotForContentType::GRPC)
+            .and(NotForContentType::IMAGES)
+            .and(NotForContentType::SSE),
+    )
+}
+
+/// `/metrics`, behind the metrics token when one is configured.
+pub fn metrics_routes(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics_text))
+        .with_state(state)
 }
 
 /// The process is up.
@@ -149,12 +229,54 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics_text(State(state): State<AppState>) -> Response {
+/// Marks requests that came in on the metrics listener (an extension: clients cannot set it).
+#[derive(Debug, Clone, Copy)]
+struct MetricsListener;
+
+async fn metrics_text(
+    State(state): State<AppState>,
+    own_listener: Option<axum::Extension<MetricsListener>>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    // On a listener of its own no token is asked; on the public port the metrics token is.
+    if let Some(expected) = &state.config.metrics_token
+        && own_listener.is_none()
+    {
+        use sha2::{Digest, Sha256};
+        let given = crate::auth::gate::bearer(&headers).unwrap_or_default();
+        if Sha256::digest(given.as_bytes()) != Sha256::digest(expected.as_bytes()) {
+            return http_error::refusal(&AppError::Unauthenticated, None);
+        }
+    }
+    crate::telemetry::refresh_token_gauges(&state).await;
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         crate::telemetry::render(&state),
     )
         .into_response()
+}
+
+/// Serves as [`serve`], with `/metrics` on `metrics` when given (a listener of its own, no token).
+pub async fn serve_with_metrics(
+    state: AppState,
+    listener: TcpListener,
+    metrics: Option<TcpListener>,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let side = metrics.map(|listener| {
+        let app = metrics_routes(state.clone()).layer(middleware::map_request(
+            |mut req: Request| async move {
+                req.extensions_mut().insert(MetricsListener);
+                req
+            },
+        ));
+        tokio::spawn(async move { axum::serve(listener, app).await })
+    });
+    let result = serve(state, listener, shutdown).await;
+    if let Some(side) = side {
+        side.abort();
+    }
+    result
 }
 
 /// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish within the

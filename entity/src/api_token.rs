@@ -21,6 +21,8 @@ pub struct Model {
     pub revoked_by: Option<String>,
     pub last_used_at: Option<DateTimeUtc>,
     pub note: Option<String>,
+    /// Key id of the signing key (absent on tokens issued before key sets).
+    pub kid: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -60,6 +60,8 @@ mod m20261203_000504_create_call_answer;
 mod m20261203_000505_create_compilation;
 mod m20261203_000506_create_target;
 mod m20261203_000507_create_responsible_head;
+mod m20261203_000601_create_instance_marker;
+mod m20261203_000602_add_api_token_kid;
 
 pub struct Migrator;
 
@@ -99,6 +101,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000108_add_alert_outbound_province_code::Migration),
             Box::new(m20261203_000201_create_live_event::Migration),
             Box::new(m20261203_000202_add_agency_disabled_at::Migration),
+            Box::new(m20261203_000301_add_report_age_group_figures::Migration),
+            Box::new(m20261203_000302_create_report_commune_line::Migration),
+            Box::new(m20261203_000303_create_epidemic_rule_table::Migration),
+            Box::new(m20261203_000304_create_epidemic_level_declaration::Migration),
+            Box::new(m20261203_000305_create_epidemic_level_declared_unit::Migration),
             Box::new(m20261203_000401_make_alert_screening_optional::Migration),
             Box::new(m20261203_000402_add_alert_origins::Migration),
             Box::new(m20261203_000403_create_quarantine_facility::Migration),
@@ -118,11 +125,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000505_create_compilation::Migration),
             Box::new(m20261203_000506_create_target::Migration),
             Box::new(m20261203_000507_create_responsible_head::Migration),
-            Box::new(m20261203_000301_add_report_age_group_figures::Migration),
-            Box::new(m20261203_000302_create_report_commune_line::Migration),
-            Box::new(m20261203_000303_create_epidemic_rule_table::Migration),
-            Box::new(m20261203_000304_create_epidemic_level_declaration::Migration),
-            Box::new(m20261203_000305_create_epidemic_level_declared_unit::Migration),
+            Box::new(m20261203_000601_create_instance_marker::Migration),
+            Box::new(m20261203_000602_add_api_token_kid::Migration),
         ]
     }
 }

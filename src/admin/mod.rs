@@ -7,4 +7,5 @@ pub mod allow_list;
 pub mod audit_log;
 pub mod graphql;
 pub mod operators;
+pub mod token_rotation;
 pub mod tokens;

@@ -55,6 +55,8 @@ impl TokenState {
 pub struct TokenFilter {
     pub agency_code: Option<String>,
     pub include_revoked: bool,
+    /// Only unexpired tokens that expire within this many days (to renew in time).
+    pub expiring_within_days: Option<i32>,
 }
 
 /// Tokens of the agencies the caller administers (never the token text, which is not stored).
@@ -68,10 +70,28 @@ impl ScopedList for TokenFilter {
             agencies.and_where(Expr::col(entity::agency::Column::Code).eq(code.as_str()));
         }
         let live = (!self.include_revoked).then(|| api_token::Column::RevokedAt.is_null());
+        let expiring = match self.expiring_within_days {
+            Some(days) if !(0..=MAX_TOKEN_TTL_DAYS as i32).contains(&days) => {
+                return Err(AppError::bad_input(
+                    "expiringWithinDays",
+                    format!("between 0 and {MAX_TOKEN_TTL_DAYS}"),
+                ));
+            }
+            Some(days) => {
+                let now = token_time();
+                Some(
+                    Condition::all()
+                        .add(api_token::Column::ExpiresAt.gt(now))
+                        .add(api_token::Column::ExpiresAt.lte(now + Duration::days(days.into()))),
+                )
+            }
+            None => None,
+        };
         Ok(Some(
             Condition::all()
                 .add(api_token::Column::AgencyId.in_subquery(agencies))
-                .add_option(live),
+                .add_option(live)
+                .add_option(expiring),
         ))
     }
 }
@@ -180,6 +200,7 @@ pub async fn issue(ctx: &Ctx<'_>, keys: &Keys, input: NewToken) -> AppResult<Iss
         revoked_by: Set(None),
         last_used_at: Set(None),
         note: Set(note),
+        kid: Set(Some(keys.kid().to_owned())),
         created_at: Set(issued_at),
         updated_at: Set(issued_at),
     }

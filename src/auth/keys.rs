@@ -25,6 +25,8 @@ pub struct Keys {
     pub(super) audience: String,
     /// Key of the MACs that seal pagination cursors, derived from the signing key material.
     cursor_key: [u8; 32],
+    /// Keys of the key set that no longer sign but still verify their tokens, by key id (HS256).
+    pub(super) verifying: Vec<(String, DecodingKey)>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -117,6 +119,7 @@ impl Keys {
         validation.set_audience(&[config.token_audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         Keys {
+            verifying: Vec::new(),
             encoding,
             decoding,
             kid: kid.to_owned(),
@@ -152,6 +155,49 @@ impl Keys {
                 config,
             );
         }
+        if let Some(path) = super::key_set::path_of(config)
+            && (config.jwt_keyset_file.is_some() || path.exists())
+        {
+            return Keys::from_set(&super::key_set::KeySet::read(&path)?, config);
+        }
+        let secret = Keys::single_secret(config)?;
+        Keys::hs256(&secret, config)
+    }
+
+    /// HS256 keys from a key set: the current key signs; active keys verify their own tokens.
+    pub fn from_set(set: &super::key_set::KeySet, config: &Config) -> AppResult<Keys> {
+        use super::key_set::KeyState;
+        let current = set.current()?;
+        let mut keys = Keys::hs256(current.secret.as_bytes(), config)?;
+        keys.kid.clone_from(&current.kid);
+        keys.verifying = set
+            .keys
+            .iter()
+            .filter(|k| k.state == KeyState::Active)
+            .map(|k| (k.kid.clone(), DecodingKey::from_secret(k.secret.as_bytes())))
+            .collect();
+        Ok(keys)
+    }
+
+    /// A fresh random secret for a key set.
+    pub fn generate_secret() -> String {
+        random_secret()
+    }
+
+    /// The key id a secret gets in a key set.
+    pub fn kid_of(secret: &[u8]) -> String {
+        key_id(secret)
+    }
+
+    /// Whether a single secret is configured (flag or file) or was generated beside a SQLite database.
+    pub fn has_single_secret(config: &Config) -> bool {
+        config.jwt_secret.is_some()
+            || config.jwt_secret_file.is_some()
+            || sqlite_secret_path(&config.database_url).is_some_and(|p| p.exists())
+    }
+
+    /// The one HS256 secret configured without a key set (flag, file, or generated beside SQLite).
+    pub fn single_secret(config: &Config) -> AppResult<Vec<u8>> {
         let secret = if let Some(secret) = &config.jwt_secret {
             secret.trim().as_bytes().to_vec()
         } else if let Some(path) = &config.jwt_secret_file {
@@ -173,10 +219,11 @@ impl Keys {
         } else {
             return Err(AppError::bad_input(
                 "LIENTHONG_JWT_SECRET",
-                "a PostgreSQL deployment needs LIENTHONG_JWT_SECRET or LIENTHONG_JWT_SECRET_FILE",
+                "a PostgreSQL deployment needs LIENTHONG_JWT_SECRET, LIENTHONG_JWT_SECRET_FILE or \
+                 LIENTHONG_JWT_KEYSET_FILE",
             ));
         };
-        Keys::hs256(&secret, config)
+        Ok(secret)
     }
 
     pub fn kid(&self) -> &str {
@@ -204,7 +251,7 @@ fn sqlite_secret_path(url: &str) -> Option<PathBuf> {
     Some(PathBuf::from(format!("{file}.jwt-secret")))
 }
 
-fn random_secret() -> String {
+pub(super) fn random_secret() -> String {
     let mut bytes = [0u8; 48];
     rand::rng().fill_bytes(&mut bytes);
     base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)

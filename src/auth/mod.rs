@@ -1,6 +1,7 @@
 //! Authentication: tokens in, an [`Actor`] out. The policy decides what the actor may do.
 
 pub mod gate;
+pub mod key_set;
 mod keys;
 mod token;
 
@@ -137,6 +138,15 @@ pub async fn verify_token(
     token: &str,
 ) -> AppResult<Actor> {
     let claims = keys.verify(token)?;
+    load_actor(db, usage, claims).await
+}
+
+/// The actor of verified claims, from the stored token record (see [`verify_token`]).
+pub async fn load_actor(
+    db: &DatabaseConnection,
+    usage: &TokenUsage,
+    claims: Claims,
+) -> AppResult<Actor> {
     // Only ids we could have issued reach the database: PostgreSQL refuses text holding NUL with an
     // error, which must not turn a bad token into a 500.
     if claims.jti.is_empty()

@@ -63,14 +63,24 @@ impl Keys {
             return Err(AppError::Unauthenticated);
         }
         let header = decode_header(token).map_err(|_| AppError::Unauthenticated)?;
-        // Keys are never fetched from `jku`/`x5u`; a token naming a key we do not hold is refused.
-        if header.kid.as_deref() != Some(self.kid.as_str())
-            || header.alg != self.algorithm
-            || !is_plain(&header)
-        {
+        // Keys are never fetched from `jku`/`x5u`; a token naming a key we do not hold (never had, or
+        // retired) is refused.
+        let kid = header.kid.as_deref().unwrap_or_default();
+        let key = if kid == self.kid {
+            Some(&self.decoding)
+        } else {
+            self.verifying
+                .iter()
+                .find(|(id, _)| id == kid)
+                .map(|(_, key)| key)
+        };
+        let Some(key) = key else {
+            return Err(AppError::Unauthenticated);
+        };
+        if header.alg != self.algorithm || !is_plain(&header) {
             return Err(AppError::Unauthenticated);
         }
-        let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
+        let data = decode::<Claims>(token, key, &self.validation).map_err(|e| {
             tracing::debug!(reason = %e, "token refused");
             AppError::Unauthenticated
         })?;

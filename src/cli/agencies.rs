@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use entity::AgencyKind;
 
-use super::page_through;
+use super::{Output, page_through, print_json};
 use crate::admin::agencies::{self, NewAgency};
 use crate::admin::operators;
 use crate::error::{AppError, AppResult};
@@ -38,7 +38,12 @@ pub enum AgencyCommand {
     },
 }
 
-pub async fn run(action: AgencyCommand, state: &AppState, operator: &str) -> AppResult<()> {
+pub async fn run(
+    action: AgencyCommand,
+    state: &AppState,
+    operator: &str,
+    output: Output,
+) -> AppResult<()> {
     match action {
         AgencyCommand::Create {
             code,
@@ -61,6 +66,10 @@ pub async fn run(action: AgencyCommand, state: &AppState, operator: &str) -> App
                 sector,
             };
             let created = agencies::create(&state.ctx(&actor), new).await?;
+            if output == Output::Json {
+                print_json(&created);
+                return Ok(());
+            }
             println!(
                 "created agency {} ({})",
                 created.code,
@@ -71,17 +80,29 @@ pub async fn run(action: AgencyCommand, state: &AppState, operator: &str) -> App
         AgencyCommand::List { province } => {
             let actor = operators::of_province(&state.db, province.as_deref(), operator).await?;
             let ctx = state.ctx(&actor);
-            println!("{:<20} {:<20} NAME", "CODE", "KIND");
+            if output == Output::Text {
+                println!("{:<20} {:<20} NAME", "CODE", "KIND");
+            }
+            let mut records = Vec::new();
             page_through(
                 async |page| agencies::list(&ctx, page).await,
                 async |rows| {
                     for a in rows {
-                        println!("{:<20} {:<20} {}", a.code, a.kind.as_str(), a.name);
+                        match output {
+                            Output::Json => records.push(a),
+                            Output::Text => {
+                                println!("{:<20} {:<20} {}", a.code, a.kind.as_str(), a.name);
+                            }
+                        }
                     }
                     Ok(())
                 },
             )
-            .await
+            .await?;
+            if output == Output::Json {
+                print_json(&records);
+            }
+            Ok(())
         }
     }
 }

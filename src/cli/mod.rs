@@ -3,8 +3,12 @@
 //! same way. What a command prints and its exit status are the command line's contract with scripts.
 
 pub mod agencies;
+pub mod backup;
+pub mod keys;
+pub mod migrations;
 pub mod reports;
 pub mod serve;
+pub mod setup;
 pub mod tokens;
 
 use std::path::Path;
@@ -15,13 +19,41 @@ use crate::error::{AppError, AppResult};
 use crate::keyset::{MAX_PAGE_SIZE, Page, PageRequest};
 use crate::state::AppState;
 
+/// How commands print records: aligned text for people, JSON (one document on stdout) for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+}
+
+/// Prints `value` as one JSON document on stdout.
+pub fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    );
+}
+
 /// `import districts FILE`: all rows or none.
-pub async fn import_districts(state: &AppState, operator: &str, file: &Path) -> AppResult<()> {
+pub async fn import_districts(
+    state: &AppState,
+    operator: &str,
+    file: &Path,
+    output: Output,
+) -> AppResult<()> {
     let reader = std::fs::File::open(file)
         .map_err(|e| AppError::bad_input("file", format!("{}: {e}", file.display())))?;
     let rows = import::parse(std::io::BufReader::new(reader))?;
     let loader = Actor::operator(0, operator);
     let summary = import::import(&state.ctx(&loader), &rows).await?;
+    if output == Output::Json {
+        print_json(&serde_json::json!({
+            "rows": rows.len(),
+            "created": summary.created,
+            "updated": summary.updated,
+        }));
+        return Ok(());
+    }
     println!(
         "imported {} districts: {} created, {} updated",
         rows.len(),

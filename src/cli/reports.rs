@@ -11,13 +11,21 @@ use crate::reports;
 use crate::state::AppState;
 
 /// `import reports FILE`: all rows or none.
-pub async fn import(state: &AppState, operator: &str, file: &Path) -> AppResult<()> {
+pub async fn import(
+    state: &AppState,
+    operator: &str,
+    file: &Path,
+    output: super::Output,
+) -> AppResult<()> {
     let reader = std::fs::File::open(file)
         .map_err(|e| AppError::bad_input("file", format!("{}: {e}", file.display())))?;
     let rows = reports::csv::parse(std::io::BufReader::new(reader))?;
     let loader = Actor::operator(0, operator);
     let imported = reports::csv::import(&state.ctx(&loader), &rows).await?;
-    println!("imported {imported} reports");
+    match output {
+        super::Output::Json => super::print_json(&serde_json::json!({ "rows": imported })),
+        super::Output::Text => println!("imported {imported} reports"),
+    }
     Ok(())
 }
 

@@ -3,12 +3,28 @@
 use crate::config::Config;
 use crate::demo::{self, DemoToken};
 use crate::error::{AppError, AppResult};
-use crate::server;
 use crate::state::AppState;
+use crate::{db, schema_version, server};
 
-/// Migrates, loads the demo set if asked (printing its tokens), then serves until SIGTERM or Ctrl-C.
-pub async fn serve(config: Config, load_demo: bool, operator: &str) -> AppResult<()> {
-    let state = AppState::build(config).await?;
+/// Brings the schema up to date when asked (`--migrate`, implied by `--demo`) and otherwise refuses an
+/// out-of-date one; loads the demo set if asked (printing its tokens), then serves until SIGTERM or
+/// Ctrl-C.
+pub async fn serve(
+    config: Config,
+    load_demo: bool,
+    migrate: bool,
+    operator: &str,
+) -> AppResult<()> {
+    let conn = db::connect(&config).await?;
+    if migrate || load_demo {
+        let applied = schema_version::migrate_locked(&conn, &config.database_url).await?;
+        if !applied.is_empty() {
+            tracing::info!(migrations = %applied.join(", "), "applied migrations");
+        }
+    } else {
+        schema_version::require_current(&conn).await?;
+    }
+    let state = AppState::with_db(config, conn).await?;
     let listener = tokio::net::TcpListener::bind(&state.config.bind)
         .await
         .map_err(|e| AppError::bad_input("bind", format!("{}: {e}", state.config.bind)))?;
@@ -16,17 +32,27 @@ pub async fn serve(config: Config, load_demo: bool, operator: &str) -> AppResult
     if load_demo {
         seed_demo(&state, operator, &url).await?;
     }
+    let metrics = match &state.config.metrics_bind {
+        Some(bind) => Some(
+            tokio::net::TcpListener::bind(bind)
+                .await
+                .map_err(|e| AppError::bad_input("metricsBind", format!("{bind}: {e}")))?,
+        ),
+        None => None,
+    };
+    if let Some(m) = &metrics {
+        eprintln!("metrics on http://{}/metrics", m.local_addr()?);
+    }
     eprintln!("lienthong listening on {url} (GraphiQL at {url}/, API at {url}/graphql)");
-    server::serve(state, listener, server::shutdown_signal()).await?;
+    server::serve_with_metrics(state, listener, metrics, server::shutdown_signal()).await?;
     Ok(())
 }
 
-/// Loads the demo set into an empty database and prints its tokens, with a first request to try at `url`.
+/// Loads the demo set into an empty (or demo) database and prints its tokens, with a first request to
+/// try at `url`. A database holding other data is refused (see [`demo::load`]).
 pub async fn seed_demo(state: &AppState, operator: &str, url: &str) -> AppResult<()> {
-    match demo::load(state, operator).await? {
-        Some(tokens) => print_demo_tokens(&tokens, url),
-        None => eprintln!("The database already holds other data; the demo set was not loaded."),
-    }
+    let tokens = demo::load(state, operator).await?;
+    print_demo_tokens(&tokens, url);
     Ok(())
 }
 

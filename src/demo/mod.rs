@@ -13,6 +13,7 @@ mod datacalls;
 
 pub use datacalls::milestone_15_12;
 mod levels;
+pub mod marker;
 mod places;
 mod quarantine;
 mod reports;
@@ -82,28 +83,29 @@ const DISTRICT_TOKENS: [(&str, Role); 2] = [
 ];
 
 /// Loads the demo set into an empty database and returns fresh tokens. On a database that already holds
-/// the demo set, only issues fresh tokens. On any other non-empty database, does nothing (`None`).
-pub async fn load(state: &AppState, operator_name: &str) -> AppResult<Option<Vec<DemoToken>>> {
+/// the demo set (its marker), only issues fresh tokens. Any other non-empty database is refused: printing
+/// ADMIN tokens for a province's real data is what `--demo` must never do.
+pub async fn load(state: &AppState, operator_name: &str) -> AppResult<Vec<DemoToken>> {
     let db = &state.db;
     let agencies = agency::Entity::find().count(db).await?;
-    let has_demo = agency::Entity::find()
-        .filter(agency::Column::Code.eq("admin"))
-        .one(db)
-        .await?
-        .is_some();
-    if agencies > 0 && !has_demo {
-        return Ok(None);
+    if agencies > 0 && !marker::is_demo(db).await? {
+        return Err(crate::error::AppError::InvalidState(
+            "this database holds data that the demo did not load (no demo marker): --demo would mint \
+             ADMIN tokens for it. Serve it without --demo, or give --demo an empty database"
+                .into(),
+        ));
     }
     if agencies == 0 {
         seed_places(state, operator_name).await?;
         seed_activity(state).await?;
     }
-    Ok(Some(issue_tokens(state, operator_name).await?))
+    issue_tokens(state, operator_name).await
 }
 
 /// The first part of the demo, into an empty database: the province's districts with their figures, and
 /// the province's and districts' agencies. Enough for whatever needs places and callers but no activity.
 pub async fn seed_places(state: &AppState, operator_name: &str) -> AppResult<()> {
+    marker::mark_demo(&state.db).await?;
     places::seed(state, operator_name).await
 }
 

@@ -127,8 +127,18 @@ fn parse_row<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<DistrictRow, 
 
 /// Imports the rows in one transaction with one audit row. Reference data spanning provinces, so only an
 /// administrator (agency ADMINISTRATION, role ADMIN) or the command-line operator may import.
-#[tracing::instrument(skip_all, fields(rows = rows.len()))]
 pub async fn import(ctx: &Ctx<'_>, rows: &[DistrictRow]) -> AppResult<ImportSummary> {
+    import_or_check(ctx, rows, false).await
+}
+
+/// [`import`], or with `dry_run` the same checks and writes in a transaction that is rolled back: what
+/// the import would do, without doing it.
+#[tracing::instrument(skip_all, fields(rows = rows.len(), dry_run))]
+pub async fn import_or_check(
+    ctx: &Ctx<'_>,
+    rows: &[DistrictRow],
+    dry_run: bool,
+) -> AppResult<ImportSummary> {
     policy::require(ctx.actor, Resource::AgencyAdmin, Action::Write)?;
     policy::require(ctx.actor, Resource::DistrictProfile, Action::Write)?;
     let write = ctx.write().await?;
@@ -213,6 +223,10 @@ pub async fn import(ctx: &Ctx<'_>, rows: &[DistrictRow]) -> AppResult<ImportSumm
         } else {
             summary.created += 1;
         }
+    }
+    if dry_run {
+        // Dropping the transaction rolls it back.
+        return Ok(summary);
     }
     let codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     // Their communes come with them, from the 2021 list, in the same transaction.

@@ -178,6 +178,9 @@ async fn run(
     }
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
     let operation_name = request.operation_name.clone();
+    let logged_operation = operation_name
+        .clone()
+        .or_else(|| named_operation(&request.query));
     let mut schema = &gql.schema;
     if let Ok(doc) = request.parsed_query() {
         if is_introspection_only(doc) {
@@ -205,7 +208,27 @@ async fn run(
     if let Err(err) = reads.flush(&gql.app.ctx(&actor)).await {
         return error_response(status_of(&err), &err, rid.as_deref());
     }
-    media.respond(&finish(response, rid.as_deref()))
+    let mut http = media.respond(&finish(response, rid.as_deref()));
+    http.extensions_mut().insert(crate::http_error::AccessNote {
+        operation: logged_operation,
+        agency: Some(actor.agency_code.clone()),
+    });
+    http
+}
+
+/// The name of a document's leading operation (`query Name ...`), for the access log.
+fn named_operation(text: &str) -> Option<String> {
+    let text = text.trim_start();
+    let rest = ["query", "mutation", "subscription"]
+        .iter()
+        .find_map(|keyword| text.strip_prefix(keyword))?;
+    let name: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(100)
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 /// Gives every error a code, adds the request id to INTERNAL ones, and counts them.

@@ -63,7 +63,7 @@ async fn serve(gql: GraphqlState, socket: WebSocket) {
         Err(AppError::Unauthenticated) if token.is_none() => {
             return close(&mut sink, 4401, "Unauthorized").await;
         }
-        Err(AppError::RateLimited) => return close(&mut sink, 4429, "rate limited").await,
+        Err(AppError::RateLimited { .. }) => return close(&mut sink, 4429, "rate limited").await,
         Err(AppError::Unavailable) => return close(&mut sink, 1013, "try again later").await,
         Err(_) => return close(&mut sink, 4403, "Forbidden").await,
     };

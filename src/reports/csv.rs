@@ -99,8 +99,13 @@ fn parse_row(line: u64, fields: &Fields<'_>) -> Result<ImportRow, String> {
 /// Imports the rows in one transaction: each creates or replaces the source's report for that district,
 /// kind and period (an accepted report cannot be replaced). For administrators and the command-line
 /// operator, since rows speak for many agencies.
-#[tracing::instrument(skip_all, fields(rows = rows.len()))]
 pub async fn import(ctx: &Ctx<'_>, rows: &[ImportRow]) -> AppResult<usize> {
+    import_or_check(ctx, rows, false).await
+}
+
+/// [`import`], or with `dry_run` the same checks and writes in a transaction that is rolled back.
+#[tracing::instrument(skip_all, fields(rows = rows.len(), dry_run))]
+pub async fn import_or_check(ctx: &Ctx<'_>, rows: &[ImportRow], dry_run: bool) -> AppResult<usize> {
     policy::require(ctx.actor, Resource::AgencyAdmin, Action::Write)?;
     let write = ctx.write().await?;
     let mut errors = Vec::new();
@@ -113,6 +118,10 @@ pub async fn import(ctx: &Ctx<'_>, rows: &[ImportRow]) -> AppResult<usize> {
     }
     if !errors.is_empty() {
         return Err(AppError::bad_input("file", errors.join("; ")));
+    }
+    if dry_run {
+        // Dropping the transaction rolls it back.
+        return Ok(rows.len());
     }
     // One audit row for the whole file, as the import is one change.
     let (count, summary) = (

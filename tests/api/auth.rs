@@ -36,7 +36,7 @@ fn sign(claims: &Value, secret: &[u8], kid: Option<String>) -> String {
     encode(&header, claims, &EncodingKey::from_secret(secret)).expect("sign")
 }
 
-async fn jti_of(app: &TestApp, token: &str) -> String {
+pub(crate) async fn jti_of(app: &TestApp, token: &str) -> String {
     let payload = token.split('.').nth(1).expect("payload");
     let claims: Value = serde_json::from_slice(&B64.decode(payload).expect("b64")).expect("json");
     let jti = claims["jti"].as_str().expect("jti").to_owned();

@@ -24,6 +24,12 @@ fn cli(url: &str, args: &[&str]) -> std::process::Output {
 #[tokio::test]
 async fn malformed_csv_imports_nothing_and_names_the_lines() {
     let db = TestDb::create().await;
+    let out = cli(&db.url, &["migrate"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dir = std::env::temp_dir().join(format!("lienthong-csv-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).expect("dir");
     let bad = dir.join("bad.csv");

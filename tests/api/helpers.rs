@@ -23,6 +23,8 @@ pub use crate::template::Fixture;
 use crate::template::{self, Server, Template, database_url, on_server};
 
 pub const SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+/// Guards `/metrics` on the test router (off the public port otherwise).
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 
 /// A database made for one test and removed when the test ends.
 pub struct TestDb {
@@ -120,6 +122,7 @@ pub fn test_config(url: &str) -> Config {
     config.jwt_secret = Some(SECRET.into());
     config.introspection = true;
     config.db_max_connections = 5;
+    config.metrics_token = Some(METRICS_TOKEN.into());
     config
 }
 

@@ -192,7 +192,10 @@ async fn a_peer_that_answers_nothing_is_closed_after_the_grace() {
 async fn metrics_text(addr: std::net::SocketAddr) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let request = format!("GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let request = format!(
+        "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        crate::helpers::METRICS_TOKEN
+    );
     stream.write_all(request.as_bytes()).await.expect("send");
     let mut text = String::new();
     stream.read_to_string(&mut text).await.expect("read");

@@ -273,7 +273,19 @@ async fn health_readiness_and_metrics() {
     let _ = app
         .as_agency("police", "{ district(code: \"999\") { code } }", json!({}))
         .await;
-    let (status, _, body) = app.send(get("/metrics")).await;
+    assert_eq!(
+        app.send(get("/metrics")).await.0,
+        401,
+        "/metrics asks its token"
+    );
+    let metrics = Request::get("/metrics")
+        .header(
+            "authorization",
+            format!("Bearer {}", crate::helpers::METRICS_TOKEN),
+        )
+        .body(Body::empty())
+        .expect("req");
+    let (status, _, body) = app.send(metrics).await;
     assert_eq!(status, 200);
     let text = String::from_utf8(body).expect("utf8");
     for metric in [

@@ -21,6 +21,8 @@ input_object! {
         /// Include revoked tokens (default false).
         #[graphql(default)]
         include_revoked: bool,
+        /// Only unexpired tokens expiring within this many days (0 to 365), to renew in time.
+        expiring_within_days: Option<i32>,
     }
 }
 
