@@ -21,7 +21,8 @@ pub enum Resource {
     ScreeningPersonal,
     /// Vaccine lots and their stock events.
     Stock,
-    /// Alerts raised by screenings for health to follow up; `Write` is acknowledging.
+    /// Alerts raised at the gateways, for the agencies working them and the destination; `Write` is
+    /// acknowledging.
     Alert,
     Transfer,
     Report,
@@ -180,8 +181,8 @@ const GRANTS: &[Grant] = &[
     Grant(ScreeningPersonal, R, Any, Narrow::StaffedCheckpoints, &[BG]),
     Grant(Stock, R, Any, All, &[HE, PC, ST, ADM]),
     Grant(Stock, W, Any, All, &[HE]),
-    Grant(Alert, R, Any, All, &[HE, ST, ADM]),
-    Grant(Alert, W, Any, All, &[HE]),
+    Grant(Alert, R, Any, All, EVERY),
+    Grant(Alert, W, Any, All, &[HE, PO, TR, BG]),
     Grant(Transfer, R, Any, All, &[HE, PC, ST, ADM]),
     Grant(Transfer, R, Any, Narrow::TransfersToEscort, &[TR]),
     Grant(Transfer, W, Any, All, &[HE]),
@@ -374,7 +375,7 @@ mod tests {
         (Screening, ["R W", "R W", "R W", "R W", "R", "R", "R", ""]),
         (ScreeningPersonal, ["R", "R", "", "R~", "", "", "", ""]),
         (Stock, ["R W", "", "", "", "R", "R", "R", ""]),
-        (Alert, ["R W", "", "", "", "", "R", "R", ""]),
+        (Alert, ["R W", "R W", "R W", "R W", "R", "R", "R", ""]),
         (Transfer, ["R W A*", "", "R~", "", "R", "R", "R", ""]),
         (Report, ["R W A*", "R", "R~", "R", "R W", "R", "R", ""]),
         (AuditEvent, ["", "", "", "", "", "R", "R", ""]),

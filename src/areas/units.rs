@@ -71,6 +71,11 @@ pub fn find(code: &str) -> Option<&'static Unit> {
     UNITS.get(code)
 }
 
+/// The name of the unit with this code, e.g. "Phường Ba Đình".
+pub fn name_of(code: &str) -> Option<&'static str> {
+    find(code).map(|u| u.name.as_str())
+}
+
 /// The unit with this code and kind; BAD_USER_INPUT naming `field` otherwise.
 pub fn require(field: &str, code: &str, kind: AreaKind) -> AppResult<&'static Unit> {
     match find(code) {

@@ -12,12 +12,14 @@ use std::collections::BTreeMap;
 
 use entity::{ReportStatus, agency, call_answer, data_call};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, NotSet, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, NotSet, QueryFilter, QueryOrder, Select,
+    Set,
 };
 
 use super::calls;
 use super::forms::{check_values, to_json};
 use crate::error::{AppError, AppResult};
+use crate::keyset::{self, Page, PageRequest};
 use crate::kit::{self, Ctx, Text, Write, check_version, text};
 use crate::policy::{self, Action, Resource, Scope};
 
@@ -223,15 +225,16 @@ pub async fn step(ctx: &Ctx<'_>, id: i32, step: Step) -> AppResult<call_answer::
     Ok(after)
 }
 
-/// Answers to a call the caller may read: all of them for the province's readers, those of its district
-/// for a district-level reader, its own for an addressee.
-pub async fn of_call(ctx: &Ctx<'_>, call_id: i32) -> AppResult<Vec<call_answer::Model>> {
+/// The answers to a call the caller may read: all of them for the province's readers, those of its
+/// district for a district-level reader, its own for an addressee. `None` when it may read none; NOT_FOUND
+/// for a call of another province.
+async fn readable(ctx: &Ctx<'_>, call_id: i32) -> AppResult<Option<Select<call_answer::Entity>>> {
     let Some(scope) = policy::read_scope(ctx.actor, Resource::Answer) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let call = calls::of_province(ctx.db, ctx.actor, call_id).await?;
-    let mut select = call_answer::Entity::find().filter(call_answer::Column::CallId.eq(call.id));
-    select = match scope {
+    let select = call_answer::Entity::find().filter(call_answer::Column::CallId.eq(call.id));
+    Ok(Some(match scope {
         Scope::Province { .. } => select,
         Scope::District { district_id, .. } => select.filter(
             Condition::any()
@@ -239,9 +242,28 @@ pub async fn of_call(ctx: &Ctx<'_>, call_id: i32) -> AppResult<Vec<call_answer::
                 .add(call_answer::Column::AgencyId.eq(ctx.actor.agency_id)),
         ),
         _ => select.filter(call_answer::Column::AgencyId.eq(ctx.actor.agency_id)),
-    };
-    Ok(select
-        .order_by_asc(call_answer::Column::Id)
-        .all(ctx.db)
-        .await?)
+    }))
+}
+
+/// Every answer to a call the caller may read ([`readable`]), by id: the CSV export.
+pub async fn of_call(ctx: &Ctx<'_>, call_id: i32) -> AppResult<Vec<call_answer::Model>> {
+    match readable(ctx, call_id).await? {
+        Some(select) => Ok(select
+            .order_by_asc(call_answer::Column::Id)
+            .all(ctx.db)
+            .await?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// One page of the answers to a call the caller may read ([`readable`]), by id.
+pub async fn page_of_call(
+    ctx: &Ctx<'_>,
+    call_id: i32,
+    page: PageRequest,
+) -> AppResult<Page<call_answer::Model>> {
+    match readable(ctx, call_id).await? {
+        Some(select) => keyset::fetch(ctx.db, select, page).await,
+        None => Ok(Page::empty()),
+    }
 }

@@ -17,7 +17,7 @@ use crate::clock::local_instant;
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed, TxnFuture};
-use crate::kit::{Ctx, Text, Write, text};
+use crate::kit::{self, Ctx, ScopedList, Text, Write, text};
 use crate::policy::{self, Action, Resource, Scope};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -270,27 +270,113 @@ pub async fn form_of(conn: &impl ConnectionTrait, call: &data_call::Model) -> Ap
     .await
 }
 
-/// Calls the caller may read, newest first (at most 500): every call of the province, or those
-/// addressed to the caller.
-pub async fn list(ctx: &Ctx<'_>) -> AppResult<Vec<data_call::Model>> {
-    let Some(scope) = policy::read_scope(ctx.actor, Resource::Call) else {
-        return Ok(Vec::new());
-    };
-    let mut select =
-        data_call::Entity::find().filter(data_call::Column::ProvinceId.eq(ctx.actor.province_id));
-    if !matches!(scope, Scope::Province { .. }) {
-        select = select.filter(
-            Condition::any()
-                .add(data_call::Column::AddresseeKinds.contains(ctx.actor.agency_kind.as_str())),
-        );
+/// Which calls to list.
+#[derive(Debug, Clone, Default)]
+pub struct CallFilter {
+    /// Only calls for this form.
+    pub form_code: Option<String>,
+    /// Only calls whose aggregate is due (an aggregate deadline is set).
+    pub with_aggregate: bool,
+}
+
+/// Calls the caller may read, by id: every call of the province for the province's readers, those
+/// addressed to the caller for the others.
+impl ScopedList for CallFilter {
+    type Entity = data_call::Entity;
+    const RESOURCE: Resource = Resource::Call;
+
+    async fn rows(&self, ctx: &Ctx<'_>, scope: Scope) -> AppResult<Option<Condition>> {
+        let mut cond =
+            Condition::all().add(data_call::Column::ProvinceId.eq(ctx.actor.province_id));
+        if !matches!(scope, Scope::Province { .. }) {
+            cond = cond.add(addressed_to(ctx.actor));
+        }
+        if let Some(code) = &self.form_code {
+            cond = cond.add(data_call::Column::FormCode.eq(code.as_str()));
+        }
+        if self.with_aggregate {
+            cond = cond.add(data_call::Column::AggregateDeadline.is_not_null());
+        }
+        Ok(Some(cond))
     }
-    let calls = select
-        .order_by_desc(data_call::Column::Id)
-        .all(ctx.db)
-        .await?;
-    Ok(calls
-        .into_iter()
-        .filter(|c| matches!(scope, Scope::Province { .. }) || addresses_actor(c, ctx.actor))
-        .take(500)
-        .collect())
+}
+
+kit::scoped_list!(list: CallFilter);
+
+/// The calls that address the caller's agency, as SQL: [`addresses`] for the rows of a list.
+fn addressed_to(actor: &Actor) -> Condition {
+    let kind = listed(
+        data_call::Column::AddresseeKinds,
+        actor.agency_kind.as_str(),
+    );
+    let level = match actor.district_code.as_deref() {
+        None => Condition::any()
+            .add(data_call::Column::AddresseeLevel.eq(AddresseeLevel::Province))
+            .add(data_call::Column::AddresseeLevel.eq(AddresseeLevel::Any)),
+        Some(code) => Condition::all()
+            .add(data_call::Column::AddresseeLevel.ne(AddresseeLevel::Province))
+            .add(
+                Condition::any()
+                    .add(data_call::Column::DistrictCodes.is_null())
+                    .add(listed(data_call::Column::DistrictCodes, code)),
+            ),
+    };
+    Condition::all().add(kind).add(level)
+}
+
+/// Whether a comma-separated column names `item` as a whole entry ("380", never "3801").
+fn listed(column: data_call::Column, item: &str) -> Condition {
+    Condition::any()
+        .add(column.eq(item))
+        .add(column.like(format!("{item},%")))
+        .add(column.like(format!("%,{item}")))
+        .add(column.like(format!("%,{item},%")))
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::sea_query::{Expr, Query, SqliteQueryBuilder};
+    use sea_orm::{ConnectionTrait, Database, Statement};
+
+    use super::*;
+
+    /// Whether `listed(district_codes, "380")` keeps a row whose column holds `codes`.
+    async fn keeps(codes: &str) -> bool {
+        let db = Database::connect("sqlite::memory:").await.expect("sqlite");
+        let condition = listed(data_call::Column::DistrictCodes, "380");
+        let (sql, values) = Query::select()
+            .expr(Expr::val(1))
+            .from_subquery(
+                Query::select()
+                    .expr_as(Expr::val(codes), data_call::Column::DistrictCodes)
+                    .to_owned(),
+                "data_call",
+            )
+            .cond_where(condition)
+            .build(SqliteQueryBuilder);
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                sea_orm::DbBackend::Sqlite,
+                sql,
+                values,
+            ))
+            .await
+            .expect("query");
+        !rows.is_empty()
+    }
+
+    #[tokio::test]
+    async fn a_listed_item_is_matched_as_a_whole_entry() {
+        for (codes, kept) in [
+            ("380", true),
+            ("380,381", true),
+            ("381,380", true),
+            ("381,380,382", true),
+            ("3801", false),
+            ("381,13800", false),
+            ("", false),
+        ] {
+            assert_eq!(keeps(codes).await, kept, "{codes}");
+        }
+    }
 }

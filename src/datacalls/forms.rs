@@ -8,14 +8,15 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveTime};
 use entity::{ReportKind, form};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
 use super::rules::Rule;
 use crate::error::{AppError, AppResult};
-use crate::kit::{Ctx, Text, text};
+use crate::idempotency::{self, Keyed, TxnFuture};
+use crate::kit::{Ctx, Text, Write, text};
 use crate::policy::{self, Action, Resource};
 use crate::reports::figures::{FIGURES, MAX_FIGURE};
 
@@ -206,7 +207,7 @@ pub async fn resolve(
 }
 
 /// A field as given to `createForm`: its type still text, so an unknown type is named in the error.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct NewField {
     pub name: String,
     pub label: String,
@@ -217,7 +218,7 @@ pub struct NewField {
     pub choices: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct NewForm {
     pub code: String,
     pub name: String,
@@ -225,6 +226,9 @@ pub struct NewForm {
     pub rules: Vec<String>,
     /// "HH:MM", province time.
     pub default_due_time: Option<String>,
+    /// A retry with the same key returns the first version made, never a second one.
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
 }
 
 fn check_field(i: usize, f: &NewField) -> AppResult<FieldSpec> {
@@ -361,17 +365,50 @@ pub async fn create(ctx: &Ctx<'_>, input: NewForm) -> AppResult<Form> {
         None => None,
     };
     let (fields, rules) = check(&input)?;
-    let write = ctx.write().await?;
+    let hash = idempotency::request_hash(&input);
+    let request = Keyed::new("createForm", input.idempotency_key.as_deref(), &hash);
+    let (row, _) = idempotency::once(ctx, request, existing, |w| {
+        let (code, name, due) = (input.code.clone(), name.clone(), due.clone());
+        let (fields, rules) = (fields.clone(), rules.clone());
+        Box::pin(async move {
+            let row = insert(w, code, name, due, &fields, &rules).await?;
+            Ok((row.clone(), i64::from(row.id)))
+        })
+    })
+    .await?;
+    from_row(&row)
+}
+
+fn existing(txn: &DatabaseTransaction, id: i64) -> TxnFuture<'_, form::Model> {
+    Box::pin(async move {
+        let id = i32::try_from(id).map_err(|_| AppError::not_found("form", id))?;
+        form::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| AppError::not_found("form", id))
+    })
+}
+
+/// Stores the next version of the form `code` of the caller's province, audited.
+async fn insert(
+    write: &mut Write<'_>,
+    code: String,
+    name: String,
+    due: Option<String>,
+    fields: &[FieldSpec],
+    rules: &[Rule],
+) -> AppResult<form::Model> {
+    let ctx = write.ctx();
     let latest = form::Entity::find()
         .filter(form::Column::ProvinceId.eq(ctx.actor.province_id))
-        .filter(form::Column::Code.eq(&input.code))
+        .filter(form::Column::Code.eq(&code))
         .order_by_desc(form::Column::Version)
-        .one(&*write)
+        .one(&**write)
         .await?;
     let row = form::ActiveModel {
         id: NotSet,
         province_id: Set(ctx.actor.province_id),
-        code: Set(input.code.clone()),
+        code: Set(code.clone()),
         version: Set(latest.map_or(1, |f| f.version + 1)),
         name: Set(name),
         fields: Set(to_json(&fields)?),
@@ -382,22 +419,19 @@ pub async fn create(ctx: &Ctx<'_>, input: NewForm) -> AppResult<Form> {
         created_by: Set(ctx.actor.label()),
         created_at: Set(write.now()),
     }
-    .insert(&*write)
+    .insert(&**write)
     .await
     .map_err(|e| {
         if crate::error::is_unique_violation(&e) {
-            AppError::Conflict(format!(
-                "form {} changed at the same moment; retry",
-                input.code
-            ))
+            AppError::Conflict(format!("form {code} changed at the same moment; retry"))
         } else {
             e.into()
         }
     })?;
     write
-        .commit_created("form.create", "form", row.id, &row)
+        .audit_created("form.create", "form", row.id, &row)
         .await?;
-    from_row(&row)
+    Ok(row)
 }
 
 /// JSON text for a column.

@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::calls;
 use crate::error::{AppError, AppResult};
+use crate::keyset::{Page, PageRequest};
 use crate::kit::Ctx;
 use crate::policy::Scope;
 
@@ -133,39 +134,33 @@ pub struct CallDeliverable {
     pub late: bool,
 }
 
-/// The compiling agencies' own deliverables: every call of the province with an aggregate deadline,
-/// newest first (at most 500), with its aggregate as sent. For the province's readers of calls; empty
-/// for the others.
-pub async fn deliverables(ctx: &Ctx<'_>) -> AppResult<Vec<CallDeliverable>> {
-    use sea_orm::QueryOrder;
-    let Some(Scope::Province { province_id }) =
-        crate::policy::read_scope(ctx.actor, crate::policy::Resource::Call)
-    else {
-        return Ok(Vec::new());
+/// One page of the compiling agencies' own deliverables: the calls of the province with an aggregate
+/// deadline, by id, each with its aggregate as sent. For the province's readers of calls; empty for the
+/// others.
+pub async fn deliverables(ctx: &Ctx<'_>, page: PageRequest) -> AppResult<Page<CallDeliverable>> {
+    if !matches!(
+        crate::policy::read_scope(ctx.actor, crate::policy::Resource::Call),
+        Some(Scope::Province { .. })
+    ) {
+        return Ok(Page::empty());
+    }
+    let filter = calls::CallFilter {
+        with_aggregate: true,
+        ..Default::default()
     };
-    let calls = data_call::Entity::find()
-        .filter(data_call::Column::ProvinceId.eq(province_id))
-        .filter(data_call::Column::AggregateDeadline.is_not_null())
-        .order_by_desc(data_call::Column::Id)
-        .all(ctx.db)
-        .await?;
-    let calls: Vec<_> = calls.into_iter().take(500).collect();
+    let calls = calls::list(ctx, &filter, page).await?;
     let sent = compilation::Entity::find()
-        .filter(compilation::Column::CallId.is_in(calls.iter().map(|c| c.id)))
+        .filter(compilation::Column::CallId.is_in(calls.items.iter().map(|(_, c)| c.id)))
         .all(ctx.db)
         .await?;
     let now = ctx.now();
-    Ok(calls
-        .into_iter()
-        .map(|call| {
-            let sent = sent.iter().find(|s| s.call_id == call.id).cloned();
-            let due = call.aggregate_deadline;
-            let late = match (&sent, due) {
-                (_, None) => false,
-                (Some(s), Some(due)) => s.sent_at > due,
-                (None, Some(due)) => now > due,
-            };
-            CallDeliverable { call, sent, late }
-        })
-        .collect())
+    Ok(calls.map(|call| {
+        let sent = sent.iter().find(|s| s.call_id == call.id).cloned();
+        let late = match (&sent, call.aggregate_deadline) {
+            (_, None) => false,
+            (Some(s), Some(due)) => s.sent_at > due,
+            (None, Some(due)) => now > due,
+        };
+        CallDeliverable { call, sent, late }
+    }))
 }

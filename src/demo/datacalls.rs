@@ -139,6 +139,7 @@ async fn weekly_sector_call(state: &AppState, steering: &Actor, today: NaiveDate
                 "staffFull <= staffDose1".into(),
             ],
             default_due_time: None,
+            idempotency_key: None,
         },
     )
     .await?;

@@ -52,7 +52,7 @@ async fn facilities_and_cases(ctx: &Ctx<'_>) -> AppResult<()> {
                 code: code.into(),
                 name: name.into(),
                 district_code: district.into(),
-                commune: None,
+                commune_code: None,
                 address: None,
                 kind: FacilityKind::Concentrated,
                 capacity,
@@ -68,10 +68,14 @@ async fn facilities_and_cases(ctx: &Ctx<'_>) -> AppResult<()> {
     }
     // Home isolations that began four days ago: the day-1 test taken, the day-3 test overdue.
     let began = Utc::now() - Duration::days(4);
-    for commune in ["Phường Điện Biên", "Phường Ba Đình", "Phường Lam Sơn"] {
+    for (commune_code, commune) in [
+        ("14767", "Phường Điện Biên"),
+        ("14776", "Phường Ba Đình"),
+        ("14773", "Phường Lam Sơn"),
+    ] {
         n += 1;
         let mut case = person(n, "380", QuarantineKind::HomeIsolation);
-        case.commune = Some(commune.into());
+        case.commune_code = Some(commune_code.into());
         case.address = Some(format!("{n} Lê Lợi, {commune}"));
         case.started_at = Some(began);
         case.commitment = Some(Commitment {
@@ -113,7 +117,7 @@ fn person(n: usize, district: &str, kind: QuarantineKind) -> NewCase {
         phone: Some(format!("0913{n:06}")),
         address: None,
         district_code: district.into(),
-        commune: None,
+        commune_code: None,
         facility_code: None,
         started_at: None,
         planned_end_at: None,

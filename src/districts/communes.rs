@@ -90,6 +90,31 @@ pub async fn of_district(ctx: &Ctx<'_>, district_code: &str) -> AppResult<Vec<co
     of_district_id(ctx.db, district.id).await
 }
 
+/// The commune `code` of `district`: BAD_USER_INPUT on `field` for a code the reference list does not
+/// hold or a commune of another district.
+pub async fn in_district<C: ConnectionTrait>(
+    conn: &C,
+    field: &str,
+    code: &str,
+    district: &district::Model,
+) -> AppResult<commune::Model> {
+    let found = commune::Entity::find()
+        .filter(commune::Column::Code.eq(code))
+        .one(conn)
+        .await?;
+    match found {
+        Some(c) if c.district_id == district.id => Ok(c),
+        Some(c) => Err(AppError::bad_input(
+            field,
+            format!("commune {} is not in district {}", c.code, district.code),
+        )),
+        None => Err(AppError::bad_input(
+            field,
+            format!("'{code}' is not a commune code (GSO, 5 digits) of the reference list"),
+        )),
+    }
+}
+
 /// The communes of the district `district_id`, by code.
 pub async fn of_district_id<C: ConnectionTrait>(
     conn: &C,

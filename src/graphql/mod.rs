@@ -25,7 +25,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 use crate::admin::graphql::{AdminMutation, AdminQuery};
 use crate::areas::graphql::{AreaMutation, AreaQuery};
 use crate::checkpoints::graphql::{CheckpointMutation, CheckpointQuery, CheckpointSubscription};
-use crate::datacalls::graphql::{DataCallMutation, DataCallQuery};
+use crate::datacalls::graphql::{CallDetailQuery, DataCallMutation, DataCallQuery};
 use crate::districts::graphql::{DistrictMutation, DistrictQuery};
 use crate::followups::graphql::{FollowUpMutation, FollowUpQuery, FollowUpSubscription};
 use crate::levels::graphql::{LevelMutation, LevelQuery, LevelSubscription};
@@ -50,6 +50,7 @@ pub struct QueryRoot(
     QuarantineQuery,
     PortQuery,
     DataCallQuery,
+    CallDetailQuery,
     TargetQuery,
     AreaQuery,
     FollowUpQuery,

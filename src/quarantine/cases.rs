@@ -15,7 +15,7 @@ use super::facilities;
 use crate::checkpoints::alerts::{self, AlertOrigin};
 use crate::checkpoints::posts::beyond_skew;
 use crate::checkpoints::screenings::{normalise_phone, valid_id_number};
-use crate::districts::lookup;
+use crate::districts::{communes, lookup};
 use crate::error::{AppError, AppResult};
 use crate::keyset::{Listed, Order, Position};
 use crate::kit::{self, Ctx, Record, ScopedList, Text, Versioned, Write, by_code_from, text};
@@ -50,8 +50,8 @@ pub struct NewCase {
     pub address: Option<String>,
     /// The district of the supervising commune.
     pub district_code: String,
-    /// The supervising commune.
-    pub commune: Option<String>,
+    /// The supervising commune (GSO code), in the district.
+    pub commune_code: Option<String>,
     /// Required for CONCENTRATED.
     pub facility_code: Option<String>,
     /// Default now.
@@ -76,7 +76,6 @@ async fn check(w: &Write<'_>, scope: Scope, input: NewCase) -> AppResult<CaseRow
     let now = w.now();
     let full_name = text("fullName", Some(&input.full_name), Text::required(200))?;
     let address = text("address", input.address.as_deref(), Text::optional(500))?;
-    let commune = text("commune", input.commune.as_deref(), Text::optional(200))?;
     if let Some(id) = &input.id_number
         && !valid_id_number(id)
     {
@@ -116,6 +115,14 @@ async fn check(w: &Write<'_>, scope: Scope, input: NewCase) -> AppResult<CaseRow
             place.code
         )));
     }
+    let commune = match &input.commune_code {
+        Some(code) => Some(
+            communes::in_district(&**w, "communeCode", code, &place)
+                .await?
+                .code,
+        ),
+        None => None,
+    };
     let facility = match (input.kind, &input.facility_code) {
         (QuarantineKind::Concentrated, None) => {
             return Err(AppError::bad_input(

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::districts::lookup;
+use crate::districts::{communes, lookup};
 use crate::error::{AppError, AppResult};
 use crate::keyset::{Listed, Order, Position};
 use crate::kit::{self, Ctx, ScopedList, Text, Write, by_code_from, text};
@@ -21,7 +21,8 @@ pub struct NewFacility {
     pub code: String,
     pub name: String,
     pub district_code: String,
-    pub commune: Option<String>,
+    /// GSO code, in the district.
+    pub commune_code: Option<String>,
     pub address: Option<String>,
     pub kind: FacilityKind,
     pub capacity: i32,
@@ -45,7 +46,6 @@ pub async fn create(ctx: &Ctx<'_>, input: NewFacility) -> AppResult<quarantine_f
         ));
     }
     let name = text("name", Some(&input.name), Text::required(200))?.unwrap_or_default();
-    let commune = text("commune", input.commune.as_deref(), Text::optional(200))?;
     let address = text("address", input.address.as_deref(), Text::optional(500))?;
     if !(1..=100_000).contains(&input.capacity) {
         return Err(AppError::bad_input("capacity", "1 to 100000 places"));
@@ -58,6 +58,14 @@ pub async fn create(ctx: &Ctx<'_>, input: NewFacility) -> AppResult<quarantine_f
             place.code
         )));
     }
+    let commune = match &input.commune_code {
+        Some(code) => Some(
+            communes::in_district(&*w, "communeCode", code, &place)
+                .await?
+                .code,
+        ),
+        None => None,
+    };
     let taken = quarantine_facility::Entity::find()
         .filter(quarantine_facility::Column::Code.eq(&input.code))
         .count(&*w)

@@ -410,11 +410,14 @@ async fn alerts_go_to_health_and_are_acknowledged_once() {
             .any(|e| e["node"]["id"] == id),
         "{own}"
     );
-    assert_eq!(
-        app.as_agency("police", "{ alerts { totalCount } }", json!({}))
-            .await["data"]["alerts"]["totalCount"],
-        0
-    );
+    // The agencies working the gateways read the alert (DESIGN.md §3, "traveller (non-personal), alert").
+    for agency in ["police", "transport", "committee-380"] {
+        let seen = app
+            .as_agency(agency, "{ alerts(first: 500) { nodes { id } } }", json!({}))
+            .await;
+        let ids = seen["data"]["alerts"]["nodes"].as_array().expect("nodes");
+        assert!(ids.iter().any(|n| n["id"] == id), "{agency}: {seen}");
+    }
     let ack = "mutation($id: Int!) { acknowledgeAlert(input: { id: $id, note: \"team sent to the address\" }) { alert { acknowledgedAt acknowledgedBy note } } }";
     let done = app.as_agency("health-380", ack, json!({ "id": id })).await;
     assert_eq!(

@@ -176,13 +176,13 @@ async fn a_sector_and_a_district_committee_answer_a_call_one_late_and_the_depart
     let mine = gql(
         &app,
         &culture,
-        "query($c: Int!) { callAnswers(callId: $c) { agency { code } } }",
+        "query($c: Int!) { callAnswers(callId: $c) { totalCount nodes { agency { code } } } }",
         json!({ "c": call }),
     )
     .await;
     assert_eq!(
         ok(&mine)["callAnswers"],
-        json!([{ "agency": { "code": "culture" } }])
+        json!({ "totalCount": 1, "nodes": [{ "agency": { "code": "culture" } }] })
     );
     ok(&gql(&app, &culture, STATUS, json!({ "c": call })).await);
     // Only the compiler accepts; a sector may not.
@@ -363,12 +363,12 @@ async fn a_cross_field_rule_holds_at_its_boundary_and_fails_past_it_quoting_the_
     let kept = gql(
         &app,
         &committee,
-        "query($c: Int!) { callAnswers(callId: $c) { values { field value } } }",
+        "query($c: Int!) { callAnswers(callId: $c) { nodes { values { field value } } } }",
         json!({ "c": call }),
     )
     .await;
     assert_eq!(
-        ok(&kept)["callAnswers"][0]["values"][1],
+        ok(&kept)["callAnswers"]["nodes"][0]["values"][1],
         json!({ "field": "b", "value": "3" })
     );
     // A required field missing is refused at submission.
@@ -542,4 +542,37 @@ async fn a_retried_create_call_with_its_key_makes_one_call() {
     );
     assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM data_call").await, 1);
     assert_eq!(app.audit_count("data_call.create").await, 1);
+}
+
+#[tokio::test]
+async fn a_retried_create_form_with_its_key_makes_one_version() {
+    let app = TestApp::places().await;
+    let input = json!({ "code": "UNVACCINATED_CENSUS", "name": "Rà soát người chưa tiêm",
+                        "fields": [{ "name": "people", "label": "Số người", "type": "INTEGER", "required": true, "min": 0 }],
+                        "idempotencyKey": "census-form-1" });
+    let first = app
+        .as_agency("health", CREATE_FORM, json!({ "i": input.clone() }))
+        .await;
+    let again = app
+        .as_agency("health", CREATE_FORM, json!({ "i": input.clone() }))
+        .await;
+    assert_eq!(ok(&first)["createForm"]["form"]["version"], 1);
+    assert_eq!(ok(&again)["createForm"]["form"]["version"], 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM form").await, 1);
+    assert_eq!(app.audit_count("form.create").await, 1);
+    // The same key for another form is a CONFLICT, and writes nothing.
+    let mut other = input;
+    other["name"] = json!("Một biểu mẫu khác");
+    let refused = app
+        .as_agency("health", CREATE_FORM, json!({ "i": other }))
+        .await;
+    assert_eq!(error_code(&refused), "CONFLICT", "{refused}");
+    assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM form").await, 1);
+    // Without a key, each request is a new version.
+    let next = json!({ "code": "UNVACCINATED_CENSUS", "name": "Rà soát người chưa tiêm (sửa)",
+                       "fields": [{ "name": "people", "label": "Số người", "type": "INTEGER", "required": true, "min": 0 }] });
+    let second = app
+        .as_agency("health", CREATE_FORM, json!({ "i": next }))
+        .await;
+    assert_eq!(ok(&second)["createForm"]["form"]["version"], 2);
 }

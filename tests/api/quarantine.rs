@@ -31,7 +31,7 @@ fn concentrated(code: &str, n: usize) -> Value {
 
 fn home() -> Value {
     json!({ "category": "F1", "kind": "HOME_ISOLATION", "fullName": "Hoàng Thị Nhà", "idNumber": "038190001234",
-        "phone": "0912345678", "address": "5 Trần Phú, phường Ba Đình", "districtCode": "380", "commune": "Phường Ba Đình",
+        "phone": "0912345678", "address": "5 Trần Phú, phường Ba Đình", "districtCode": "380", "communeCode": "14776",
         "commitment": { "personName": "Hoàng Thị Nhà", "householdName": "Hoàng Văn Chủ", "signedAt": Utc::now().to_rfc3339() } })
 }
 
@@ -107,11 +107,18 @@ async fn hostile_cases_and_tests_are_refused_and_write_nothing() {
     unsigned["commitment"] = Value::Null;
     let mut no_facility = concentrated("KCL-DAY", 1);
     no_facility["facilityCode"] = Value::Null;
+    // Phường Ba Đình of Bỉm Sơn (381), not of the city (380); a code the reference list does not hold.
+    let mut other_district = home();
+    other_district["communeCode"] = json!("14812");
+    let mut unknown_commune = home();
+    unknown_commune["communeCode"] = json!("99999");
     for (input, field) in [
         (concentrated("KCL-DAY", 1), "facilityCode"),
         (end_first, "plannedEndAt"),
         (unsigned, "commitment"),
         (no_facility, "facilityCode"),
+        (other_district, "communeCode"),
+        (unknown_commune, "communeCode"),
     ] {
         let body = app.as_agency("health", OPEN, json!({ "i": input })).await;
         assert_eq!(
@@ -298,13 +305,13 @@ async fn case_personal_fields_follow_the_policy_with_audit_rows_and_the_summary_
     let summary = app
         .as_agency(
             "steering",
-            "{ quarantineSummary { district { code } commune open homeIsolation f1 overdue } }",
+            "{ quarantineSummary { district { code } communeCode communeName open homeIsolation f1 overdue } }",
             json!({}),
         )
         .await;
     assert_eq!(
         summary["data"]["quarantineSummary"],
-        json!([{ "district": { "code": "380" }, "commune": "Phường Ba Đình", "open": 1, "homeIsolation": 1, "f1": 1, "overdue": 0 }]),
+        json!([{ "district": { "code": "380" }, "communeCode": "14776", "communeName": "Phường Ba Đình", "open": 1, "homeIsolation": 1, "f1": 1, "overdue": 0 }]),
         "{summary}"
     );
     let body = app

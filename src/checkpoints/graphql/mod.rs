@@ -30,7 +30,7 @@ root_object! {
             checkpoints(CheckpointFilterInput) -> Checkpoint = posts::list;
             /// Screenings in the caller's scope, oldest first (by recording time, then id).
             screenings(ScreeningFilterInput) -> Screening = screenings::list;
-            /// Alerts for health in the caller's scope, by id.
+            /// Alerts from the gateways in the caller's scope (destination or post district), by id.
             alerts(AlertFilterInput) -> Alert = alerts::list;
         }
         calls {
@@ -105,7 +105,7 @@ root_object! {
             /// border guard or health). Raises an alert for health on a positive test, symptoms, quarantine or referral.
             record_screening(#[graphql(desc = "The screening as recorded at the checkpoint; personal fields are optional.")] input: RecordScreeningInput) -> RecordScreeningPayload
                 = |s| screenings::record(&s, input.into());
-            /// Health takes up an alert.
+            /// An agency working the gateways (health, police, transport, border guard) takes up an alert.
             acknowledge_alert(#[graphql(desc = "The alert to acknowledge, with an optional note.")] input: AcknowledgeAlertInput) -> AcknowledgeAlertPayload
                 = |s| alerts::acknowledge(&s, input.id, input.note);
         }

@@ -12,19 +12,37 @@ pub use self::types::{
     AddresseeLevel, Answer, CallStatusView, Compilation, DataCall, DeliverableView, FormView,
 };
 use crate::datacalls::answers::{self, SaveAnswer, Step};
-use crate::datacalls::calls::{self, NewCall};
+use crate::datacalls::calls::{self, CallFilter, NewCall};
 use crate::datacalls::forms::{self, NewField, NewForm};
 use crate::datacalls::{compilation, csv, status};
+use crate::graphql::connection::Conn;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::AgencyKind;
 use crate::graphql::resolvers::{input_object, payload, root_object};
 use crate::graphql::scalars::Date;
 
+root_object! {
+    impl DataCallQuery {
+        lists {
+            /// Data calls the caller may read, by id: every call of the province for the province's
+            /// HEALTH, STEERING_COMMITTEE and ADMINISTRATION agencies, the calls addressed to it for any
+            /// other agency.
+            calls(CallFilterInput) -> DataCall = calls::list;
+            /// The compiling agencies' own deliverables (the Department of Health's daily report to the
+            /// province, a census aggregate): every call with an aggregate deadline, by id, sent or not,
+            /// on time or late. For the province's HEALTH, STEERING_COMMITTEE and ADMINISTRATION; empty
+            /// otherwise.
+            deliverables() -> DeliverableView = status::deliverables;
+        }
+    }
+}
+
+/// Forms, and what is known of one call: its answers, status and CSV.
 #[derive(Default)]
-pub struct DataCallQuery;
+pub struct CallDetailQuery;
 
 #[async_graphql::Object]
-impl DataCallQuery {
+impl CallDetailQuery {
     /// The built-in forms (today's report kinds), then the latest version of each form of the caller's
     /// province. Empty for callers that may not read calls.
     async fn forms(&self, ctx: &Context<'_>) -> Result<Vec<FormView>> {
@@ -32,23 +50,19 @@ impl DataCallQuery {
         Ok(found.into_iter().map(Into::into).collect())
     }
 
-    /// Data calls the caller may read, newest first (at most 500): every call of the province for the
-    /// province's HEALTH, STEERING_COMMITTEE and ADMINISTRATION agencies, the calls addressed to it for
-    /// any other agency.
-    async fn calls(&self, ctx: &Context<'_>) -> Result<Vec<DataCall>> {
-        let found = calls::list(&ctx.services()?).await?;
-        Ok(found.into_iter().map(DataCall).collect())
-    }
-
-    /// Answers to a call the caller may read: all of them for the province's readers, its own for an
-    /// addressee.
+    /// Answers to a call the caller may read, by id: all of them for the province's readers, those of
+    /// its district for a district-level reader, its own for an addressee.
+    #[graphql(complexity = "first.unwrap_or(50).clamp(0, 500) as usize * child_complexity + 1")]
     async fn call_answers(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The call.")] call_id: i32,
-    ) -> Result<Vec<Answer>> {
-        let found = answers::of_call(&ctx.services()?, call_id).await?;
-        Ok(found.into_iter().map(Answer).collect())
+        #[graphql(desc = "Page size, 1 to 500 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last row of the previous page.")] after: Option<String>,
+    ) -> Result<Conn<Answer>> {
+        let paging = ctx.paging(first, after)?;
+        let page = answers::page_of_call(&ctx.services()?, call_id, paging.request).await?;
+        Ok(paging.connection(page, Answer))
     }
 
     /// Completeness and timeliness of a call, each addressee's standing and the compiler's aggregate.
@@ -61,14 +75,6 @@ impl DataCallQuery {
         Ok(CallStatusView(
             status::call_status(&ctx.services()?, call_id).await?,
         ))
-    }
-
-    /// The compiling agencies' own deliverables (the Department of Health's daily report to the province,
-    /// a census aggregate): every call with an aggregate deadline, newest first (at most 500), sent or not,
-    /// on time or late. For the province's HEALTH, STEERING_COMMITTEE and ADMINISTRATION; empty otherwise.
-    async fn deliverables(&self, ctx: &Context<'_>) -> Result<Vec<DeliverableView>> {
-        let found = status::deliverables(&ctx.services()?).await?;
-        Ok(found.into_iter().map(DeliverableView).collect())
     }
 
     /// The answers to a call the caller may read, as CSV: `agency_code, agency_name, sector,
@@ -211,6 +217,8 @@ pub struct CreateFormInput {
     pub rules: Vec<String>,
     /// Province time ("HH:MM") answers are due on a call's period when the call sets no deadline.
     pub default_due_time: Option<String>,
+    /// A retry with the same key returns the version the first request made, never another one.
+    pub idempotency_key: Option<String>,
 }
 
 impl From<CreateFormInput> for NewForm {
@@ -221,8 +229,19 @@ impl From<CreateFormInput> for NewForm {
             fields: f.fields.into_iter().map(Into::into).collect(),
             rules: f.rules,
             default_due_time: f.default_due_time,
+            idempotency_key: f.idempotency_key,
         }
     }
+}
+
+input_object! {
+    /// Filter for `calls`.
+    #[derive(InputObject, Default)]
+    pub struct CallFilterInput => CallFilter {
+        /// Only calls for this form code.
+        form_code: Option<String>,
+    }
+    also { with_aggregate: false }
 }
 
 fn kinds(kinds: Vec<AgencyKind>) -> Vec<entity::AgencyKind> {

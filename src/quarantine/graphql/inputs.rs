@@ -36,8 +36,8 @@ input_object! {
         name: String,
         /// District (GSO code).
         district_code: String,
-        /// Commune.
-        commune: Option<String>,
+        /// Commune (GSO code, 5 digits), in the district.
+        commune_code: Option<String>,
         /// Address.
         address: Option<String>,
         /// Kind.
@@ -105,8 +105,8 @@ input_object! {
         address: Option<String>,
         /// District of the supervising commune (GSO code).
         district_code: String,
-        /// Supervising commune.
-        commune: Option<String>,
+        /// Supervising commune (GSO code, 5 digits), in the district.
+        commune_code: Option<String>,
         /// Facility, for CONCENTRATED; refused when full.
         facility_code: Option<String>,
         /// Start (default now; not in the future).

@@ -6,6 +6,7 @@ use async_graphql::{Context, Enum, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{quarantine_case, quarantine_facility, quarantine_note, quarantine_test};
 
+use crate::areas::units;
 use crate::districts::graphql::District;
 use crate::graphql::context::ContextExt;
 use crate::graphql::enums::{TestKind, TestResult};
@@ -110,8 +111,10 @@ row_object! {
         kind: FacilityKind = f.kind.into();
         /// Places.
         capacity: i32 = f.capacity;
-        /// Commune; null when not given.
-        commune: Option<&str> = f.commune.as_deref();
+        /// Commune (GSO code); null when not given.
+        commune_code: Option<&str> = f.commune.as_deref();
+        /// Commune name; null when no commune is given.
+        commune_name: Option<&str> = f.commune.as_deref().and_then(units::name_of);
         /// Address; null when not given.
         address: Option<&str> = f.address.as_deref();
     }
@@ -202,8 +205,10 @@ row_object! {
         kind: QuarantineKind = c.kind.into();
         /// Where it stands.
         status: QuarantineStatus = c.status.into();
-        /// Supervising commune; null when not given.
-        commune: Option<&str> = c.commune.as_deref();
+        /// Supervising commune (GSO code); null when not given.
+        commune_code: Option<&str> = c.commune.as_deref();
+        /// Supervising commune's name; null when no commune is given.
+        commune_name: Option<&str> = c.commune.as_deref().and_then(units::name_of);
         /// Start.
         started_at: DateTime<Utc> = c.started_at;
         /// Planned end (from the rules in force unless given).
@@ -282,8 +287,10 @@ row_object! {
     #[Object]
     /// Open quarantine cases of one district and commune; counts only.
     pub struct QuarantineSummaryRow(SummaryRow) as r {
-        /// Supervising commune; null for cases without one.
-        commune: Option<&str> = r.commune.as_deref();
+        /// Supervising commune (GSO code); null for cases without one.
+        commune_code: Option<&str> = r.commune.as_deref();
+        /// Supervising commune's name; null for cases without one.
+        commune_name: Option<&str> = r.commune.as_deref().and_then(units::name_of);
         /// Open cases.
         open: i64 = r.open;
         /// Of which in facilities.
