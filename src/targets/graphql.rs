@@ -64,6 +64,8 @@ row_object! {
     /// A district's allocation of doses for ages 15 to 17 as of a day: its total allocation from that
     /// day on, not an addition (a later day's supersedes it; the same day's replaces it).
     pub struct AdolescentAllocation(adolescent_allocation::Model) as a {
+        /// Allocation id.
+        id: i32 = a.id;
         /// The day the allocation holds from.
         as_of: Date = Date(a.as_of);
         /// The district's total doses allocated for ages 15 to 17.
