@@ -1,6 +1,7 @@
 //! SeaORM entities of lienthong: one module per table, plus the enums stored as text.
 //! Plain data only; rules, finders and permission checks live in the server's domain services.
 
+pub mod adolescent_allocation;
 pub mod agency;
 pub mod alert;
 pub mod api_token;

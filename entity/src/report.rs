@@ -24,6 +24,7 @@ pub struct Model {
     pub adults_dose1: Option<i64>,
     pub adults_full: Option<i64>,
     pub adolescents_15_17_dose1: Option<i64>,
+    pub adolescents_15_17_dose2: Option<i64>,
     pub doses_administered_today: Option<i64>,
     pub unvaccinated_contraindicated: Option<i64>,
     pub unvaccinated_deferred: Option<i64>,

@@ -25,7 +25,7 @@ fn main() {}
 
 pub fn run(data: &[u8]) {
     let mut input = Input::new(data);
-    let mut values = [None; 20];
+    let mut values = [None; 21];
     for slot in &mut values {
         *slot = figure(&mut input);
     }
@@ -55,6 +55,7 @@ fn expected(f: &Figures) -> Option<String> {
         ("adultsDose1", f.adults_dose1),
         ("adultsFull", f.adults_full),
         ("adolescents1517Dose1", f.adolescents_15_17_dose1),
+        ("adolescents1517Dose2", f.adolescents_15_17_dose2),
         ("dosesAdministeredToday", f.doses_administered_today),
         (
             "unvaccinatedContraindicated",
@@ -90,6 +91,11 @@ fn expected(f: &Figures) -> Option<String> {
         && full > dose1
     {
         return Some("figures.adultsFull".into());
+    }
+    if let (Some(dose1), Some(dose2)) = (f.adolescents_15_17_dose1, f.adolescents_15_17_dose2)
+        && dose2 > dose1
+    {
+        return Some("figures.adolescents1517Dose2".into());
     }
     let age_rules = [
         (f.people_65_plus_full, f.people_65_plus, "people65PlusFull"),

@@ -62,6 +62,8 @@ mod m20261203_000506_create_target;
 mod m20261203_000507_create_responsible_head;
 mod m20261203_000601_create_instance_marker;
 mod m20261203_000602_add_api_token_kid;
+mod m20261203_000701_add_report_adolescents_dose2;
+mod m20261203_000702_create_adolescent_allocation;
 
 pub struct Migrator;
 
@@ -127,6 +129,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000507_create_responsible_head::Migration),
             Box::new(m20261203_000601_create_instance_marker::Migration),
             Box::new(m20261203_000602_add_api_token_kid::Migration),
+            Box::new(m20261203_000701_add_report_adolescents_dose2::Migration),
+            Box::new(m20261203_000702_create_adolescent_allocation::Migration),
         ]
     }
 }

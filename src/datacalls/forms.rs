@@ -119,13 +119,21 @@ pub fn built_in(kind: ReportKind) -> Form {
         .collect();
     let (rules, due, aggregate, name): (&[&str], _, _, _) = match kind {
         ReportKind::DailyVaccination => (
-            &["adultsDose1 <= adults18Plus", "adultsFull <= adultsDose1"],
+            &[
+                "adultsDose1 <= adults18Plus",
+                "adultsFull <= adultsDose1",
+                "adolescents1517Dose2 <= adolescents1517Dose1",
+            ],
             hm(16, 0),
             hm(17, 0),
             "Báo cáo tiêm chủng hằng ngày",
         ),
         ReportKind::VaccinationCensus => (
-            &["adultsDose1 <= adults18Plus", "adultsFull <= adultsDose1"],
+            &[
+                "adultsDose1 <= adults18Plus",
+                "adultsFull <= adultsDose1",
+                "adolescents1517Dose2 <= adolescents1517Dose1",
+            ],
             hm(17, 0),
             None,
             "Rà soát người chưa tiêm",

@@ -8,9 +8,11 @@ use chrono::Duration;
 use entity::{AgencyKind, Role, agency, district};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+mod adolescents;
 mod checkpoints;
 mod datacalls;
 
+pub use adolescents::milestone_10_12;
 pub use datacalls::milestone_15_12;
 mod levels;
 pub mod marker;
@@ -112,7 +114,7 @@ pub async fn seed_places(state: &AppState, operator_name: &str) -> AppResult<()>
 /// The rest of the demo, after [`seed_places`]: stock, lots and transfers at each step; checkpoints with
 /// a week of screenings; returnees with their follow-ups; quarantine facilities and cases, vessel calls
 /// and a port cohort; daily and weekly reports; epidemic levels with commune figures and a declaration;
-/// data calls and targets.
+/// data calls and targets; the 15-17 allocations.
 pub async fn seed_activity(state: &AppState) -> AppResult<()> {
     stock::seed(state).await?;
     checkpoints::seed(state).await?;
@@ -121,7 +123,8 @@ pub async fn seed_activity(state: &AppState) -> AppResult<()> {
     levels::seed(state).await?;
     returnees::seed(state).await?;
     quarantine::seed(state).await?;
-    datacalls::seed(state).await
+    datacalls::seed(state).await?;
+    adolescents::seed(state).await
 }
 
 /// Fresh tokens for the demo's agencies (see [`PROVINCE_AGENCIES`] and [`DISTRICT_TOKENS`]), issued by

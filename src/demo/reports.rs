@@ -80,10 +80,16 @@ async fn daily_reports(state: &AppState, ctx: &Ctx<'_>, d: &district::Model) -> 
         }
         let dose1 = adults * (55 + (n % 40)) / 100 - (back * 150);
         let unvaccinated = adults - dose1;
+        // Adolescents 15-17 (about 4.5 % of the people) with the first and second Pfizer dose.
+        let teens = d.population.unwrap_or(100_000) * 45 / 1_000;
+        let teens_dose1 = (teens * (85 + n % 10) / 100 - back * 40).max(0);
+        let teens_dose2 = (teens_dose1 * (60 + n % 25) / 100 - back * 30).max(0);
         let figures = Figures {
             adults_18_plus: Some(adults),
             adults_dose1: Some(dose1),
             adults_full: Some(dose1 * 8 / 10),
+            adolescents_15_17_dose1: Some(teens_dose1),
+            adolescents_15_17_dose2: Some(teens_dose2),
             doses_administered_today: Some(150 + (n * back) % 400),
             unvaccinated_contraindicated: Some(unvaccinated / 10),
             unvaccinated_deferred: Some(unvaccinated / 5),

@@ -1,4 +1,4 @@
-//! The 20 figures a report may carry, in one table: the typed [`Figures`] of the services, the report
+//! The 21 figures a report may carry, in one table: the typed [`Figures`] of the services, the report
 //! row's columns, the CSV columns, the GraphQL `ReportFigures` type and its input, the validation messages
 //! and the figures transport may read are all built from [`report_figures!`], so a figure is added, named
 //! or described in one place.
@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 pub const MAX_FIGURE: i64 = 20_000_000;
 
 /// How many figures a report carries.
-pub const COUNT: usize = 20;
+pub const COUNT: usize = 21;
 
 /// The table of figures. Each row: the field (also the report column and the CSV column), the GraphQL
 /// name, the kinds of report that carry it, whether it is an epidemic figure (transport reads those), and
@@ -26,6 +26,7 @@ macro_rules! report_figures {
             adults_dose1 "adultsDose1" [DailyVaccination, VaccinationCensus] false "Adults with at least one dose (at most adults18Plus).";
             adults_full "adultsFull" [DailyVaccination, VaccinationCensus] false "Adults fully vaccinated (at most adultsDose1).";
             adolescents_15_17_dose1 "adolescents1517Dose1" [DailyVaccination, VaccinationCensus] false "Adolescents 15 to 17 with at least one dose.";
+            adolescents_15_17_dose2 "adolescents1517Dose2" [DailyVaccination, VaccinationCensus] false "Adolescents 15 to 17 with their second (Pfizer) dose (at most adolescents1517Dose1).";
             doses_administered_today "dosesAdministeredToday" [DailyVaccination] false "Doses given on the report's day.";
             unvaccinated_contraindicated "unvaccinatedContraindicated" [DailyVaccination, VaccinationCensus] false "Adults not vaccinated: contraindicated.";
             unvaccinated_deferred "unvaccinatedDeferred" [DailyVaccination, VaccinationCensus] false "Adults not vaccinated: deferred.";
@@ -137,7 +138,8 @@ impl Figures {
         ]
     }
 
-    /// Each figure within `0..=MAX_FIGURE`; dose 1 within adults, full within dose 1; the unvaccinated
+    /// Each figure within `0..=MAX_FIGURE`; dose 1 within adults, full within dose 1, the adolescents'
+    /// dose 2 within their dose 1; the unvaccinated
     /// by reason add up to the adults without dose 1 where all are given. Each failure names its field.
     pub fn validate(&self) -> AppResult<()> {
         for (name, value) in self.named() {
@@ -164,6 +166,15 @@ impl Figures {
             return Err(AppError::bad_input(
                 "figures.adultsFull",
                 format!("{full} exceeds the {dose1} with dose 1"),
+            ));
+        }
+        if let (Some(dose2), Some(dose1)) =
+            (self.adolescents_15_17_dose2, self.adolescents_15_17_dose1)
+            && dose2 > dose1
+        {
+            return Err(AppError::bad_input(
+                "figures.adolescents1517Dose2",
+                format!("{dose2} exceeds the {dose1} adolescents with dose 1"),
             ));
         }
         check_age_groups(
@@ -252,6 +263,7 @@ mod tests {
         assert_eq!(named.map(|(_, v)| v), values);
         assert_eq!(named[3].0, "adolescents1517Dose1");
         assert_eq!(FIGURES[3].column, "adolescents_15_17_dose1");
+        assert_eq!(named[4].0, "adolescents1517Dose2");
     }
 
     #[test]
@@ -288,6 +300,19 @@ mod tests {
                 ..ok.clone()
             }),
             "figures.adultsFull"
+        );
+        let teens = Figures {
+            adolescents_15_17_dose1: Some(50),
+            adolescents_15_17_dose2: Some(50),
+            ..ok.clone()
+        };
+        assert!(teens.validate().is_ok(), "dose 2 may equal dose 1");
+        assert_eq!(
+            field(Figures {
+                adolescents_15_17_dose2: Some(51),
+                ..teens
+            }),
+            "figures.adolescents1517Dose2"
         );
         assert_eq!(
             field(Figures {

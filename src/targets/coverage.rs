@@ -1,7 +1,8 @@
 //! Reported coverage per district: from each district's daily vaccination reports (submitted or
 //! accepted, an accepted one preferred for a day), the eligible population (adults 18+ less those
 //! contraindicated), adults with dose 1, adults who completed their schedule (dose 3 for Abdala, as the
-//! report's `adultsFull` counts them) and adolescents 15-17 with dose 1; and the pace of the last 7 days.
+//! report's `adultsFull` counts them) and adolescents 15-17 with dose 1 and dose 2; and the pace of the
+//! last 7 days.
 //! Used by the milestone report and by rebalancing's `REMAINING_NEED`.
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ pub struct Coverage {
     pub dose1: i64,
     pub completed: i64,
     pub adolescents_dose1: Option<i64>,
+    pub adolescents_dose2: Option<i64>,
 }
 
 impl Coverage {
@@ -32,6 +34,7 @@ impl Coverage {
             dose1: r.adults_dose1?,
             completed: r.adults_full.unwrap_or(0),
             adolescents_dose1: r.adolescents_15_17_dose1,
+            adolescents_dose2: r.adolescents_15_17_dose2,
         })
     }
 
@@ -41,6 +44,13 @@ impl Coverage {
 
     pub fn completed_share(&self) -> Option<f64> {
         share(self.completed, self.eligible)
+    }
+
+    /// Doses given to adolescents 15 to 17: those with dose 1 plus those with dose 2 (a dose 2 not
+    /// reported counts as none); `None` when dose 1 is not reported.
+    pub fn adolescent_doses_used(&self) -> Option<i64> {
+        self.adolescents_dose1
+            .map(|d1| d1 + self.adolescents_dose2.unwrap_or(0))
     }
 }
 
@@ -67,6 +77,17 @@ impl Series {
     /// The pace between the latest day and the last reported day at least 7 days before it (the
     /// earliest day when none is that old, if it is at least a day before); `None` with one day.
     pub fn pace(&self) -> Option<Pace> {
+        let (base, last) = self.pace_window()?;
+        let days = (last.day - base.day).num_days() as f64;
+        Some(Pace {
+            dose1_per_day: (last.dose1 - base.dose1) as f64 / days,
+            completed_per_day: (last.completed - base.completed) as f64 / days,
+        })
+    }
+
+    /// The two days a pace is taken between: the latest, and the last reported day at least 7 days
+    /// before it (else the earliest, if before the latest).
+    fn pace_window(&self) -> Option<(&Coverage, &Coverage)> {
         let last = self.latest()?;
         let week_ago = last.day - Duration::days(7);
         let base = self
@@ -76,11 +97,38 @@ impl Series {
             .find(|c| c.day <= week_ago)
             .or_else(|| self.0.first())
             .filter(|c| c.day < last.day)?;
+        Some((base, last))
+    }
+
+    /// Adolescent doses used per day over the same window as [`Series::pace`]; `None` without two days
+    /// that both report adolescents' dose 1.
+    pub fn adolescent_pace(&self) -> Option<f64> {
+        let (base, last) = self.pace_window()?;
         let days = (last.day - base.day).num_days() as f64;
-        Some(Pace {
-            dose1_per_day: (last.dose1 - base.dose1) as f64 / days,
-            completed_per_day: (last.completed - base.completed) as f64 / days,
-        })
+        Some((last.adolescent_doses_used()? - base.adolescent_doses_used()?) as f64 / days)
+    }
+
+    /// Whether the adolescent doses used reach `target` of `allocated` by `milestone` at
+    /// [`Series::adolescent_pace`]: true when they already do; false without a pace where one is
+    /// needed, or without a report of adolescents' doses.
+    pub fn adolescent_on_track(&self, allocated: i64, target: f64, milestone: NaiveDate) -> bool {
+        let Some(last) = self.latest() else {
+            return false;
+        };
+        let Some(used) = last.adolescent_doses_used() else {
+            return false;
+        };
+        let missing = (target * allocated as f64).ceil() - used as f64;
+        if missing <= 0.0 {
+            return true;
+        }
+        match self.adolescent_pace() {
+            Some(rate) if rate > 0.0 => {
+                let days = (missing / rate).ceil() as i64;
+                last.day + Duration::days(days.min(36_500)) <= milestone
+            }
+            _ => false,
+        }
     }
 
     /// The day both shares are reached at the current pace: the latest day when they are already, `None`
@@ -162,6 +210,7 @@ mod tests {
             dose1,
             completed,
             adolescents_dose1: None,
+            adolescents_dose2: None,
         }
     }
 
@@ -179,6 +228,30 @@ mod tests {
         assert_eq!(s.projected(1.0, 0.75), Some(day(16)));
         // Already there: the latest day.
         assert_eq!(s.projected(0.9, 0.6), Some(day(8)));
+    }
+
+    fn teens(d: u32, dose1: i64, dose2: i64) -> Coverage {
+        Coverage {
+            adolescents_dose1: Some(dose1),
+            adolescents_dose2: Some(dose2),
+            ..cov(d, 9_000, 6_000)
+        }
+    }
+
+    #[test]
+    fn adolescent_doses_on_track_at_their_pace() {
+        // Used: 1,000 on 1/12, 1,700 on 8/12 (100 a day); an allocation of 2,000 at 100 % needs 300
+        // more, 3 days: on 11/12.
+        let s = Series(vec![teens(1, 800, 200), teens(8, 1_000, 700)]);
+        assert_eq!(s.adolescent_pace(), Some(100.0));
+        assert!(s.adolescent_on_track(2_000, 1.0, day(11)));
+        assert!(!s.adolescent_on_track(2_000, 1.0, day(10)));
+        // Already there, whatever the pace.
+        assert!(s.adolescent_on_track(1_700, 1.0, day(8)));
+        // No adolescents reported: never on track.
+        let none = Series(vec![cov(1, 9_000, 6_000), cov(8, 9_100, 6_100)]);
+        assert!(!none.adolescent_on_track(100, 1.0, day(31)));
+        assert_eq!(teens(8, 1_000, 700).adolescent_doses_used(), Some(1_700));
     }
 
     #[test]

@@ -2,8 +2,9 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
-use entity::{responsible_head, target};
+use entity::{adolescent_allocation, responsible_head, target};
 
+use super::allocation::{self, SetAllocation};
 use super::progress::{self, ProgressLine};
 use super::settings::{self, SetHead, SetTarget};
 use crate::districts::graphql::District;
@@ -55,6 +56,28 @@ row_object! {
     nodes {
         /// The district they answer for.
         district: District = h.district_id;
+    }
+}
+
+row_object! {
+    #[Object]
+    /// A district's allocation of doses for ages 15 to 17 as of a day: its total allocation from that
+    /// day on, not an addition (a later day's supersedes it; the same day's replaces it).
+    pub struct AdolescentAllocation(adolescent_allocation::Model) as a {
+        /// Allocation id.
+        id: i32 = a.id;
+        /// The day the allocation holds from.
+        as_of: Date = Date(a.as_of);
+        /// The district's total doses allocated for ages 15 to 17.
+        doses: i64 = a.doses;
+        /// Note: the allocation decision's reference, say.
+        note: Option<&str> = a.note.as_deref();
+        /// Who recorded it.
+        set_by: &str = &a.set_by;
+    }
+    nodes {
+        /// The district.
+        district: District = a.district_id;
     }
 }
 
@@ -123,9 +146,33 @@ impl ProgressView {
         self.line.coverage.and_then(|c| c.adolescents_dose1)
     }
 
+    /// Adolescents 15-17 with dose 2 (Pfizer's second); null when not reported.
+    async fn adolescents_dose2(&self) -> Option<i64> {
+        self.line.coverage.and_then(|c| c.adolescents_dose2)
+    }
+
     /// Target share of the 15-17 allocation to use; null when the province set none.
     async fn adolescent_allocation_target(&self) -> Option<f64> {
         self.line.adolescent_target
+    }
+
+    /// Doses allocated to the district for ages 15 to 17: the latest allocation recorded up to the day
+    /// looked at (each allocation is the district's total, not an addition); null when none.
+    async fn adolescent_doses_allocated(&self) -> Option<i64> {
+        self.line.adolescent_allocated
+    }
+
+    /// Doses used for ages 15 to 17: adolescents with dose 1 plus adolescents with dose 2
+    /// (`adolescents1517Dose1 + adolescents1517Dose2`, a missing dose 2 counting 0) on the latest
+    /// report up to the day looked at; null without a report of them.
+    async fn adolescent_doses_used(&self) -> Option<i64> {
+        self.line.adolescent_used()
+    }
+
+    /// Share of the 15-17 allocation used: `adolescentDosesUsed / adolescentDosesAllocated` (not
+    /// capped at 1); null when either is missing or nothing was allocated.
+    async fn adolescent_allocation_used_share(&self) -> Option<f64> {
+        self.line.adolescent_share()
     }
 
     /// Adults reaching dose 1 per day over the last 7 reported days; null with fewer than two days.
@@ -144,7 +191,10 @@ impl ProgressView {
         self.line.met()
     }
 
-    /// Not projected to meet its targets by the milestone.
+    /// Not projected to meet the adults' targets by the milestone; or, where a 15-17 target is set,
+    /// `adolescentAllocationUsedShare` below it and either the day looked at is on or after the milestone
+    /// or the 7-day pace of doses used would not reach it by then (a line without that share is judged
+    /// on the adults' targets only).
     async fn behind(&self) -> bool {
         self.line.behind(self.milestone)
     }
@@ -236,6 +286,31 @@ input_object! {
     }
 }
 
+/// Result of `setAdolescentAllocation`.
+#[derive(SimpleObject)]
+pub struct SetAdolescentAllocationPayload {
+    /// The allocation as recorded.
+    pub allocation: AdolescentAllocation,
+}
+
+input_object! {
+    /// A district's allocation of doses for ages 15 to 17.
+    #[derive(InputObject)]
+    pub struct SetAdolescentAllocationInput => SetAllocation {
+        /// The district (GSO code).
+        district_code: String,
+        /// The district's total doses allocated for ages 15 to 17 as of `asOf` (0 to 20,000,000): the
+        /// total, not an addition; it replaces an allocation of the same district and day.
+        doses: i64,
+        /// The day the allocation holds from.
+        as_of: Date => Into::into,
+        /// Note: the allocation decision's reference, say.
+        note: Option<String>,
+        /// Makes retries safe: the same key returns the first result.
+        idempotency_key: Option<String>,
+    }
+}
+
 input_object! {
     /// A head to name.
     #[derive(InputObject)]
@@ -263,6 +338,20 @@ impl TargetMutation {
         let set = settings::set_target(&ctx.services()?, input.into()).await?;
         Ok(SetTargetPayload {
             targets: set.into_iter().map(Target).collect(),
+        })
+    }
+
+    /// Records a district's allocation of doses for ages 15 to 17 as of a day (province HEALTH or
+    /// STEERING_COMMITTEE, role APPROVER): its total allocation from that day on, replacing one of the
+    /// same district and day. The milestone report divides the doses used by it.
+    async fn set_adolescent_allocation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "District, doses, day and note.")] input: SetAdolescentAllocationInput,
+    ) -> Result<SetAdolescentAllocationPayload> {
+        let row = allocation::set_allocation(&ctx.services()?, input.into()).await?;
+        Ok(SetAdolescentAllocationPayload {
+            allocation: AdolescentAllocation(row),
         })
     }
 

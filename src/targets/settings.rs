@@ -21,7 +21,7 @@ pub struct SetTarget {
     pub share: f64,
 }
 
-async fn district_of_province(w: &Write<'_>, code: &str) -> AppResult<district::Model> {
+pub(super) async fn district_of_province(w: &Write<'_>, code: &str) -> AppResult<district::Model> {
     let d = lookup::by_code(&**w, code)
         .await
         .map_err(|_| AppError::bad_input("districtCode", format!("no district {code}")))?;

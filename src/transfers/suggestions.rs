@@ -258,6 +258,7 @@ mod tests {
             dose1,
             completed,
             adolescents_dose1: None,
+            adolescents_dose2: None,
         }
     }
 

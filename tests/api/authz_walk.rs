@@ -657,6 +657,13 @@ const OPS: &[Op] = &[
     op("sendCompilation", Res::Answer, Act::A, Shape::Write, false),
     op("setTarget", Res::Target, Act::A, Shape::Write, true),
     op(
+        "setAdolescentAllocation",
+        Res::Target,
+        Act::A,
+        Shape::Write,
+        true,
+    ),
+    op(
         "setResponsibleHead",
         Res::Target,
         Act::A,
@@ -1454,6 +1461,11 @@ fn request(
             "SetTargetInput",
             "targets { share }",
             json!({ "districtCode": d, "milestone": "2021-12-15", "measure": "DOSE1_ADULTS", "share": 1.0 }),
+        ),
+        "setAdolescentAllocation" => m(
+            "SetAdolescentAllocationInput",
+            "allocation { doses }",
+            json!({ "districtCode": d, "doses": 1000 + n, "asOf": "2021-12-01" }),
         ),
         "setResponsibleHead" => m(
             "SetResponsibleHeadInput",
