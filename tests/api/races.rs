@@ -186,6 +186,25 @@ async fn keyed_cases(app: &TestApp) -> Vec<Keyed> {
             table: "epidemic_area",
             action: "epidemicArea.set",
         },
+        Keyed {
+            input: "CreateFormInput",
+            agency: "health",
+            query: "mutation($i: CreateFormInput!) { createForm(input: $i) { form { code version } } }",
+            vars: json!({ "i": { "code": "RACE_FORM", "name": "Biểu mẫu", "idempotencyKey": "race-form",
+                                 "fields": [{ "name": "people", "label": "Số người", "type": "INTEGER" }] } }),
+            id_at: "/data/createForm/form/version",
+            table: "form",
+            action: "form.create",
+        },
+        Keyed {
+            input: "SetAdolescentAllocationInput",
+            agency: "health",
+            query: "mutation($i: SetAdolescentAllocationInput!) { setAdolescentAllocation(input: $i) { allocation { id } } }",
+            vars: json!({ "i": { "districtCode": "390", "doses": 4000, "asOf": "2021-12-01", "idempotencyKey": "race-allocation" } }),
+            id_at: "/data/setAdolescentAllocation/allocation/id",
+            table: "adolescent_allocation",
+            action: "adolescent_allocation.set",
+        },
     ]
 }
 
