@@ -4,6 +4,7 @@
 // (1 s doubling to 30 s, with jitter). After each acknowledgement the subscription starts again and
 // `onReconnect` runs, so the page can catch up on what it missed with an ordinary query.
 //
+// A subscription answered with `error` (refused: FORBIDDEN, say) is not retried: `onRefused`.
 // Close codes 4401 and 4403 mean the token is missing, revoked or expired: no reconnect,
 // `onSignedOut` instead.
 
@@ -13,7 +14,7 @@ const SILENT_AFTER_MS = 45_000;
 const FIRST_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 30_000;
 
-export function subscribe({ token, query, variables = {}, onData, onState, onReconnect, onSignedOut }) {
+export function subscribe({ token, query, variables = {}, onData, onState, onReconnect, onSignedOut, onRefused }) {
   let socket = null;
   let stopped = false;
   let attempts = 0;
@@ -61,7 +62,11 @@ export function subscribe({ token, query, variables = {}, onData, onState, onRec
           if (message.payload?.data) onData(message.payload.data);
           break;
         case 'error':
-          onState('error');
+          // Refused before it started (FORBIDDEN for an agency that may not read it): no retry.
+          stopped = true;
+          onState('refused');
+          if (onRefused) onRefused(message.payload || []);
+          mine.close(1000, 'refused');
           break;
         default:
           break;

@@ -40,6 +40,8 @@ const states = {};
 let live = null;
 let refresher = null;
 let liveState = '';
+// The server refused the alerts subscription (FORBIDDEN): the alerts panel stays unavailable.
+let alertsRefused = false;
 
 function applyLanguage() {
   document.documentElement.lang = ctx.lang;
@@ -85,7 +87,7 @@ function showLiveState() {
 
 async function loadPanel(id) {
   try {
-    const state = await PANELS[id].load(ctx);
+    const state = id === 'alerts' && alertsRefused ? { kind: 'forbidden' } : await PANELS[id].load(ctx);
     // Keep the open district and the alerts seen live across a refresh.
     if (id === 'map' && states.map?.selected && state.kind === 'ok') {
       state.selected = states.map.selected;
@@ -145,6 +147,15 @@ function startLive() {
       showLiveState();
     },
     onSignedOut: () => signOut(true),
+    onRefused: (errors) => {
+      if (errors.some((e) => e.extensions?.code === 'FORBIDDEN')) {
+        alertsRefused = true;
+        states.alerts = { kind: 'forbidden' };
+        show('alerts');
+      }
+      liveState = '';
+      showLiveState();
+    },
   });
 }
 
@@ -174,6 +185,7 @@ async function signIn(value) {
   $('#board').hidden = false;
   $('#signout').hidden = false;
   $('#signin-error').hidden = true;
+  alertsRefused = false;
   for (const id of Object.keys(PANELS)) {
     delete states[id];
     show(id);

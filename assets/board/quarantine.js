@@ -67,7 +67,9 @@ export function renderQuarantine(body, state, ctx) {
       { class: 'compact' },
     ),
     state.open.length
-      ? [
+      ? h(
+          'div',
+          null,
           h('h3', null, t('openCases')),
           table(
             [t('district'), t('openCases'), t('testsOverdue')],
@@ -76,8 +78,8 @@ export function renderQuarantine(body, state, ctx) {
             })),
             { class: 'compact' },
           ),
-        ]
-      : null,
+        )
+      : '',
   );
 }
 

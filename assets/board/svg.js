@@ -1,4 +1,4 @@
-// Element builders (no innerHTML anywhere: text from the API is always text) and the board's one
+// Element builders (nothing is ever parsed as HTML: text from the API is always text) and the board's one
 // chart, horizontal bars drawn as SVG.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -69,5 +69,18 @@ export function table(head, rows, attrs = {}) {
     attrs,
     h('thead', null, h('tr', null, head.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', null, rows.map((r) => h('tr', r.attrs || null, r.cells.map((c) => h('td', null, c))))),
+  );
+}
+
+/// A small inline bar for a table cell: `value` of `max`, with a tick at `target`.
+export function meter(value, max, target, cls = 'ok') {
+  const w = 90;
+  const x = (v) => (Math.max(0, Math.min(1, (v || 0) / (max || 1))) * w).toFixed(1);
+  return s(
+    'svg',
+    { class: 'meter', viewBox: `0 0 ${w + 2} 12`, width: w + 2, height: 12, 'aria-hidden': 'true' },
+    s('rect', { x: 1, y: 2, width: w, height: 8, class: 'bar-track' }),
+    s('rect', { x: 1, y: 2, width: x(value), height: 8, class: `bar ${cls}` }),
+    target === null || target === undefined ? null : s('line', { x1: Number(x(target)) + 1, x2: Number(x(target)) + 1, y1: 0, y2: 12, class: 'bar-target' }),
   );
 }

@@ -5,7 +5,7 @@
 
 import { read, readAll } from './api.js';
 import { date, dateTime, number, percent } from './format.js';
-import { h, figure, bars, table } from './svg.js';
+import { h, figure, bars, table, meter } from './svg.js';
 
 function name(ctx, d) {
   if (!d) return '–';
@@ -37,34 +37,24 @@ export function renderProgress(body, state, ctx) {
   const rows = [...state.rows].sort((a, b) => (a.dose1Share ?? -1) - (b.dose1Share ?? -1));
   body.replaceChildren(
     h('p', { class: 'note' }, `${t('milestone')} ${date(ctx.params.milestone)} · ${t('tickIsTarget')}`),
-    h(
-      'div',
-      { class: 'two-col' },
-      bars(
-        rows.map((r) => ({
-          label: r.districtName,
-          value: r.dose1Share ?? 0,
-          max: 1,
-          target: r.dose1Target,
-          text: percent(r.dose1Share),
-          cls: r.behind ? 'warn' : 'ok',
-        })),
-        { title: t('dose1Share'), labelWidth: 170, row: 18 },
-      ),
-      table(
-        [t('district'), t('dose1Share'), t('target'), t('completedShare'), t('responsibleHead')],
-        rows.map((r) => ({
-          attrs: { class: r.behind ? 'behind' : null },
-          cells: [
-            r.districtName + (r.behind ? ` (${t('behind')})` : ''),
+    table(
+      [t('district'), t('dose1Share'), t('target'), t('completedShare'), t('responsibleHead')],
+      rows.map((r) => ({
+        attrs: { class: r.behind ? 'behind' : null },
+        cells: [
+          r.districtName + (r.behind ? ` (${t('behind')})` : ''),
+          h(
+            'span',
+            { class: 'meter-cell' },
+            meter(r.dose1Share, 1, r.dose1Target, r.behind ? 'warn' : 'ok'),
             figure(`progress:${r.districtCode}:dose1Share`, r.dose1Share ?? '', percent(r.dose1Share)),
-            percent(r.dose1Target),
-            figure(`progress:${r.districtCode}:completedShare`, r.completedShare ?? '', percent(r.completedShare)),
-            r.responsibleHeads.map((p) => `${p.name} (${p.title})`).join('; ') || '–',
-          ],
-        })),
-        { class: 'compact' },
-      ),
+          ),
+          percent(r.dose1Target),
+          figure(`progress:${r.districtCode}:completedShare`, r.completedShare ?? '', percent(r.completedShare)),
+          h('span', { class: 'heads' }, r.responsibleHeads.map((p) => `${p.name} (${p.title})`).join('; ') || '–'),
+        ],
+      })),
+      { class: 'compact progress' },
     ),
   );
 }

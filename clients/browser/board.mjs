@@ -78,6 +78,7 @@ async function read() {
     for (const f of document.querySelectorAll('[data-k]')) figures[f.dataset.k] = f.dataset.v;
     const board = document.querySelector('#board');
     return {
+      readAt: new Date().toISOString(),
       panels,
       figures,
       params: { today: board.dataset.today, week: board.dataset.week, milestone: board.dataset.milestone },
@@ -92,6 +93,7 @@ async function screenshots(tag) {
   const taken = [];
   for (const size of SIZES) {
     await page.setViewportSize(size);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(200);
     const name = `${size.width}x${size.height}`;
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
