@@ -6,7 +6,9 @@
 // Signs in with the province health token and reads every panel's figures (the `data-k`/`data-v`
 // pairs the board renders beside what it shows); opens a district by keyboard; takes a screenshot of
 // every panel at 1366x768 and 1920x1080; records a positive screening through the API and waits (2 s
-// at most) for its alert on the board without a reload; switches to English; signs in as transport
+// at most) for its alert on the board without a reload; pings the page over its socket and expects a
+// pong; cuts the socket, refuses reconnects while another alert is raised, and expects that alert
+// from the catch-up query after the reconnect; switches to English; signs in as transport
 // and reads what it shows; signs in with a fresh token, revokes it, and waits to be sent to sign-in.
 // Prints one JSON line with what it saw (the Rust test compares the figures with the API's own
 // answers); exits non-zero on the first thing that fails.
@@ -35,6 +37,29 @@ const { browser, context, blocked } = await launchOffline({ viewport: SIZES[0] }
 const problems = [];
 const page = await context.newPage();
 watchProblems(page, problems);
+// The subscription socket passes through here: what each side sent is recorded, and the test can cut
+// it and refuse reconnects for a while.
+const sockets = [];
+let refuseSockets = false;
+await page.routeWebSocket(/\/graphql\/ws$/, (ws) => {
+  if (refuseSockets) {
+    ws.close({ code: 4000, reason: 'cut by the test' });
+    return;
+  }
+  const server = ws.connectToServer();
+  const seen = { ws, server, fromPage: [], fromServer: [] };
+  ws.onMessage((m) => {
+    seen.fromPage.push(String(m));
+    server.send(m);
+  });
+  server.onMessage((m) => {
+    seen.fromServer.push(String(m));
+    ws.send(m);
+  });
+  ws.onClose((code, reason) => server.close({ code, reason }));
+  server.onClose((code, reason) => ws.close({ code, reason }));
+  sockets.push(seen);
+});
 const queries = [];
 page.on('request', (r) => {
   if (r.url().endsWith('/graphql') && r.method() === 'POST') queries.push(r.postData() || '');
@@ -57,6 +82,19 @@ async function api(token, query, variables = {}) {
   return body.data;
 }
 
+const RECORD = 'mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { alert { id } } }';
+
+/// A positive rapid test at a post of Thọ Xuân, for Thanh Hóa city.
+function screening(extra) {
+  return {
+    checkpointCode: 'TH-SB-THOXUAN', recordedAt: new Date().toISOString(), direction: 'INBOUND',
+    vehicleKind: 'CAR', peopleCount: 1, originProvinceCode: '01', fromEpidemicArea: true,
+    healthDeclared: true, testKind: 'RAPID_ANTIGEN', testResult: 'POSITIVE', symptoms: false,
+    decision: 'REFERRED_TO_HEALTH', ...SCREENED, destinationAddress: '5 Trần Phú',
+    destinationDistrictCode: '380', ...extra,
+  };
+}
+
 async function signIn(token) {
   await page.locator('#signin').waitFor({ state: 'visible', ...WAIT });
   await page.locator('#token').fill(token);
@@ -69,9 +107,10 @@ async function signOut() {
   await page.locator('#signin').waitFor({ state: 'visible', ...WAIT });
 }
 
-/// Each panel's state and every figure on the board.
+/// Each panel's state and every figure on the board; anything rendered from a missing value is a
+/// problem.
 async function read() {
-  return page.evaluate(() => {
+  const seen = await page.evaluate(() => {
     const panels = {};
     for (const p of document.querySelectorAll('[data-panel]')) panels[p.dataset.panel] = p.dataset.state;
     const figures = {};
@@ -87,6 +126,10 @@ async function read() {
       title: document.querySelector('h1').textContent,
     };
   });
+  for (const bad of ['[object', 'undefined', 'NaN']) {
+    if (seen.text.includes(bad)) problems.push(`the board shows "${bad}"`);
+  }
+  return seen;
 }
 
 async function screenshots(tag) {
@@ -136,6 +179,7 @@ async function run() {
   seen.district = {
     code,
     heading: await page.locator('#district-detail h3').innerText(),
+    inputs: await page.locator('#district-detail dd').allInnerTexts(),
     weeks: await page.locator('#district-detail svg.history g').count(),
     focusVisible: await page.evaluate(() => document.activeElement.matches(':focus-visible')),
   };
@@ -145,19 +189,7 @@ async function run() {
   const navigations = [];
   page.on('framenavigated', (f) => f === page.mainFrame() && navigations.push(f.url()));
   await page.locator('#live-status[data-live="live"]').waitFor({ state: 'attached', ...WAIT });
-  const recorded = await api(
-    tokens.police,
-    'mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { alert { id } } }',
-    {
-      i: {
-        checkpointCode: 'TH-SB-THOXUAN', recordedAt: new Date().toISOString(), direction: 'INBOUND',
-        vehiclePlate: '36A-99999', vehicleKind: 'CAR', peopleCount: 1, originProvinceCode: '01',
-        fromEpidemicArea: true, healthDeclared: true, testKind: 'RAPID_ANTIGEN', testResult: 'POSITIVE',
-        symptoms: false, decision: 'REFERRED_TO_HEALTH', ...SCREENED,
-        destinationAddress: '5 Trần Phú', destinationDistrictCode: '380',
-      },
-    },
-  );
+  const recorded = await api(tokens.police, RECORD, { i: screening({ vehiclePlate: '36A-99999' }) });
   const alertId = recorded.recordScreening.alert?.id;
   if (!alertId) throw new Error(`no alert raised: ${JSON.stringify(recorded)}`);
   const t0 = Date.now();
@@ -165,6 +197,35 @@ async function run() {
   seen.live = { alertId, ms: Date.now() - t0, reloads: navigations.length };
   const alertText = await page.locator(`[data-alert-id="${alertId}"] time`).innerText();
   seen.timeFormat = /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/.test(alertText) ? 'dd/mm/yyyy HH:MM' : alertText;
+
+  // Keep-alive: the page answers a ping with a pong.
+  const socket = sockets.at(-1);
+  socket.ws.send(JSON.stringify({ type: 'ping' }));
+  const p0 = Date.now();
+  while (!socket.fromPage.some((m) => JSON.parse(m).type === 'pong') && Date.now() - p0 < 5_000) await page.waitForTimeout(50);
+  seen.pong = socket.fromPage.some((m) => JSON.parse(m).type === 'pong');
+
+  // The socket is cut and reconnects are refused; an alert raised meanwhile shows up after the
+  // reconnect, from the catch-up query (the new subscription does not replay it).
+  refuseSockets = true;
+  socket.ws.close({ code: 4000, reason: 'cut by the test' });
+  await page.locator('#live-status[data-live="reconnecting"]').waitFor({ state: 'attached', ...WAIT });
+  const missed = await api(tokens.police, RECORD, { i: screening({ vehiclePlate: '36A-88888' }) });
+  const missedId = missed.recordScreening.alert?.id;
+  await page.waitForTimeout(1_500);
+  const shownWhileCut = (await page.locator(`[data-alert-id="${missedId}"]`).count()) > 0;
+  const before = sockets.length;
+  refuseSockets = false;
+  await page.locator(`[data-alert-id="${missedId}"]`).waitFor({ state: 'visible', timeout: 40_000 });
+  const after = sockets.slice(before);
+  seen.catchUp = {
+    alertId: missedId,
+    shownWhileCut,
+    reconnected: after.length > 0,
+    deliveredLive: after.some((s) => s.fromServer.some((m) => m.includes(`"id":${missedId},`) || m.includes(`"id":${missedId}}`))),
+    reloads: navigations.length,
+  };
+  await page.locator('#live-status[data-live="live"]').waitFor({ state: 'attached', ...WAIT });
   seen.health = await read();
 
   // English, by the switch; and back.

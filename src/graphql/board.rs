@@ -68,5 +68,11 @@ async fn page() -> Response {
 }
 
 async fn file(Path((key, name)): Path<(String, String)>) -> Response {
-    embedded::file(&ASSETS, &KEY, &key, &name, "no such board file in this build")
+    embedded::file(
+        &ASSETS,
+        &KEY,
+        &key,
+        &name,
+        "no such board file in this build",
+    )
 }

@@ -111,7 +111,10 @@ async fn the_board_names_only_embedded_files_and_carries_a_strict_policy() {
         // Nothing from elsewhere (the SVG namespace is a name, not a place), and no HTML written
         // from strings.
         let text = text.replace("http://www.w3.org/2000/svg", "");
-        assert!(!text.contains("http://") && !text.contains("https://"), "{name}");
+        assert!(
+            !text.contains("http://") && !text.contains("https://"),
+            "{name}"
+        );
         assert!(!text.contains("innerHTML"), "{name}");
     }
     for path in [
@@ -173,7 +176,11 @@ async fn data_of(api: &HttpClient, token: &str, query: &str, variables: Value) -
 }
 
 /// Unacknowledged alerts raised by `until` (RFC 3339), counted from the API.
-async fn alerts_raised_by(api: &HttpClient, token: &str, until: chrono::DateTime<chrono::Utc>) -> usize {
+async fn alerts_raised_by(
+    api: &HttpClient,
+    token: &str,
+    until: chrono::DateTime<chrono::Utc>,
+) -> usize {
     let mut after = Value::Null;
     let mut count = 0;
     loop {
@@ -185,7 +192,11 @@ async fn alerts_raised_by(api: &HttpClient, token: &str, until: chrono::DateTime
         )
         .await;
         for a in d["alerts"]["nodes"].as_array().expect("alerts") {
-            let at: chrono::DateTime<chrono::Utc> = a["createdAt"].as_str().expect("at").parse().expect("rfc 3339");
+            let at: chrono::DateTime<chrono::Utc> = a["createdAt"]
+                .as_str()
+                .expect("at")
+                .parse()
+                .expect("rfc 3339");
             if at <= until {
                 count += 1;
             }
@@ -211,7 +222,11 @@ fn add(map: &mut BTreeMap<String, f64>, key: String, n: &Value) {
 }
 
 /// The figures the board should show, from the API's own answers.
-async fn expected_figures(api: &HttpClient, token: &str, params: &Value) -> BTreeMap<String, String> {
+async fn expected_figures(
+    api: &HttpClient,
+    token: &str,
+    params: &Value,
+) -> BTreeMap<String, String> {
     let today = params["today"].as_str().expect("today");
     let yesterday = (chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").expect("date")
         - chrono::Duration::days(1))
@@ -232,7 +247,10 @@ async fn expected_figures(api: &HttpClient, token: &str, params: &Value) -> BTre
         }
     }
     for connection in ["transfers", "quarantineFacilities", "vesselCalls"] {
-        assert_ne!(d[connection]["pageInfo"]["hasNextPage"], true, "{connection} fits a page");
+        assert_ne!(
+            d[connection]["pageInfo"]["hasNextPage"], true,
+            "{connection} fits a page"
+        );
     }
     let mut out = BTreeMap::new();
     let levels = d["epidemicLevels"].as_array().expect("levels");
@@ -275,7 +293,11 @@ async fn expected_figures(api: &HttpClient, token: &str, params: &Value) -> BTre
     }
     for line in d["stockSummary"].as_array().expect("stock") {
         let code = line["vaccine"]["code"].as_str().expect("vaccine");
-        add(&mut sums, format!("stock:{code}:onHand"), &line["dosesOnHand"]);
+        add(
+            &mut sums,
+            format!("stock:{code}:onHand"),
+            &line["dosesOnHand"],
+        );
         add(
             &mut sums,
             format!("stock:{code}:available"),
@@ -283,12 +305,12 @@ async fn expected_figures(api: &HttpClient, token: &str, params: &Value) -> BTre
         );
     }
     for lot in d["expiringLots"].as_array().expect("lots") {
-        out.insert(format!("expiring:{}", lot["id"]), raw(&lot["dosesAvailable"]));
+        out.insert(
+            format!("expiring:{}", lot["id"]),
+            raw(&lot["dosesAvailable"]),
+        );
     }
-    out.insert(
-        "transit:count".into(),
-        raw(&d["transfers"]["totalCount"]),
-    );
+    out.insert("transit:count".into(), raw(&d["transfers"]["totalCount"]));
     for t in d["transfers"]["nodes"].as_array().expect("transfers") {
         out.insert(format!("transit:{}", t["id"]), raw(&t["doses"]));
     }
@@ -432,7 +454,11 @@ async fn the_board_shows_the_apis_figures_live_in_a_browser_without_the_internet
     assert_eq!(seen["defaultLang"], "vi");
     assert_eq!(seen["urlHasToken"], false);
     assert_eq!(seen["storage"]["localHasToken"], false);
-    assert_eq!(seen["personalAsked"], json!([]), "no personal field is asked for");
+    assert_eq!(
+        seen["personalAsked"],
+        json!([]),
+        "no personal field is asked for"
+    );
 
     // Province health: every panel shows figures, and they are the API's.
     let health = &seen["health"];
@@ -445,13 +471,25 @@ async fn the_board_shows_the_apis_figures_live_in_a_browser_without_the_internet
     expected.extend(expected_chosen(&api, &tokens["health"], &shown).await);
     // Alerts keep coming (overdue tests are raised by the clock): the board's count is the API's count
     // of alerts raised by the time the board was read, give or take the last 3 s of delivery.
-    let read_at: chrono::DateTime<chrono::Utc> = health["readAt"].as_str().expect("readAt").parse().expect("rfc 3339");
+    let read_at: chrono::DateTime<chrono::Utc> = health["readAt"]
+        .as_str()
+        .expect("readAt")
+        .parse()
+        .expect("rfc 3339");
     let open: usize = shown["alerts:open"].parse().expect("alerts count");
     let (low, high) = (
-        alerts_raised_by(&api, &tokens["health"], read_at - chrono::Duration::seconds(3)).await,
+        alerts_raised_by(
+            &api,
+            &tokens["health"],
+            read_at - chrono::Duration::seconds(3),
+        )
+        .await,
         alerts_raised_by(&api, &tokens["health"], read_at).await,
     );
-    assert!((low..=high).contains(&open), "alerts: board {open}, API {low}..={high}");
+    assert!(
+        (low..=high).contains(&open),
+        "alerts: board {open}, API {low}..={high}"
+    );
     expected.insert("alerts:open".into(), shown["alerts:open"].clone());
     let mut differences = Vec::new();
     for (key, want) in &expected {
@@ -464,7 +502,14 @@ async fn the_board_shows_the_apis_figures_live_in_a_browser_without_the_internet
         differences.push(format!("{key}: on the board, not in the API's answers"));
     }
     assert!(differences.is_empty(), "{differences:#?}");
-    for prefix in ["level:", "progress:", "stock:", "facility:", "vessel:", "call:"] {
+    for prefix in [
+        "level:",
+        "progress:",
+        "stock:",
+        "facility:",
+        "vessel:",
+        "call:",
+    ] {
         assert!(
             shown.keys().any(|k| k.starts_with(prefix)),
             "the demo shows {prefix} figures"
@@ -476,6 +521,9 @@ async fn the_board_shows_the_apis_figures_live_in_a_browser_without_the_internet
     // The district opened by keyboard, with six weeks of history.
     assert_eq!(seen["district"]["weeks"], 6, "{seen}");
     assert_eq!(seen["district"]["focusVisible"], true);
+    let inputs = seen["district"]["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 11, "inputs, levels and rule: {seen}");
+    assert!(inputs.iter().all(|i| !i.as_str().unwrap_or("").is_empty()));
 
     // The positive screening's alert, live, within 2 s and without a reload.
     assert!(seen["live"]["ms"].as_u64().expect("ms") <= 2000, "{seen}");
@@ -485,6 +533,14 @@ async fn the_board_shows_the_apis_figures_live_in_a_browser_without_the_internet
         "the alerts count is compared above"
     );
     assert_eq!(seen["timeFormat"], "dd/mm/yyyy HH:MM");
+    // Keep-alive, and the catch-up after a reconnect: the alert raised while the socket was down
+    // arrives from the `alerts` query, not from the new subscription.
+    assert_eq!(seen["pong"], true, "{seen}");
+    let catch_up = &seen["catchUp"];
+    assert_eq!(catch_up["shownWhileCut"], false, "{catch_up}");
+    assert_eq!(catch_up["reconnected"], true, "{catch_up}");
+    assert_eq!(catch_up["deliveredLive"], false, "{catch_up}");
+    assert_eq!(catch_up["reloads"], 0, "{catch_up}");
 
     assert_eq!(seen["english"]["lang"], "en");
     assert_eq!(seen["english"]["title"], "Epidemic situation board");

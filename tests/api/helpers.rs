@@ -588,8 +588,8 @@ impl ServerProcess {
             std::thread::spawn(move || {
                 let mut tokens = HashMap::new();
                 let mut sent = false;
-                for line in std::io::BufRead::lines(std::io::BufReader::new(stdout))
-                    .map_while(Result::ok)
+                for line in
+                    std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok)
                 {
                     let words: Vec<&str> = line.split_whitespace().collect();
                     match words.as_slice() {
