@@ -31,9 +31,11 @@ export async function load(ctx) {
   const answer = await read(QUERY, { week: ctx.params.week });
   if (answer.forbidden) return { kind: 'forbidden' };
   if (!answer.data) return { kind: 'failed', message: answer.failed };
-  const districts = answer.data.districts?.nodes || [];
   const levels = answer.data.epidemicLevels || [];
-  if (!districts.length && !levels.length) return { kind: 'empty' };
+  // Every agency reads the levels; one that may not read district profiles places the levels' units.
+  let districts = answer.data.districts?.nodes || [];
+  if (!districts.length) districts = levels.map((l) => ({ code: l.unitCode, name: l.unitName, nameEn: null }));
+  if (!districts.some((d) => CENTROIDS[d.code])) return { kind: 'empty' };
   return { kind: 'ok', districts, levels, selected: null, history: null };
 }
 

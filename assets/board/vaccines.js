@@ -177,6 +177,8 @@ export async function loadTransfers() {
   const got = await readAll(TRANSFERS, 'transfers');
   if (got.forbidden) return { kind: 'forbidden' };
   if (got.failed) return { kind: 'failed', message: got.failed };
+  // None on the road, or none this agency may see (a denied list is an empty one).
+  if (!got.nodes.length) return { kind: 'empty' };
   return { kind: 'ok', transfers: got.nodes, total: got.totalCount };
 }
 

@@ -310,7 +310,10 @@ async fn expected_figures(
             raw(&lot["dosesAvailable"]),
         );
     }
-    out.insert("transit:count".into(), raw(&d["transfers"]["totalCount"]));
+    // The panel stands empty (not "0 on the road") when there are none.
+    if d["transfers"]["totalCount"].as_i64().unwrap_or(0) > 0 {
+        out.insert("transit:count".into(), raw(&d["transfers"]["totalCount"]));
+    }
     for t in d["transfers"]["nodes"].as_array().expect("transfers") {
         out.insert(format!("transit:{}", t["id"]), raw(&t["doses"]));
     }
