@@ -89,6 +89,24 @@ export function render(body, state, ctx) {
       ),
     ),
   );
+  // Names are drawn largest district first and skipped where they would overlap one already drawn
+  // or a circle; a skipped name still shows on hover, on focus and in the details.
+  const taken = proj.placed.map((d) => {
+    const p = proj.at(d.code);
+    return { x0: p.x - p.r, x1: p.x + p.r, y0: p.y - p.r, y1: p.y + p.r };
+  });
+  const labelled = new Set();
+  for (const d of [...proj.placed].sort((a, b) => CENTROIDS[b.code][2] - CENTROIDS[a.code][2])) {
+    const p = proj.at(d.code);
+    const text = shortName(ctx.lang === 'en' && d.nameEn ? d.nameEn : d.name);
+    const half = text.length * 2.9;
+    const box = { x0: p.x - half, x1: p.x + half, y0: p.y + p.r + 2, y1: p.y + p.r + 13 };
+    const clash = taken.some((b) => b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1);
+    if (!clash) {
+      taken.push(box);
+      labelled.add(d.code);
+    }
+  }
   for (const d of proj.placed) {
     const l = byCode.get(d.code);
     const shown = shownLevel(l);
@@ -129,7 +147,7 @@ export function render(body, state, ctx) {
         { x: p.x.toFixed(1), y: (p.y + 4).toFixed(1), class: `dot-level${shown.level === 1 || shown.level === 4 ? '' : ' dark'}`, 'text-anchor': 'middle' },
         shown.level === null ? '?' : String(shown.level) + (shown.how === 'computed' ? '*' : ''),
       ),
-      s('text', { x: p.x.toFixed(1), y: (p.y + p.r + 11).toFixed(1), class: 'dot-name', 'text-anchor': 'middle' }, shortName(name)),
+      s('text', { x: p.x.toFixed(1), y: (p.y + p.r + 11).toFixed(1), class: `dot-name${labelled.has(d.code) ? '' : ' on-focus'}`, 'text-anchor': 'middle' }, shortName(name)),
     );
     svg.append(g);
   }
