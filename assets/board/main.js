@@ -40,6 +40,8 @@ const states = {};
 let live = null;
 let refresher = null;
 let liveState = '';
+// Bumped at every sign-in and sign-out: an answer that arrives for an earlier session is dropped.
+let session = 0;
 // The server refused the alerts subscription (FORBIDDEN): the alerts panel stays unavailable.
 let alertsRefused = false;
 
@@ -86,8 +88,10 @@ function showLiveState() {
 }
 
 async function loadPanel(id) {
+  const mine = session;
   try {
     const state = id === 'alerts' && alertsRefused ? { kind: 'forbidden' } : await PANELS[id].load(ctx);
+    if (mine !== session) return;
     // Keep the open district and the alerts seen live across a refresh.
     if (id === 'map' && states.map?.selected && state.kind === 'ok') {
       state.selected = states.map.selected;
@@ -98,6 +102,7 @@ async function loadPanel(id) {
     }
     states[id] = state;
   } catch (e) {
+    if (mine !== session) return;
     if (e instanceof SignedOut) throw e;
     states[id] = { kind: 'failed', message: e.message };
   }
@@ -116,12 +121,13 @@ async function loadAll() {
   board.dataset.today = ctx.params.today;
   board.dataset.week = ctx.params.week;
   board.dataset.milestone = ctx.params.milestone;
+  const mine = session;
   try {
     await Promise.all(Object.keys(PANELS).map(loadPanel));
   } catch (e) {
-    failed(e);
+    if (mine === session) failed(e);
   }
-  board.dataset.loaded = 'true';
+  if (mine === session) board.dataset.loaded = 'true';
 }
 
 function startLive() {
@@ -164,6 +170,7 @@ function failed(e) {
 }
 
 async function signIn(value) {
+  session += 1;
   token.set(value.trim());
   try {
     const { data, errors } = await gql('query BoardMe { me { subject role agency { code name kind district { name } } } }');
@@ -190,7 +197,9 @@ async function signIn(value) {
     delete states[id];
     show(id);
   }
+  const mine = session;
   await loadAll();
+  if (mine !== session) return;
   startLive();
   refresher = setInterval(() => loadAll(), REFRESH_MS);
 }
@@ -205,6 +214,7 @@ function showSignIn() {
 }
 
 function signOut(refused) {
+  session += 1;
   token.clear();
   if (live) live.stop();
   live = null;

@@ -32,6 +32,12 @@ export function figure(key, raw, shown, attrs = {}) {
   return h('span', { class: 'fig', 'data-k': key, 'data-v': raw === null || raw === undefined ? '' : String(raw), ...attrs }, shown);
 }
 
+/// `text` cut with an ellipsis to about `width` SVG units of 11px type.
+function fit(text, width) {
+  const room = Math.floor(width / 6.2);
+  return text.length <= room ? text : text.slice(0, room - 1) + '…';
+}
+
 /// Horizontal bars: rows of `{ label, value, max, text, cls, target }`; `target` (0..max) draws a tick.
 export function bars(rows, { width = 460, row = 22, labelWidth = 150, title = '' } = {}) {
   const height = rows.length * row + 6;
@@ -49,7 +55,7 @@ export function bars(rows, { width = 460, row = 22, labelWidth = 150, title = ''
     const max = r.max || 1;
     const w = Math.max(0, Math.min(1, (r.value || 0) / max)) * barSpace;
     svg.append(
-      s('text', { x: labelWidth - 6, y: y + row * 0.68, class: 'bar-label', 'text-anchor': 'end' }, r.label),
+      s('text', { x: labelWidth - 6, y: y + row * 0.68, class: 'bar-label', 'text-anchor': 'end' }, s('title', null, r.label), fit(r.label, labelWidth - 8)),
       s('rect', { x: labelWidth, y: y + 3, width: barSpace, height: row - 8, class: 'bar-track' }),
       s('rect', { x: labelWidth, y: y + 3, width: w.toFixed(1), height: row - 8, class: `bar ${r.cls || ''}` }),
       s('text', { x: labelWidth + barSpace + 6, y: y + row * 0.68, class: 'bar-value' }, r.text),
