@@ -154,7 +154,7 @@ fn the_map_places_districts_by_the_committed_centroids() {
 
 /// What the health token's view of each panel is, asked field by field (each within the server's
 /// complexity limit).
-const HEALTH_VIEW: [&str; 11] = [
+const HEALTH_VIEW: [&str; 10] = [
     "query($week: Date!) { districts(first: 100) { nodes { code } } epidemicLevels(week: $week, unitKind: DISTRICT) { unitCode computedLevel declaredLevel } }",
     "{ followUpSummary { district { code } overdue } }",
     "query($today: Date!, $yesterday: Date!) { today: reportingStatus(kind: DAILY_VACCINATION, period: $today) { ...Status } yesterday: reportingStatus(kind: DAILY_VACCINATION, period: $yesterday) { ...Status } } fragment Status on ReportingStatusView { expected submitted late missing completeness timeliness }",
@@ -165,7 +165,6 @@ const HEALTH_VIEW: [&str; 11] = [
     "{ quarantineFacilities(first: 100) { pageInfo { hasNextPage } nodes { code occupancy } } }",
     "{ quarantineSummary { district { code } open } }",
     "{ vesselCalls(first: 100) { pageInfo { hasNextPage } nodes { id cargoRelease } } }",
-    "{ vaccines { code } }",
 ];
 
 /// The data of an operation that must succeed.
