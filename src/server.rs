@@ -25,7 +25,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::graphql::handler::{self, GraphqlState};
-use crate::graphql::{build_introspection_schema, build_schema, graphiql, ws};
+use crate::graphql::{board, build_introspection_schema, build_schema, graphiql, ws};
 use crate::http_error::{self, AccessNote};
 use crate::state::AppState;
 
@@ -49,6 +49,7 @@ pub fn build_app(state: AppState) -> Router {
             get(crate::reports::export::reports_csv),
         )
         .merge(graphiql::routes())
+        .merge(board::routes())
         .with_state(state.clone());
     // `/metrics` stays off the public port unless a token guards it (or it has a listener of its own).
     let ops = match &config.metrics_token {

@@ -8,7 +8,7 @@
 // page may open the subscription socket. Prints one JSON line with what it saw; exits non-zero, with a
 // screenshot path, on the first thing that fails. CHROMIUM overrides the browser (/usr/bin/chromium).
 
-import { chromium } from 'playwright-core';
+import { launchOffline, watchProblems } from './offline.mjs';
 
 const [base, token] = process.argv.slice(2);
 if (!base || !token) {
@@ -16,37 +16,12 @@ if (!base || !token) {
   process.exit(2);
 }
 const WAIT = { timeout: 60_000 };
-const LOCAL = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const QUERY = '{ districts(first: 3) { nodes { code name } } }';
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  // Belt and braces beside the route below: names other than this machine's do not resolve, and the
-  // browser's own background traffic stays off.
-  args: [
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-    '--disable-quic',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-  ],
-});
-const blocked = [];
+const { browser, context, blocked } = await launchOffline();
 const problems = [];
-const context = await browser.newContext();
-await context.route('**/*', (route) => {
-  const url = new URL(route.request().url());
-  if (LOCAL.has(url.hostname)) return route.continue();
-  blocked.push(url.href);
-  return route.abort('blockedbyclient');
-});
 const page = await context.newPage();
-page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-page.on('console', (m) => {
-  if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) {
-    problems.push(`refused by the page's policy: ${m.text()}`);
-  }
-});
+watchProblems(page, problems);
 
 // Replaces an editor's text the way a paste does.
 async function fill(editor, text) {

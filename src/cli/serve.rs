@@ -43,7 +43,9 @@ pub async fn serve(
     if let Some(m) = &metrics {
         eprintln!("metrics on http://{}/metrics", m.local_addr()?);
     }
-    eprintln!("lienthong listening on {url} (GraphiQL at {url}/, API at {url}/graphql)");
+    eprintln!(
+        "lienthong listening on {url} (GraphiQL at {url}/, situation board at {url}/board, API at {url}/graphql)"
+    );
     server::serve_with_metrics(state, listener, metrics, server::shutdown_signal()).await?;
     Ok(())
 }

@@ -8,43 +8,22 @@ use std::sync::LazyLock;
 
 use axum::Router;
 use axum::extract::Path;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
-use sha2::{Digest, Sha256};
+
+use super::embedded::{self, Asset, CSS, JS, asset};
 
 /// The GraphiQL release served (`assets/graphiql/package.json`).
 pub const VERSION: &str = include_str!("../../assets/graphiql/dist/VERSION").trim_ascii();
 
-/// One embedded file.
-struct Asset {
-    name: &'static str,
-    content_type: &'static str,
-    body: &'static [u8],
-}
-
-const JS: &str = "text/javascript; charset=utf-8";
-const CSS: &str = "text/css; charset=utf-8";
-
-/// An asset built into the binary from `assets/graphiql/<folder><name>`.
-macro_rules! asset {
-    ($folder:literal, $name:literal, $content_type:expr) => {
-        Asset {
-            name: $name,
-            content_type: $content_type,
-            body: include_bytes!(concat!("../../assets/graphiql/", $folder, $name)),
-        }
-    };
-}
-
 /// The files under `/graphiql/<key>/`: the vendored builds (`dist/`, written by `update.sh`) and the
 /// page's own start-up script.
 const ASSETS: [Asset; 5] = [
-    asset!("dist/", "graphiql.min.js", JS),
-    asset!("dist/", "graphiql.min.css", CSS),
-    asset!("dist/", "react.production.min.js", JS),
-    asset!("dist/", "react-dom.production.min.js", JS),
-    asset!("", "start.js", JS),
+    asset!("graphiql/dist/", "graphiql.min.js", JS),
+    asset!("graphiql/dist/", "graphiql.min.css", CSS),
+    asset!("graphiql/dist/", "react.production.min.js", JS),
+    asset!("graphiql/dist/", "react-dom.production.min.js", JS),
+    asset!("graphiql/", "start.js", JS),
 ];
 
 /// The page may load and connect to this server only: a file that tried to reach elsewhere would be
@@ -53,18 +32,8 @@ const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'sel
      img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; \
      form-action 'none'; frame-ancestors 'none'";
 
-/// The first 16 hex digits of the SHA-256 of every asset: the path segment that changes with them.
-static KEY: LazyLock<String> = LazyLock::new(|| {
-    let mut hasher = Sha256::new();
-    for asset in &ASSETS {
-        hasher.update(asset.name.as_bytes());
-        hasher.update(asset.body);
-    }
-    hasher.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-});
+/// This build's key for the files (see [`embedded::key_of`]).
+static KEY: LazyLock<String> = LazyLock::new(|| embedded::key_of(&ASSETS));
 
 static PAGE: LazyLock<String> = LazyLock::new(|| {
     include_str!("../../assets/graphiql/index.html").replace("{assets}", &asset_base())
@@ -83,34 +52,15 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 }
 
 async fn page() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-            (header::CONTENT_SECURITY_POLICY, PAGE_POLICY),
-        ],
-        PAGE.as_str(),
-    )
-        .into_response()
+    embedded::page(&PAGE, PAGE_POLICY)
 }
 
 async fn asset(Path((key, file)): Path<(String, String)>) -> Response {
-    let found = ASSETS.iter().find(|a| a.name == file);
-    match found {
-        Some(asset) if key == *KEY => (
-            [
-                (header::CONTENT_TYPE, asset.content_type),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            ],
-            asset.body,
-        )
-            .into_response(),
-        _ => (
-            StatusCode::NOT_FOUND,
-            [(header::CACHE_CONTROL, "no-store")],
-            "no such GraphiQL file in this build",
-        )
-            .into_response(),
-    }
+    embedded::file(
+        &ASSETS,
+        &KEY,
+        &key,
+        &file,
+        "no such GraphiQL file in this build",
+    )
 }

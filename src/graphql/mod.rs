@@ -1,12 +1,15 @@
 //! The GraphQL face: the schema assembled from one root per domain. Beside it: the request handler
-//! (HTTP) and `ws` (WebSocket), the GraphiQL page (`graphiql`), the gates every request passes (`allow_list`, `nesting`), the resolver
+//! (HTTP) and `ws` (WebSocket), the GraphiQL page (`graphiql`) and the situation board (`board`), both from files
+//! built in (`embedded`), the gates every request passes (`allow_list`, `nesting`), the resolver
 //! context, loaders, connections and the shared enums and scalars. Resolvers stay thin: they convert
 //! input, call one service, convert output.
 
 pub mod allow_list;
+pub mod board;
 pub mod connection;
 pub mod connection_type;
 pub mod context;
+pub mod embedded;
 pub mod enums;
 pub mod graphiql;
 pub mod handler;

@@ -538,6 +538,28 @@ impl ServerProcess {
     /// Starts the real binary on `database_url` with the test secret; `serve_args` are added after
     /// `serve`.
     pub fn start(database_url: &str, serve_args: &[&str]) -> ServerProcess {
+        Self::spawn(database_url, serve_args, false).0
+    }
+
+    /// `serve --demo` on an empty `database_url`: the process and the demo tokens it prints, by agency
+    /// code.
+    pub fn start_demo(database_url: &str) -> (ServerProcess, HashMap<String, String>) {
+        let (server, tokens) = Self::spawn(database_url, &["--demo"], true);
+        let tokens = tokens
+            .expect("stdout")
+            .recv_timeout(std::time::Duration::from_secs(300))
+            .expect("the demo prints its tokens");
+        (server, tokens)
+    }
+
+    fn spawn(
+        database_url: &str,
+        serve_args: &[&str],
+        read_tokens: bool,
+    ) -> (
+        ServerProcess,
+        Option<std::sync::mpsc::Receiver<HashMap<String, String>>>,
+    ) {
         use std::process::{Command, Stdio};
         let mut child = Command::new(env!("CARGO_BIN_EXE_lienthong"))
             .args([
@@ -552,10 +574,41 @@ impl ServerProcess {
                 "127.0.0.1:0",
             ])
             .args(serve_args)
-            .stdout(Stdio::null())
+            .stdout(if read_tokens {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stderr(Stdio::piped())
             .spawn()
             .expect("start server");
+        // The demo's tokens, from the lines `  <agency> <role> <token>` after "Demo tokens".
+        let tokens = child.stdout.take().map(|stdout| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let mut tokens = HashMap::new();
+                let mut sent = false;
+                for line in
+                    std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok)
+                {
+                    let words: Vec<&str> = line.split_whitespace().collect();
+                    match words.as_slice() {
+                        [agency, _role, token] if line.starts_with("  ") => {
+                            tokens.insert((*agency).to_owned(), (*token).to_owned());
+                        }
+                        [] if !tokens.is_empty() && !sent => {
+                            let _ = tx.send(std::mem::take(&mut tokens));
+                            sent = true;
+                        }
+                        _ => {}
+                    }
+                }
+                if !sent {
+                    let _ = tx.send(tokens);
+                }
+            });
+            rx
+        });
         let stderr = child.stderr.take().expect("stderr");
         let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
         let addr = lines
@@ -575,7 +628,7 @@ impl ServerProcess {
                 eprintln!("server: {line}");
             }
         });
-        ServerProcess { child, addr }
+        (ServerProcess { child, addr }, tokens)
     }
 
     /// SIGKILL, then reap.

@@ -9,6 +9,7 @@ mod admin;
 mod agency_status;
 mod auth;
 mod authz_walk;
+mod board;
 mod checkpoints;
 mod cli;
 mod crash;
