@@ -1,7 +1,6 @@
 // Reporting today: completeness and timeliness of the daily vaccination report (today's, and
 // yesterday's, whose deadline has passed) and of each recent data call, with the late and missing
-// districts or agencies named. `calls` is read as a Relay connection; a server that still answers it
-// as a plain list is read that way.
+// districts or agencies named.
 
 import { read } from './api.js';
 import { addDays, dateTime, date, number, percent } from './format.js';
@@ -15,19 +14,27 @@ fragment Status on ReportingStatusView {
   expected submitted onTime late missing completeness timeliness
   districts { district { code name nameEn } submitted late onTime dueAt submittedAt }
 }`;
-const CALL_FIELDS = 'id title period deadline formCode';
-const CALLS_CONNECTION = `query BoardCalls { calls(first: 50) { totalCount edges { node { ${CALL_FIELDS} } } } }`;
-const CALLS_LIST = `query BoardCallsList { calls { ${CALL_FIELDS} } }`;
+const CALLS = `query BoardCalls($after: String) {
+  calls(first: 500, after: $after) { pageInfo { hasNextPage endCursor } nodes { id title period deadline formCode } }
+}`;
 const CALLS_SHOWN = 4;
+// Calls are listed oldest first; the newest are on the last page. A province issues a few a week, so a
+// handful of pages covers years.
+const MAX_PAGES = 10;
 
 async function calls() {
-  let answer = await read(CALLS_CONNECTION, {});
-  if (answer.forbidden) return { forbidden: true };
-  if (answer.data?.calls?.edges) return { calls: answer.data.calls.edges.map((e) => e.node) };
-  answer = await read(CALLS_LIST, {});
-  if (answer.forbidden) return { forbidden: true };
-  if (Array.isArray(answer.data?.calls)) return { calls: answer.data.calls };
-  return { failed: answer.failed };
+  const all = [];
+  let after = null;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const answer = await read(CALLS, { after });
+    if (answer.forbidden) return { forbidden: true };
+    const listed = answer.data?.calls;
+    if (!listed) return { failed: answer.failed };
+    all.push(...listed.nodes);
+    if (!listed.pageInfo.hasNextPage) break;
+    after = listed.pageInfo.endCursor;
+  }
+  return { calls: all };
 }
 
 export async function load(ctx) {
