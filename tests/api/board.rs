@@ -548,9 +548,10 @@ async fn the_board_shows_the_apis_figures_live_in_a_browser_without_the_internet
     assert_eq!(seen["english"]["title"], "Epidemic situation board");
     assert_eq!(seen["english"]["mapTitle"], "Map of epidemic levels");
 
-    // Transport: the map, nothing personal, no stock.
+    // Transport: the map and the alerts of the posts it works, nothing personal, no stock.
     let transport = &seen["transport"];
     assert_eq!(transport["panels"]["map"], "ok", "{transport}");
+    assert_eq!(transport["panels"]["alerts"], "ok", "{transport}");
     let stock = transport["panels"]["stock"].as_str().expect("stock");
     assert!(matches!(stock, "forbidden" | "empty"), "{transport}");
     let transport_figures = figures_of(transport);
