@@ -28,6 +28,22 @@ pub fn beyond_skew(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     at > now + chrono::Duration::minutes(FUTURE_SKEW_MINUTES)
 }
 
+/// A test as recorded: a real kind (RAPID_ANTIGEN or RT_PCR), taken no later than now give or take
+/// the clock skew; BAD_USER_INPUT on `kind` or `takenAt` otherwise.
+pub fn check_test_taken(
+    kind: entity::TestKind,
+    taken_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if kind == entity::TestKind::None {
+        return Err(AppError::bad_input("kind", "RAPID_ANTIGEN or RT_PCR"));
+    }
+    if beyond_skew(taken_at, now) {
+        return Err(AppError::bad_input("takenAt", "in the future"));
+    }
+    Ok(())
+}
+
 /// The checkpoint with this code, whoever asks; NOT_FOUND when there is none.
 pub async fn by_code(conn: &impl ConnectionTrait, code: &str) -> AppResult<checkpoint::Model> {
     kit::by_code::<checkpoint::Entity>(conn, code).await

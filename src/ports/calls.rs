@@ -15,7 +15,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::checkpoints::alerts::{self, AlertOrigin};
-use crate::checkpoints::posts::beyond_skew;
+use crate::checkpoints::posts::{beyond_skew, check_test_taken};
 use crate::districts::lookup;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Keyed};
@@ -237,12 +237,7 @@ pub struct NewCrewTest {
 #[tracing::instrument(skip_all, fields(crew_member.id = input.crew_member_id))]
 pub async fn record_test(ctx: &Ctx<'_>, input: NewCrewTest) -> AppResult<vessel_call::Model> {
     let scope = policy::require(ctx.actor, Resource::VesselCall, Action::Write)?;
-    if input.kind == TestKind::None {
-        return Err(AppError::bad_input("kind", "RAPID_ANTIGEN or RT_PCR"));
-    }
-    if beyond_skew(input.taken_at, ctx.now()) {
-        return Err(AppError::bad_input("takenAt", "in the future"));
-    }
+    check_test_taken(input.kind, input.taken_at, ctx.now())?;
     let mut w = ctx.write().await?;
     let member = crew_member::Entity::find_by_id(input.crew_member_id)
         .one(&*w)

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::calls::staffed_posts;
 use crate::checkpoints::alerts::{self, AlertOrigin};
-use crate::checkpoints::posts::beyond_skew;
+use crate::checkpoints::posts::check_test_taken;
 use crate::error::{AppError, AppResult};
 use crate::keyset::{Listed, Order, Position};
 use crate::kit::{self, Ctx, ScopedList, Text, by_code_from, text};
@@ -168,12 +168,7 @@ pub struct NewCohortTest {
 #[tracing::instrument(skip_all, fields(member.id = input.member_id))]
 pub async fn record_test(ctx: &Ctx<'_>, input: NewCohortTest) -> AppResult<testing_plan::Model> {
     let scope = policy::require(ctx.actor, Resource::TestingPlan, Action::Write)?;
-    if input.kind == TestKind::None {
-        return Err(AppError::bad_input("kind", "RAPID_ANTIGEN or RT_PCR"));
-    }
-    if beyond_skew(input.taken_at, ctx.now()) {
-        return Err(AppError::bad_input("takenAt", "in the future"));
-    }
+    check_test_taken(input.kind, input.taken_at, ctx.now())?;
     let mut w = ctx.write().await?;
     let member = cohort_member::Entity::find_by_id(input.member_id)
         .one(&*w)

@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, Q
 
 use super::cases;
 use crate::checkpoints::alerts::{self, AlertOrigin};
-use crate::checkpoints::posts::beyond_skew;
+use crate::checkpoints::posts::check_test_taken;
 use crate::error::{AppError, AppResult};
 use crate::kit::Ctx;
 use crate::policy::{self, Action, Resource};
@@ -29,14 +29,9 @@ pub struct CaseTest {
 #[tracing::instrument(skip_all, fields(case.id = input.case_id))]
 pub async fn record(ctx: &Ctx<'_>, input: CaseTest) -> AppResult<quarantine_case::Model> {
     let scope = policy::require(ctx.actor, Resource::QuarantineCase, Action::Write)?;
-    if input.kind == TestKind::None {
-        return Err(AppError::bad_input("kind", "RAPID_ANTIGEN or RT_PCR"));
-    }
+    check_test_taken(input.kind, input.taken_at, ctx.now())?;
     let mut w = ctx.write().await?;
     let case = cases::in_scope(&w, scope, input.case_id).await?;
-    if beyond_skew(input.taken_at, w.now()) {
-        return Err(AppError::bad_input("takenAt", "in the future"));
-    }
     if input.taken_at < case.started_at {
         return Err(AppError::bad_input("takenAt", "before the case started"));
     }

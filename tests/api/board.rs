@@ -10,37 +10,13 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use lienthong::graphql::board;
 use serde_json::{Value, json};
 
+use crate::graphiql::{get, header_of, links_of};
 use crate::helpers::{HttpClient, ServerProcess, TestApp, TestDb};
 use crate::node_clients::node_folder;
-
-async fn get(app: &TestApp, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
-    app.send(Request::get(path).body(Body::empty()).expect("request"))
-        .await
-}
-
-fn header_of(headers: &HeaderMap, name: header::HeaderName) -> &str {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-}
-
-/// Every `src="..."` and `href="..."` of the page.
-fn links_of(page: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in ["src=\"", "href=\""] {
-        for (at, _) in page.match_indices(attr) {
-            let rest = &page[at + attr.len()..];
-            out.push(rest[..rest.find('"').expect("closing quote")].to_owned());
-        }
-    }
-    out
-}
 
 /// The relative module paths a script imports (`from './x.js'`).
 fn imports_of(script: &str) -> Vec<String> {

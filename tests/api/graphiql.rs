@@ -15,12 +15,12 @@ use serde_json::Value;
 use crate::helpers::TestApp;
 use crate::node_clients::node_folder;
 
-async fn get(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+pub(crate) async fn get(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     app.send(Request::get(path).body(Body::empty()).expect("request"))
         .await
 }
 
-fn header_of(headers: &axum::http::HeaderMap, name: header::HeaderName) -> &str {
+pub(crate) fn header_of(headers: &axum::http::HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -28,7 +28,7 @@ fn header_of(headers: &axum::http::HeaderMap, name: header::HeaderName) -> &str 
 }
 
 /// Every `src="..."` and `href="..."` of the page.
-fn links_of(page: &str) -> Vec<String> {
+pub(crate) fn links_of(page: &str) -> Vec<String> {
     let mut out = Vec::new();
     for attr in ["src=\"", "href=\""] {
         for (at, _) in page.match_indices(attr) {

@@ -60,13 +60,17 @@ struct Place {
     checkpoint_id: Option<i32>,
 }
 
+/// A personal field of the row `id` of `entity` standing at `place`: the value when the caller may read it
+/// (the read audited), else null with FORBIDDEN.
 async fn personal<'a>(
     ctx: &Context<'_>,
     place: Place,
-    record: Record,
+    entity: &'static str,
+    id: i64,
     field: &'static str,
     value: Option<&'a str>,
 ) -> Result<Option<&'a str>> {
+    let record = Record { entity, id };
     let staffed_by: Vec<i32> = match place.checkpoint_id {
         Some(id) => ctx
             .rows_of::<StaffLoader, _, _>(id)
@@ -103,14 +107,11 @@ impl CrewMember {
     }
     /// Personal: full name.
     async fn full_name(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        let record = Record {
-            entity: "crew_member",
-            id: self.row.id,
-        };
         personal(
             ctx,
             self.place,
-            record,
+            "crew_member",
+            self.row.id,
             "fullName",
             Some(&self.row.full_name),
         )
@@ -118,14 +119,11 @@ impl CrewMember {
     }
     /// Personal: passport, seafarer's book or identity number.
     async fn id_number(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        let record = Record {
-            entity: "crew_member",
-            id: self.row.id,
-        };
         personal(
             ctx,
             self.place,
-            record,
+            "crew_member",
+            self.row.id,
             "idNumber",
             Some(&self.row.id_number),
         )
@@ -307,14 +305,11 @@ impl CohortMember {
     }
     /// Personal: full name.
     async fn full_name(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        let record = Record {
-            entity: "cohort_member",
-            id: self.row.id,
-        };
         personal(
             ctx,
             self.place,
-            record,
+            "cohort_member",
+            self.row.id,
             "fullName",
             Some(&self.row.full_name),
         )
@@ -322,14 +317,11 @@ impl CohortMember {
     }
     /// Personal: identity number; null when not given.
     async fn id_number(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        let record = Record {
-            entity: "cohort_member",
-            id: self.row.id,
-        };
         personal(
             ctx,
             self.place,
-            record,
+            "cohort_member",
+            self.row.id,
             "idNumber",
             self.row.id_number.as_deref(),
         )
