@@ -532,19 +532,32 @@ pub fn urlencode(text: &str) -> String {
 pub struct ServerProcess {
     pub child: std::process::Child,
     pub addr: std::net::SocketAddr,
+    /// What the process wrote to stderr after announcing its address (its log), line by line.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl ServerProcess {
     /// Starts the real binary on `database_url` with the test secret; `serve_args` are added after
     /// `serve`.
     pub fn start(database_url: &str, serve_args: &[&str]) -> ServerProcess {
-        Self::spawn(database_url, serve_args, false).0
+        Self::spawn(database_url, serve_args, false, &["--log", "warn"]).0
+    }
+
+    /// As [`ServerProcess::start`], with the access log at INFO as JSON lines (in [`ServerProcess::log`]).
+    pub fn start_logging_access(database_url: &str) -> ServerProcess {
+        let log = [
+            "--log",
+            "warn,lienthong::access=info",
+            "--log-format",
+            "json",
+        ];
+        Self::spawn(database_url, &[], false, &log).0
     }
 
     /// `serve --demo` on an empty `database_url`: the process and the demo tokens it prints, by agency
     /// code.
     pub fn start_demo(database_url: &str) -> (ServerProcess, HashMap<String, String>) {
-        let (server, tokens) = Self::spawn(database_url, &["--demo"], true);
+        let (server, tokens) = Self::spawn(database_url, &["--demo"], true, &["--log", "warn"]);
         let tokens = tokens
             .expect("stdout")
             .recv_timeout(std::time::Duration::from_secs(300))
@@ -556,23 +569,16 @@ impl ServerProcess {
         database_url: &str,
         serve_args: &[&str],
         read_tokens: bool,
+        log_args: &[&str],
     ) -> (
         ServerProcess,
         Option<std::sync::mpsc::Receiver<HashMap<String, String>>>,
     ) {
         use std::process::{Command, Stdio};
         let mut child = Command::new(env!("CARGO_BIN_EXE_lienthong"))
-            .args([
-                "--database-url",
-                database_url,
-                "--jwt-secret",
-                SECRET,
-                "--log",
-                "warn",
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-            ])
+            .args(["--database-url", database_url, "--jwt-secret", SECRET])
+            .args(log_args)
+            .args(["serve", "--bind", "127.0.0.1:0"])
             .args(serve_args)
             .stdout(if read_tokens {
                 Stdio::piped()
@@ -623,12 +629,15 @@ impl ServerProcess {
             })
             .expect("the server announces its address");
         // Kept draining so the child never blocks on a full pipe.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = log.clone();
         std::thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
                 eprintln!("server: {line}");
+                kept.lock().expect("log").push(line);
             }
         });
-        (ServerProcess { child, addr }, tokens)
+        (ServerProcess { child, addr, log }, tokens)
     }
 
     /// SIGKILL, then reap.

@@ -1,6 +1,7 @@
 //! HTTP hygiene: timeouts answer 503 TIMEOUT, refusals say when to retry, the rate limit is checked
 //! before the token is looked up, responses are compressed when asked, `/metrics` stays off the public
-//! port, and CSV imports over HTTP (with a dry run).
+//! port, CSV imports over HTTP (with a dry run), and the access log names each request without a token
+//! or a personal value.
 
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use axum::http::{Request, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
-use crate::helpers::{METRICS_TOKEN, TestApp, TestDb, error_code};
+use crate::helpers::{HttpClient, METRICS_TOKEN, ServerProcess, TestApp, TestDb, error_code};
 
 const RECEIVE: &str =
     "mutation($input: ReceiveLotInput!) { receiveLot(input: $input) { lot { id } } }";
@@ -249,4 +250,101 @@ async fn csv_imports_over_http_check_with_a_dry_run_and_write_all_or_nothing() {
     assert_eq!(body["dryRun"], false);
     assert_eq!(app.scalar(count).await, 53);
     assert_eq!(app.audit_count("district.import").await, audited + 1);
+}
+
+/// The first access-log line of `server` that `wanted` picks, parsed; waits up to 5 s for it.
+async fn access_line(server: &ServerProcess, wanted: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..50 {
+        let lines: Vec<Value> = server
+            .log
+            .lock()
+            .expect("log")
+            .iter()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|l| l["target"] == "lienthong::access")
+            .collect();
+        if let Some(line) = lines.into_iter().find(&wanted) {
+            return line;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "no such access-log line: {:?}",
+        server.log.lock().expect("log")
+    );
+}
+
+#[tokio::test]
+async fn the_access_log_names_each_request_at_info_and_never_a_token_or_a_personal_value() {
+    let app = TestApp::spawn().await;
+    let server = ServerProcess::start_logging_access(&app.db.url);
+    let client = HttpClient::new(server.addr);
+    let token = app.token("police");
+    let personal = [
+        "Nguyễn Thị Nhật Ký",
+        "038190004321",
+        "0912004321",
+        "12 Phố Nhật Ký",
+    ];
+    let input = json!({ "checkpointCode": "TH-GA-THANHHOA", "recordedAt": chrono::Utc::now().to_rfc3339(),
+        "direction": "INBOUND", "vehicleKind": "CAR", "peopleCount": 1, "decision": "ALLOWED",
+        "fullName": personal[0], "idNumber": personal[1], "phone": personal[2], "destinationAddress": personal[3],
+        "destinationDistrictCode": "380" });
+    let record = "mutation RecordForTheLog($i: RecordScreeningInput!) { recordScreening(input: $i) { screening { id } } }";
+    let body = client.gql(&token, record, json!({ "i": input })).await;
+    assert!(
+        body["data"]["recordScreening"]["screening"]["id"].is_i64(),
+        "{body}"
+    );
+    // A refused token is logged too, as what it is: a 401 with no agency.
+    let refused = client
+        .gql(
+            "not-a-token",
+            "query RefusedForTheLog { me { role } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&refused), "UNAUTHENTICATED", "{refused}");
+
+    let line = access_line(&server, |l| l["operation"] == "RecordForTheLog").await;
+    assert_eq!(line["level"], "INFO", "{line}");
+    assert_eq!(
+        (
+            &line["method"],
+            &line["path"],
+            &line["status"],
+            &line["agency"]
+        ),
+        (
+            &json!("POST"),
+            &json!("/graphql"),
+            &json!(200),
+            &json!("police")
+        ),
+        "{line}"
+    );
+    assert!(
+        line["duration_ms"].as_f64().is_some_and(|d| d >= 0.0),
+        "{line}"
+    );
+    assert!(
+        line["request_id"].as_str().is_some_and(|id| !id.is_empty()),
+        "{line}"
+    );
+    // Refused before its body is read: no operation, no agency.
+    let line = access_line(&server, |l| l["status"] == 401).await;
+    assert_eq!(
+        (&line["operation"], &line["agency"]),
+        (&json!(""), &json!("")),
+        "{line}"
+    );
+    let log = server.log.lock().expect("log").join("\n");
+    for secret in personal
+        .iter()
+        .copied()
+        .chain([token.as_str(), "not-a-token"])
+    {
+        assert!(!log.contains(secret), "the log holds {secret}: {log}");
+    }
+    server.kill();
 }
