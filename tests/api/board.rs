@@ -7,16 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use axum::http::{StatusCode, header};
 use lienthong::graphql::board;
 use serde_json::{Value, json};
 
-use crate::graphiql::{get, header_of, links_of};
+use crate::graphiql::{browser, get, header_of, links_of, run_browser_check};
 use crate::helpers::{HttpClient, ServerProcess, TestApp, TestDb};
-use crate::node_clients::node_folder;
 
 /// The relative module paths a script imports (`from './x.js'`).
 fn imports_of(script: &str) -> Vec<String> {
@@ -390,10 +388,7 @@ fn figures_of(seen: &Value) -> BTreeMap<String, String> {
 
 #[tokio::test]
 async fn the_board_shows_the_apis_figures_live_in_a_browser_without_the_internet() {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let no_chromium = (!Path::new(&chromium).exists())
-        .then(|| format!("{chromium} is missing (apt-get install chromium)"));
-    let Some(clients) = node_folder("clients/browser", "playwright-core", no_chromium) else {
+    let Some(browser) = browser() else {
         return;
     };
     let db = TestDb::create().await;
@@ -405,30 +400,12 @@ async fn the_board_shows_the_apis_figures_live_in_a_browser_without_the_internet
         assert!(tokens.contains_key(agency), "{agency} in {tokens:?}");
     }
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/board-screenshots");
-    let run = tokio::process::Command::new("node")
-        .current_dir(&clients)
-        .arg("board.mjs")
-        .arg(format!("http://{}", server.addr))
-        .arg(json!(tokens).to_string())
-        .arg(&shots)
-        .env("CHROMIUM", &chromium)
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(420), run)
-        .await
-        .expect("the browser check ends within 7 minutes")
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
-    eprintln!("the browser saw: {seen}");
-    assert_eq!(seen["blocked"], json!([]), "{seen}");
-    assert_eq!(seen["problems"], json!([]), "{seen}");
+    let args = [
+        format!("http://{}", server.addr),
+        json!(tokens).to_string(),
+        shots.display().to_string(),
+    ];
+    let seen = run_browser_check(&browser, "board.mjs", &args, Duration::from_secs(420)).await;
     assert_eq!(seen["defaultLang"], "vi");
     assert_eq!(seen["urlHasToken"], false);
     assert_eq!(seen["storage"]["localHasToken"], false);

@@ -90,28 +90,35 @@ fn the_embedded_graphiql_is_the_one_the_lock_pins() {
     assert_eq!(graphiql::VERSION, pinned, "run assets/graphiql/update.sh");
 }
 
-#[tokio::test]
-async fn graphiql_works_in_a_browser_without_the_internet() {
+/// The folder of the browser clients and the Chromium to drive, or `None` when the check is skipped
+/// (Node, `npm ci` or Chromium missing, and `LIENTHONG_REQUIRE_NODE` unset).
+pub(crate) fn browser() -> Option<(std::path::PathBuf, String)> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let no_chromium = (!Path::new(&chromium).exists())
         .then(|| format!("{chromium} is missing (apt-get install chromium)"));
-    let Some(clients) = node_folder("clients/browser", "playwright-core", no_chromium) else {
-        return;
-    };
-    let app = TestApp::places().await;
-    let server = app.serve().await;
+    let clients = node_folder("clients/browser", "playwright-core", no_chromium)?;
+    Some((clients, chromium))
+}
+
+/// Runs `node <script> <args>` in the browser clients' folder with `chromium`, within `limit`; the one
+/// JSON line it prints, after checking it ran cleanly and that the page fetched nothing from elsewhere.
+pub(crate) async fn run_browser_check(
+    (clients, chromium): &(std::path::PathBuf, String),
+    script: &str,
+    args: &[String],
+    limit: Duration,
+) -> Value {
     let run = tokio::process::Command::new("node")
-        .current_dir(&clients)
-        .arg("graphiql.mjs")
-        .arg(format!("http://{}", server.addr))
-        .arg(app.token("health"))
-        .env("CHROMIUM", &chromium)
+        .current_dir(clients)
+        .arg(script)
+        .args(args)
+        .env("CHROMIUM", chromium)
         .stdin(Stdio::null())
         .kill_on_drop(true)
         .output();
-    let output = tokio::time::timeout(Duration::from_secs(240), run)
+    let output = tokio::time::timeout(limit, run)
         .await
-        .expect("the browser check ends within 4 minutes")
+        .unwrap_or_else(|_| panic!("{script} ends within {limit:?}"))
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
@@ -123,6 +130,18 @@ async fn graphiql_works_in_a_browser_without_the_internet() {
     eprintln!("the browser saw: {seen}");
     assert_eq!(seen["blocked"], serde_json::json!([]), "{seen}");
     assert_eq!(seen["problems"], serde_json::json!([]), "{seen}");
+    seen
+}
+
+#[tokio::test]
+async fn graphiql_works_in_a_browser_without_the_internet() {
+    let Some(browser) = browser() else {
+        return;
+    };
+    let app = TestApp::places().await;
+    let server = app.serve().await;
+    let args = [format!("http://{}", server.addr), app.token("health")];
+    let seen = run_browser_check(&browser, "graphiql.mjs", &args, Duration::from_secs(240)).await;
     let districts = seen["districts"].as_array().expect("districts");
     assert_eq!(districts.len(), 3, "{seen}");
     assert!(
