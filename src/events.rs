@@ -4,6 +4,9 @@
 //! one included. On SQLite (one process) it is handed to local subscribers after commit. When the LISTEN
 //! connection is lost, subscribers are told to [`Signal::Resync`] from the log once it is back.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -74,14 +77,59 @@ pub enum Signal {
 pub struct EventBus {
     sender: broadcast::Sender<Signal>,
     through_postgres: bool,
+    auth: AuthChanges,
+}
+
+/// What the bus knows of changes that can end a token's validity (revocations, agencies disabled),
+/// for the verified-token cache (`crate::auth::cache`): a generation moved by each one heard, and
+/// whether every one is heard (false on PostgreSQL while the notification connection is down).
+#[derive(Debug, Clone)]
+pub struct AuthChanges(Arc<(AtomicU64, AtomicBool)>);
+
+impl AuthChanges {
+    pub fn generation(&self) -> u64 {
+        self.0.0.load(Ordering::Acquire)
+    }
+
+    pub fn heard_all(&self) -> bool {
+        self.0.1.load(Ordering::Acquire)
+    }
+
+    pub fn bump(&self) {
+        self.0.0.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn hearing(&self, all: bool) {
+        self.0.1.store(all, Ordering::Release);
+        self.bump();
+    }
+
+    fn heard(&self, event: &DomainEvent) {
+        if matches!(
+            event,
+            DomainEvent::TokenRevoked { .. } | DomainEvent::AgencyDisabled { .. }
+        ) {
+            self.bump();
+        }
+    }
 }
 
 impl EventBus {
     pub fn new(backend: DatabaseBackend) -> EventBus {
+        let through_postgres = backend == DatabaseBackend::Postgres;
         EventBus {
             sender: broadcast::channel(1024).0,
-            through_postgres: backend == DatabaseBackend::Postgres,
+            through_postgres,
+            // On PostgreSQL other processes' changes are heard only once `listen` is up.
+            auth: AuthChanges(Arc::new((
+                AtomicU64::new(0),
+                AtomicBool::new(!through_postgres),
+            ))),
         }
+    }
+
+    pub fn auth_changes(&self) -> AuthChanges {
+        self.auth.clone()
     }
 
     /// Inside the writing transaction: on PostgreSQL, queue the notification for commit.
@@ -100,13 +148,19 @@ impl EventBus {
     }
 
     /// After commit: on SQLite, deliver to this process's subscribers (PostgreSQL delivers by itself).
+    /// Also after commit: this process's token cache hears its own revocations at once, whatever the
+    /// backend.
     pub fn committed(&self, event: Logged) {
+        self.auth.heard(&event.event);
         if !self.through_postgres {
             self.deliver(Signal::Event(event));
         }
     }
 
     fn deliver(&self, signal: Signal) {
+        if let Signal::Event(logged) = &signal {
+            self.auth.heard(&logged.event);
+        }
         // No subscriber is not an error.
         let _ = self.sender.send(signal);
     }
@@ -130,23 +184,29 @@ impl EventBus {
             return Ok(());
         }
         let mut listener = listener(database_url).await?;
+        self.auth.hearing(true);
         let bus = self.clone();
         let url = database_url.to_owned();
         tokio::spawn(async move {
             loop {
-                match listener.try_recv().await {
-                    Ok(Some(note)) => match serde_json::from_str::<Logged>(note.payload()) {
-                        Ok(event) => bus.deliver(Signal::Event(event)),
-                        Err(e) => tracing::warn!(error = %e, "unreadable event notification"),
-                    },
-                    // The connection was lost and the listener has connected and LISTENed again.
-                    Ok(None) => bus.resync(),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "event listener interrupted; reconnecting");
-                        listener = relisten(&url).await;
-                        bus.resync();
+                let lost = match listener.try_recv().await {
+                    Ok(Some(note)) => {
+                        match serde_json::from_str::<Logged>(note.payload()) {
+                            Ok(event) => bus.deliver(Signal::Event(event)),
+                            Err(e) => tracing::warn!(error = %e, "unreadable event notification"),
+                        }
+                        continue;
                     }
-                }
+                    Ok(None) => "connection lost".to_owned(),
+                    Err(e) => e.to_string(),
+                };
+                // Notifications may be lost from here until a new connection LISTENs: the token cache
+                // stays off meanwhile, and subscribers read what they missed from the log after.
+                bus.auth.hearing(false);
+                tracing::warn!(error = %lost, "event listener interrupted; reconnecting");
+                listener = relisten(&url).await;
+                bus.auth.hearing(true);
+                bus.resync();
             }
         });
         Ok(())

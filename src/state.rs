@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sea_orm::DatabaseConnection;
 
+use crate::auth::cache::TokenCache;
 use crate::auth::{Actor, Keys, TokenUsage};
 use crate::clock::Clock;
 use crate::config::Config;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: Arc<Keys>,
     pub token_usage: Arc<TokenUsage>,
+    /// Tokens verified before, with their actors (`auth::cache`).
+    pub tokens: Arc<TokenCache>,
     pub rate_limiter: Arc<RateLimiter>,
     pub events: EventBus,
     pub clock: Clock,
@@ -59,11 +62,13 @@ impl AppState {
         let vaccines = VaccineCatalog::load(&db).await?;
         let rate_limiter = RateLimiter::per_minute(config.rate_limit_per_minute);
         let events = EventBus::new(db.get_database_backend());
+        let tokens = TokenCache::new(&events);
         Ok(AppState {
             db,
             config: Arc::new(config),
             keys: Arc::new(keys),
             token_usage: Arc::new(TokenUsage::default()),
+            tokens,
             rate_limiter: Arc::new(rate_limiter),
             events,
             clock: Clock::default(),

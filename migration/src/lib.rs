@@ -64,6 +64,7 @@ mod m20261203_000601_create_instance_marker;
 mod m20261203_000602_add_api_token_kid;
 mod m20261203_000701_add_report_adolescents_dose2;
 mod m20261203_000702_create_adolescent_allocation;
+mod m20261204_000101_create_auth_epoch;
 
 pub struct Migrator;
 
@@ -131,6 +132,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000602_add_api_token_kid::Migration),
             Box::new(m20261203_000701_add_report_adolescents_dose2::Migration),
             Box::new(m20261203_000702_create_adolescent_allocation::Migration),
+            Box::new(m20261204_000101_create_auth_epoch::Migration),
         ]
     }
 }

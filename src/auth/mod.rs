@@ -1,5 +1,6 @@
 //! Authentication: tokens in, an [`Actor`] out. The policy decides what the actor may do.
 
+pub mod cache;
 pub mod gate;
 pub mod key_set;
 mod keys;

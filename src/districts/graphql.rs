@@ -8,6 +8,7 @@ use super::communes;
 use super::service::{self, DistrictFilter as ServiceFilter, DistrictUpdate};
 use crate::graphql::context::{ContextExt, RowNode};
 use crate::graphql::enums::DistrictKind;
+use crate::graphql::plain::Rows;
 use crate::graphql::resolvers::{each, input_object, payload, root_object, row_object};
 use crate::stock::graphql::VaccineLot;
 use crate::stock::loaders::DistrictLotsLoader;
@@ -91,7 +92,7 @@ row_object! {
             #[graphql(desc = "Include lots with no doses on hand.", default = false)]
             include_empty: bool,
             #[graphql(desc = "Include expired lots.", default = false)] include_expired: bool,
-        ) -> Result<Vec<VaccineLot>> {
+        ) -> Result<Rows<VaccineLot>> {
             let shown = stock::district_lots(
                 &ctx.services()?,
                 &self.0,
@@ -100,7 +101,7 @@ row_object! {
                 include_expired,
             )?;
             let Some(key) = shown else {
-                return Ok(Vec::new());
+                return Ok(Rows(Vec::new()));
             };
             let lots = ctx.rows_of::<DistrictLotsLoader, _, _>(key).await?;
             Ok(lots.into_iter().map(VaccineLot).collect())

@@ -1,29 +1,30 @@
 //! The gate of the operation allow-list: production front-ends send operations an administrator has
 //! registered (`admin::allow_list`), by their SHA-256 (`extensions.persistedQuery.sha256Hash`) or in
 //! full. With the list on, any other operation from a non-ADMIN token is refused with
-//! OPERATION_NOT_ALLOWED before it is parsed. The HTTP handler calls [`admit`] itself (it answers with a
-//! status); the [`AllowList`] extension applies it to every other request, such as subscriptions over
-//! WebSocket.
+//! OPERATION_NOT_ALLOWED before it is parsed. [`gate`] is called by the HTTP handler and the WebSocket
+//! loop, before the schema runs anything: the schema itself carries no extension, since one costs a
+//! boxed future and a registry lookup on every field it resolves.
 
-use std::any::TypeId;
-use std::sync::Arc;
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
-use async_graphql::{Pos, Request, ServerResult, Value};
+use async_graphql::{Request, Value};
 use entity::Role;
 
 use crate::admin::allow_list;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
-use crate::operation_text::hash_of;
+use crate::operation_text::{check_nesting, hash_of};
 use crate::state::AppState;
+
+/// The gate every operation passes before the schema runs it, over HTTP and WebSocket alike: the
+/// allow-list, then the nesting bound (checked before any parse, see [`check_nesting`]).
+pub async fn gate(app: &AppState, actor: &Actor, request: &mut Request) -> AppResult<()> {
+    admit(app, actor, request).await?;
+    check_nesting(&request.query)
+}
 
 /// Applies the allow-list to one request. With the list off, or for an ADMIN token, nothing changes.
 /// Otherwise the request must name a registered operation, by hash (the stored text is then filled in)
 /// or by its full text.
-pub async fn admit(app: &AppState, actor: &Actor, request: &mut Request) -> AppResult<()> {
+async fn admit(app: &AppState, actor: &Actor, request: &mut Request) -> AppResult<()> {
     if !app.config.operation_allow_list || actor.role == Role::Admin {
         return Ok(());
     }
@@ -72,39 +73,5 @@ fn sent_hash(request: &Request) -> AppResult<Option<String>> {
             "extensions.persistedQuery.sha256Hash",
             "64 hexadecimal digits",
         )),
-    }
-}
-
-/// Marks a request the HTTP handler has already admitted (before its own checks on the parsed text).
-pub struct Admitted;
-
-/// Applies [`admit`] to requests that did not come through the HTTP handler: subscriptions over
-/// WebSocket, whose caller is in the connection's data.
-pub struct AllowList;
-
-impl ExtensionFactory for AllowList {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(AllowList)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for AllowList {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        if !request.data.contains_key(&TypeId::of::<Admitted>()) {
-            let app = ctx.data_unchecked::<AppState>();
-            let result = match ctx.data_opt::<Actor>() {
-                Some(actor) => admit(app, actor, &mut request).await,
-                None => Err(AppError::Unauthenticated),
-            };
-            result
-                .map_err(|err| async_graphql::Error::from(err).into_server_error(Pos::default()))?;
-        }
-        next.run(ctx, request).await
     }
 }

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response as HttpResponse;
 use serde::Deserialize;
 
-use super::allow_list::{self, Admitted};
+use super::allow_list;
 use super::loaders::Loaders;
 use super::media::Media;
 use super::personal_reads::PersonalReads;
@@ -22,7 +22,6 @@ use super::{AppSchema, is_introspection_only};
 use crate::auth::gate::{authenticate, bearer, request_id};
 use crate::error::{AppError, AppResult, code, fill_error_code};
 use crate::http_error::{error_response, refusal, status_of};
-use crate::operation_text::check_nesting;
 use crate::state::AppState;
 
 /// State of the GraphQL routes: the application and its schema.
@@ -172,8 +171,7 @@ async fn run(
         Ok(actor) => actor,
         Err(err) => return refusal(&err, rid.as_deref()),
     };
-    let admitted = allow_list::admit(&gql.app, &actor, &mut request).await;
-    if let Err(err) = admitted.and_then(|()| check_nesting(&request.query)) {
+    if let Err(err) = allow_list::gate(&gql.app, &actor, &mut request).await {
         return refusal(&err, rid.as_deref());
     }
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
@@ -201,7 +199,6 @@ async fn run(
             gql.app.config.loader_batch_window,
         ))
         .data(actor.clone())
-        .data(Admitted)
         .data(reads.clone());
     let response = schema.execute(request).await;
     // No personal data leaves without its audit row.

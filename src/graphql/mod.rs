@@ -1,6 +1,6 @@
 //! The GraphQL face: the schema assembled from one root per domain. Beside it: the request handler
 //! (HTTP) and `ws` (WebSocket), the GraphiQL page (`graphiql`) and the situation board (`board`), both from files
-//! built in (`embedded`), the gates every request passes (`allow_list`, `nesting`), the resolver
+//! built in (`embedded`), the gate every operation passes (`allow_list`), the resolver
 //! context, loaders, connections and the shared enums and scalars. Resolvers stay thin: they convert
 //! input, call one service, convert output.
 
@@ -16,8 +16,8 @@ pub mod handler;
 pub mod live;
 pub mod loaders;
 pub mod media;
-pub mod nesting;
 pub mod personal_reads;
+pub mod plain;
 pub mod resolvers;
 pub mod scalars;
 pub mod ws;
@@ -117,9 +117,7 @@ fn with_limits(state: &AppState, max_depth: usize) -> AppSchema {
     .limit_depth(max_depth)
     .limit_complexity(config.max_complexity)
     .limit_recursive_depth(32)
-    .limit_directives(config.max_directives)
-    .extension(nesting::NestingLimit)
-    .extension(allow_list::AllowList);
+    .limit_directives(config.max_directives);
     if !config.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -7,7 +7,9 @@
 /// [`RowNode`](super::context::RowNode) conversions, and the `#[Object]` (written first, by the caller)
 /// whose plain fields read the row (bound to `$row`) in one expression each, and whose `nodes` are the
 /// rows of other tables the row names by id, loaded in batches
-/// ([`ContextExt::node`](super::context::ContextExt::node)). Resolvers that need more follow in
+/// ([`ContextExt::node`](super::context::ContextExt::node)), and whose `sync |app|` fields are plain
+/// objects read from the row and the application state without waiting. Plain and `sync` fields are
+/// also served on the synchronous path of [`Rows`](super::plain::Rows). Resolvers that need more follow in
 /// `impl { .. }`, written as usual (the caller's `#[Object]` lets their attributes, `complexity` among
 /// them, see the names it defines).
 macro_rules! row_object {
@@ -19,6 +21,9 @@ macro_rules! row_object {
         }
         $(nodes {
             $( $(#[$node_meta:meta])* $node_field:ident: $node:ty = $id:expr; )*
+        })?
+        $(sync |$app:ident| {
+            $( $(#[$sync_meta:meta])* $sync_field:ident: $sync_out:ty = $sync_value:expr; )*
         })?
         $(impl { $($method:tt)* })?
     ) => {
@@ -46,6 +51,14 @@ macro_rules! row_object {
                 }
             )*
             $($(
+                $(#[$sync_meta])*
+                async fn $sync_field(&self, ctx: &async_graphql::Context<'_>) -> $sync_out {
+                    let $app = ctx.data_unchecked::<$crate::state::AppState>();
+                    let $row = &self.0;
+                    $sync_value
+                }
+            )*)?
+            $($(
                 $(#[$node_meta])*
                 async fn $node_field(
                     &self,
@@ -57,6 +70,41 @@ macro_rules! row_object {
                 }
             )*)?
             $($($method)*)?
+        }
+
+        impl $crate::graphql::plain::Plain for $ty {
+            fn plain_fields() -> &'static [$crate::graphql::plain::PlainField<Self>] {
+                use $crate::graphql::plain::{PlainField, camel_case, resolved_now};
+                static FIELDS: std::sync::OnceLock<Vec<PlainField<$ty>>> = std::sync::OnceLock::new();
+                FIELDS.get_or_init(|| vec![
+                    $(PlainField {
+                        name: camel_case(stringify!($field)),
+                        value: |this, ctx, field| {
+                            let $row = &this.0;
+                            let value: $out = $value;
+                            resolved_now(&value, ctx, field)
+                        },
+                    },)*
+                    $($(PlainField {
+                        name: camel_case(stringify!($sync_field)),
+                        value: |this, ctx, field| {
+                            let $app = ctx.data_unchecked::<$crate::state::AppState>();
+                            let $row = &this.0;
+                            let value: $sync_out = $sync_value;
+                            $crate::graphql::plain::plain_now(&value, ctx, field)
+                        },
+                    },)*)?
+                ])
+            }
+        }
+
+        impl $crate::graphql::plain::PlainValue for $ty {
+            fn plain_value(
+                &self,
+                ctx: &async_graphql::ContextSelectionSet<'_>,
+            ) -> Option<async_graphql::Value> {
+                $crate::graphql::plain::Plain::plain(self, ctx)
+            }
         }
     };
 }

@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::allow_list;
 use super::handler::{GraphqlState, finish};
 use super::loaders::Loaders;
 use crate::auth::Actor;
@@ -90,6 +91,7 @@ async fn serve(gql: GraphqlState, socket: WebSocket) {
     session.insert(actor.clone());
     let connection = Connection {
         gql,
+        actor,
         session: Arc::new(session),
         sink,
         outgoing,
@@ -130,7 +132,9 @@ struct Connection {
     outgoing: mpsc::Sender<Out>,
     subscriptions: HashMap<String, (u64, tokio::task::AbortHandle)>,
     generation: u64,
-    /// The connection's data every operation sees (its caller), as the schema's extensions expect.
+    /// The caller, whose operations pass the same gate as over HTTP.
+    actor: Actor,
+    /// The connection's data every operation sees: its caller.
     session: Arc<Data>,
 }
 
@@ -257,8 +261,15 @@ impl Connection {
         } else {
             None
         };
-        let request = serde_json::from_value::<async_graphql::Request>(payload)
-            .map_err(|e| AppError::bad_input("payload", format!("not a GraphQL request: {e}")));
+        let request = match serde_json::from_value::<async_graphql::Request>(payload) {
+            Ok(mut request) => allow_list::gate(&self.gql.app, &self.actor, &mut request)
+                .await
+                .map(|()| request),
+            Err(e) => Err(AppError::bad_input(
+                "payload",
+                format!("not a GraphQL request: {e}"),
+            )),
+        };
         let request = match (refusal, request) {
             (None, Ok(request)) => request,
             (Some(err), _) | (None, Err(err)) => {

@@ -14,6 +14,7 @@ use crate::graphql::context::ContextExt;
 use crate::graphql::enums::StockEventKind;
 use crate::graphql::resolvers::{each, input_object, root_object, row_object};
 use crate::graphql::scalars::Date;
+use crate::state::AppState;
 
 row_object! {
     #[Object]
@@ -37,8 +38,8 @@ row_object! {
 }
 
 /// A vaccine by id, from the catalog read at start-up.
-pub fn vaccine_of(ctx: &Context<'_>, id: i32) -> Option<Vaccine> {
-    ctx.app().vaccines.get(id).cloned().map(Vaccine)
+pub fn vaccine_of(app: &AppState, id: i32) -> Option<Vaccine> {
+    app.vaccines.get(id).cloned().map(Vaccine)
 }
 
 row_object! {
@@ -66,12 +67,12 @@ row_object! {
         /// The district holding it.
         district: District = lot.district_id;
     }
+    sync |app| {
+        /// The vaccine.
+        vaccine: Option<Vaccine> = vaccine_of(app, lot.vaccine_id);
+    }
 
     impl {
-        /// The vaccine.
-        async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
-            vaccine_of(ctx, self.0.vaccine_id)
-        }
         /// Days from today (province time) to expiry; negative once expired.
         async fn days_to_expiry(&self, ctx: &Context<'_>) -> Result<i64> {
             Ok(ledger::days_to_expiry(&ctx.services()?, &self.0))
@@ -132,7 +133,7 @@ row_object! {
     impl {
         /// The vaccine.
         async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
-            vaccine_of(ctx, self.0.vaccine_id)
+            vaccine_of(ctx.app(), self.0.vaccine_id)
         }
     }
 }

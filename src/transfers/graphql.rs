@@ -84,7 +84,7 @@ row_object! {
     impl {
         /// The vaccine.
         async fn vaccine(&self, ctx: &Context<'_>) -> Option<Vaccine> {
-            vaccine_of(ctx, self.0.vaccine_id)
+            vaccine_of(ctx.app(), self.0.vaccine_id)
         }
     }
 }

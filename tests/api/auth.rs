@@ -147,7 +147,9 @@ async fn every_bad_token_gets_the_same_unauthenticated_answer() {
     assert_eq!(app.gql(Some(&good), ME, json!({})).await.0, 200);
 }
 
-#[tokio::test]
+// Two workers, as a server has: on PostgreSQL the revocation's notification is heard while the test
+// waits on the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revocation_from_the_cli_takes_effect_on_the_next_request() {
     let app = TestApp::places().await;
     let token = app.token("police");

@@ -157,7 +157,9 @@ async fn a_new_key_signs_the_old_verifies_until_retired() {
     let _ = std::fs::remove_file(keyset);
 }
 
-#[tokio::test]
+// Two workers, as a server has: on PostgreSQL the revocation's notification is heard while the test
+// waits on the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_are_rotated_revoked_by_agency_and_listed_when_expiring() {
     let app = TestApp::places().await;
     let url = app.db.url.clone();
