@@ -46,6 +46,8 @@ impl AppState {
     pub async fn with_db(config: Config, db: DatabaseConnection) -> AppResult<AppState> {
         let state = AppState::open(config, db).await?;
         state.events.listen(&state.config.database_url).await?;
+        // Where the token change counter stands before any token is verified (SQLite).
+        state.tokens.refresh(&state.db).await?;
         state.sockets.follow(&state.events, state.db.clone()).await;
         Ok(state)
     }

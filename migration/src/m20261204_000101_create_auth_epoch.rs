@@ -18,7 +18,10 @@ const TRIGGERS: [(&str, &str); 5] = [
     ("auth_epoch_token_delete", "AFTER DELETE ON api_token"),
     ("auth_epoch_agency_update", "AFTER UPDATE ON agency"),
     ("auth_epoch_agency_delete", "AFTER DELETE ON agency"),
-    ("auth_epoch_district_update", "AFTER UPDATE OF code ON district"),
+    (
+        "auth_epoch_district_update",
+        "AFTER UPDATE OF code ON district",
+    ),
 ];
 
 #[async_trait::async_trait]

@@ -43,7 +43,7 @@ pub struct TokenCache {
 }
 
 /// Where a request stands with the cache: the generation its lookup saw.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lookup {
     generation: u64,
 }
@@ -57,8 +57,16 @@ impl TokenCache {
         })
     }
 
-    /// Brings the cache up to date with the database's changes (on SQLite, one read of the counter)
-    /// and returns where the request stands.
+    /// The generation as this process knows it, without asking the database.
+    pub fn current(&self) -> Lookup {
+        Lookup {
+            generation: self.changes.generation(),
+        }
+    }
+
+    /// Brings the cache up to date with other processes' changes (on SQLite, one read of the counter;
+    /// on PostgreSQL they arrive by themselves) and returns where the request stands. A cached entry
+    /// counts only if this equals the lookup it was found with.
     pub async fn refresh(&self, db: &DatabaseConnection) -> AppResult<Lookup> {
         if db.get_database_backend() == DatabaseBackend::Sqlite {
             let epoch = read_epoch(db).await?;
@@ -66,9 +74,7 @@ impl TokenCache {
                 self.changes.bump();
             }
         }
-        Ok(Lookup {
-            generation: self.changes.generation(),
-        })
+        Ok(self.current())
     }
 
     /// The actor of `token`, if it was verified in this generation and has not expired.
@@ -140,9 +146,7 @@ mod tests {
     }
 
     fn lookup(cache: &TokenCache) -> Lookup {
-        Lookup {
-            generation: cache.changes.generation(),
-        }
+        cache.current()
     }
 
     #[test]

@@ -205,12 +205,27 @@ async fn run(
     if let Err(err) = reads.flush(&gql.app.ctx(&actor)).await {
         return error_response(status_of(&err), &err, rid.as_deref());
     }
+    // An operation the database's absence stopped altogether answers as an outage met before
+    // execution does: 503 with Retry-After, so clients and load balancers back off.
+    if stopped_by_outage(&response) {
+        return refusal(&AppError::Unavailable, rid.as_deref());
+    }
     let mut http = media.respond(&finish(response, rid.as_deref()));
     http.extensions_mut().insert(crate::http_error::AccessNote {
         operation: logged_operation,
         agency: Some(actor.agency_code.clone()),
     });
     http
+}
+
+/// No data, and every error UNAVAILABLE.
+fn stopped_by_outage(response: &Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| {
+            error.extensions.as_ref().and_then(|e| e.get("code"))
+                == Some(&async_graphql::Value::String(code::UNAVAILABLE.to_owned()))
+        })
 }
 
 /// The name of a document's leading operation (`query Name ...`), for the access log.

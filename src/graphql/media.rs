@@ -3,9 +3,12 @@
 //! from an executed operation (200); a client that accepts only `application/json` (or says nothing)
 //! gets `application/json`, where every executed request answers 200 as older clients expect.
 
+use std::collections::BTreeMap;
+
 use async_graphql::Response;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response as HttpResponse};
+use serde::Serialize;
 
 use crate::error::AppError;
 
@@ -69,16 +72,26 @@ impl Media {
     /// `data` entry, and under `application/graphql-response+json` answers 400.
     pub fn respond(self, response: &Response) -> HttpResponse {
         let request_error = is_request_error(response);
-        let mut body = serde_json::to_value(response).unwrap_or_default();
-        if request_error && let Some(map) = body.as_object_mut() {
-            map.remove("data");
-        }
+        // Written straight from the executor's value, so fields keep its order (the selection's).
+        let body = if request_error {
+            serde_json::to_vec(&RequestErrors {
+                errors: &response.errors,
+                extensions: &response.extensions,
+            })
+        } else {
+            serde_json::to_vec(response)
+        };
+        let body = body.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "response not serialisable");
+            br#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#
+                .to_vec()
+        });
         let status = if request_error && self == Media::GraphqlResponse {
             StatusCode::BAD_REQUEST
         } else {
             StatusCode::OK
         };
-        let mut http = (status, body.to_string()).into_response();
+        let mut http = (status, body).into_response();
         self.label(&mut http);
         http
     }
@@ -88,6 +101,14 @@ impl Media {
         http.headers_mut()
             .insert(header::CONTENT_TYPE, self.content_type());
     }
+}
+
+/// A request error's body: no `data` member at all (GraphQL over HTTP).
+#[derive(Serialize)]
+struct RequestErrors<'a> {
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
 }
 
 /// Errors with no data and no path: raised before execution began, so no field ran.

@@ -9,12 +9,12 @@
 
 use std::borrow::Cow;
 
+use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::registry::Registry;
 use async_graphql::resolver_utils::resolve_list;
 use async_graphql::{ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value};
 use futures_util::FutureExt;
-use async_graphql::indexmap::IndexMap;
 
 /// One plain field of a row type: its GraphQL name and how to produce its value for a selection.
 pub struct PlainField<T: ?Sized> {
@@ -32,7 +32,7 @@ pub trait Plain: OutputType + Sized + 'static {
     /// The response value for the selection set `ctx` holds, or `None` when some selected field is
     /// not plain.
     fn plain(&self, ctx: &ContextSelectionSet<'_>) -> Option<Value> {
-        let mut out = IndexMap::new();
+        let mut out = IndexMap::with_capacity(ctx.item.node.items.len());
         collect(self, ctx, &ctx.item.node, &mut out)?;
         // As the library answers a selection left empty by @skip and @include.
         Some(if out.is_empty() {
@@ -72,7 +72,10 @@ fn collect<T: Plain>(
                 if !spread.node.directives.is_empty() {
                     return None;
                 }
-                let fragment = ctx.query_env.fragments.get(&spread.node.fragment_name.node)?;
+                let fragment = ctx
+                    .query_env
+                    .fragments
+                    .get(&spread.node.fragment_name.node)?;
                 if fragment.node.type_condition.node.on.node != *T::type_name() {
                     return None;
                 }

@@ -20,7 +20,8 @@ impl ScalarType for Date {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.format("%Y-%m-%d").to_string())
+        // `Display` is ISO 8601 (YYYY-MM-DD) without parsing a format string for each date.
+        Value::String(self.0.to_string())
     }
 }
 

@@ -332,7 +332,18 @@ impl Connection {
             return Ok(());
         }
         let message = match out {
-            Out::Next(_, _, response) => json!({ "id": id, "type": "next", "payload": response }),
+            // Written straight from the executor's value, so fields keep its order (the selection's).
+            Out::Next(_, _, response) => {
+                return send(
+                    &mut self.sink,
+                    Next {
+                        id: &id,
+                        kind: "next",
+                        payload: &response,
+                    },
+                )
+                .await;
+            }
             Out::Error(_, _, errors) => {
                 self.finished(&id);
                 json!({ "id": id, "type": "error", "payload": errors })
@@ -350,6 +361,15 @@ impl Connection {
             metrics::gauge!("live_subscriptions_active").decrement(1.0);
         }
     }
+}
+
+/// A `next` message.
+#[derive(serde::Serialize)]
+struct Next<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    payload: &'a Response,
 }
 
 fn far_future() -> Instant {
@@ -375,8 +395,8 @@ pub fn token_of(payload: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
-async fn send(sink: &mut Sink, message: Value) -> Result<(), ()> {
-    let text = message.to_string();
+async fn send(sink: &mut Sink, message: impl serde::Serialize) -> Result<(), ()> {
+    let text = serde_json::to_string(&message).map_err(|_| ())?;
     metrics::counter!("live_messages_sent_total").increment(1);
     sink.send(Message::Text(text.into())).await.map_err(|_| ())
 }

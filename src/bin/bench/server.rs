@@ -11,19 +11,28 @@ use crate::scale::Http;
 pub struct Server {
     child: Child,
     pub http: Http,
+    metrics: Http,
 }
 
 impl Server {
     pub async fn start(url: &str, token: &str, clients: usize) -> Result<Server, String> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| e.to_string())?
-            .port();
+        let free_port = || {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .map_err(|e| e.to_string())
+        };
+        let (port, metrics_port) = (free_port()?, free_port()?);
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         let binary = exe.with_file_name("lienthong");
         let child = Command::new(&binary)
             .args(["serve", "--database-url", url])
             .args(["--bind", &format!("127.0.0.1:{port}")])
+            // `/metrics` (for the statement count) on a listener of its own, as in production.
+            .env(
+                "LIENTHONG_METRICS_BIND",
+                format!("127.0.0.1:{metrics_port}"),
+            )
             .env("LIENTHONG_JWT_SECRET", SECRET)
             .env("LIENTHONG_RATE_LIMIT_PER_MINUTE", "1000000000")
             // The server's log level; `LIENTHONG_BENCH_SERVER_LOG=debug` to see what it did.
@@ -42,6 +51,7 @@ impl Server {
         let server = Server {
             child,
             http: Http::new(&format!("http://127.0.0.1:{port}"), token, clients),
+            metrics: Http::new(&format!("http://127.0.0.1:{metrics_port}"), token, 1),
         };
         for _ in 0..200 {
             if server.http.get("/readyz").await.is_ok() {
@@ -78,7 +88,7 @@ impl Server {
     }
 
     pub async fn statements(&self) -> u64 {
-        let text = self.http.get("/metrics").await.unwrap_or_default();
+        let text = self.metrics.get("/metrics").await.unwrap_or_default();
         text.lines()
             .find_map(|l| l.strip_prefix("db_statements_total "))
             .and_then(|v| v.trim().parse::<f64>().ok())

@@ -73,7 +73,9 @@ fn rows() -> Vec<TestRow> {
                 doses: i64::from(i) * 1_000_000_007,
                 open: i % 2 == 0,
                 day: NaiveDate::from_ymd_opt(2021, 10, 1 + i as u32).unwrap(),
-                at: Utc.timestamp_opt(1_633_000_000 + i64::from(i) * 3600, 0).unwrap(),
+                at: Utc
+                    .timestamp_opt(1_633_000_000 + i64::from(i) * 3600, 0)
+                    .unwrap(),
                 kind: if i % 2 == 0 {
                     entity::DistrictKind::City
                 } else {
@@ -111,7 +113,15 @@ impl Dice {
 }
 
 const FIELDS: [&str; 9] = [
-    "id", "name", "note", "dosesOnHand", "isOpen", "day", "at", "kind", "__typename",
+    "id",
+    "name",
+    "note",
+    "dosesOnHand",
+    "isOpen",
+    "day",
+    "at",
+    "kind",
+    "__typename",
 ];
 const ALIASES: [&str; 3] = ["a", "b", "c"];
 
@@ -126,8 +136,12 @@ fn selection(dice: &mut Dice, depth: usize) -> String {
             2 => "...Both".to_owned(),
             3 => {
                 let field = FIELDS[dice.below(FIELDS.len())];
-                let condition = ["@skip(if: true)", "@skip(if: false)", "@include(if: true)", "@include(if: false)"]
-                    [dice.below(4)];
+                let condition = [
+                    "@skip(if: true)",
+                    "@skip(if: false)",
+                    "@include(if: true)",
+                    "@include(if: false)",
+                ][dice.below(4)];
                 format!("{field} {condition}")
             }
             4 => {
@@ -177,14 +191,21 @@ async fn the_synchronous_path_answers_as_the_library_does() {
             generic.replacen("generic", "fast", 1),
             "seed {seed}: {set}"
         );
-        assert!(plain, "seed {seed}: a plain selection took the library's path: {set}");
+        assert!(
+            plain,
+            "seed {seed}: a plain selection took the library's path: {set}"
+        );
 
         // The same selection with a field that waits: the whole list goes the library's way, and the
         // answer is the same again.
         let waiting = format!("{set} later");
         let (fast, plain) = run("fast", &waiting).await;
         let (generic, _) = run("generic", &waiting).await;
-        assert_eq!(fast, generic.replacen("generic", "fast", 1), "seed {seed}: {waiting}");
+        assert_eq!(
+            fast,
+            generic.replacen("generic", "fast", 1),
+            "seed {seed}: {waiting}"
+        );
         assert!(!plain, "seed {seed}: {waiting}");
     }
 }
