@@ -5,6 +5,8 @@
 
 use axum::body::Body;
 use axum::http::Request;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::json;
 
 use crate::helpers::TestApp;
@@ -60,40 +62,29 @@ const VACCINE_FIELDS: [&str; 7] = [
     "__typename",
 ];
 
-struct Dice(u64);
-
-impl Dice {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 /// A random selection of lot fields; it starts with `id`, so no lot's selection is left empty by
 /// `@include(if: false)` (an empty one is null on both paths, and the forcing field would fill it).
-fn lot_selection(dice: &mut Dice) -> String {
+fn lot_selection(rng: &mut StdRng) -> String {
     let mut items = vec!["id".to_owned()];
-    for _ in 0..1 + dice.below(6) {
-        items.push(match dice.below(8) {
+    for _ in 0..1 + rng.random_range(0..6) {
+        items.push(match rng.random_range(0..8) {
             0 => {
-                let fields: Vec<&str> = (0..1 + dice.below(3))
-                    .map(|_| VACCINE_FIELDS[dice.below(VACCINE_FIELDS.len())])
+                let fields: Vec<&str> = (0..1 + rng.random_range(0..3))
+                    .map(|_| VACCINE_FIELDS[rng.random_range(0..VACCINE_FIELDS.len())])
                     .collect();
                 format!("vaccine {{ {} }}", fields.join(" "))
             }
             1 => format!(
                 "... on VaccineLot {{ {} vaccine {{ code }} }}",
-                LOT_FIELDS[dice.below(LOT_FIELDS.len())]
+                LOT_FIELDS[rng.random_range(0..LOT_FIELDS.len())]
             ),
             2 => format!(
                 "{} @include(if: {})",
-                LOT_FIELDS[dice.below(LOT_FIELDS.len())],
-                dice.below(2) == 0
+                LOT_FIELDS[rng.random_range(0..LOT_FIELDS.len())],
+                rng.random_range(0..2) == 0
             ),
             3 => format!("n: {}", "lotNumber"),
-            _ => LOT_FIELDS[dice.below(LOT_FIELDS.len())].to_owned(),
+            _ => LOT_FIELDS[rng.random_range(0..LOT_FIELDS.len())].to_owned(),
         });
     }
     items.join(" ")
@@ -104,8 +95,8 @@ async fn vaccine_lots_answer_alike_on_both_paths() {
     let app = TestApp::spawn().await;
     let token = app.token("health");
     for seed in 1..=60_u64 {
-        let mut dice = Dice(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-        let set = lot_selection(&mut dice);
+        let mut rng = StdRng::seed_from_u64(seed);
+        let set = lot_selection(&mut rng);
         let query = |extra: &str| {
             format!(
                 "{{ districts(first: 5) {{ nodes {{ code vaccineLots(first: 10, includeEmpty: true) {{ {set}{extra} }} }} }} }}"

@@ -4,6 +4,8 @@
 use async_graphql::{EmptyMutation, EmptySubscription, Object, Request, Schema};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use metrics_exporter_prometheus::PrometheusBuilder;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 use super::{Rows, camel_case};
 use crate::graphql::enums::DistrictKind;
@@ -100,18 +102,6 @@ impl Query {
     }
 }
 
-/// A small deterministic generator (xorshift), so a failure names its seed.
-struct Dice(u64);
-
-impl Dice {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 const FIELDS: [&str; 9] = [
     "id",
     "name",
@@ -127,28 +117,28 @@ const ALIASES: [&str; 3] = ["a", "b", "c"];
 
 /// A random selection set (without braces), `depth` levels of fragments at most. Each alias names one
 /// field only, so every document is valid.
-fn selection(dice: &mut Dice, depth: usize) -> String {
+fn selection(rng: &mut StdRng, depth: usize) -> String {
     let mut items = Vec::new();
-    for _ in 0..1 + dice.below(6) {
-        let item = match dice.below(10) {
-            0 if depth > 0 => format!("... on TestRow {{ {} }}", selection(dice, depth - 1)),
-            1 if depth > 0 => format!("... {{ {} }}", selection(dice, depth - 1)),
+    for _ in 0..1 + rng.random_range(0..6) {
+        let item = match rng.random_range(0..10) {
+            0 if depth > 0 => format!("... on TestRow {{ {} }}", selection(rng, depth - 1)),
+            1 if depth > 0 => format!("... {{ {} }}", selection(rng, depth - 1)),
             2 => "...Both".to_owned(),
             3 => {
-                let field = FIELDS[dice.below(FIELDS.len())];
+                let field = FIELDS[rng.random_range(0..FIELDS.len())];
                 let condition = [
                     "@skip(if: true)",
                     "@skip(if: false)",
                     "@include(if: true)",
                     "@include(if: false)",
-                ][dice.below(4)];
+                ][rng.random_range(0..4)];
                 format!("{field} {condition}")
             }
             4 => {
-                let index = dice.below(ALIASES.len());
+                let index = rng.random_range(0..ALIASES.len());
                 format!("{}: {}", ALIASES[index], FIELDS[index])
             }
-            _ => FIELDS[dice.below(FIELDS.len())].to_owned(),
+            _ => FIELDS[rng.random_range(0..FIELDS.len())].to_owned(),
         };
         items.push(item);
     }
@@ -182,8 +172,8 @@ async fn run(field: &str, set: &str) -> (String, bool) {
 #[tokio::test]
 async fn the_synchronous_path_answers_as_the_library_does() {
     for seed in 1..=300_u64 {
-        let mut dice = Dice(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-        let set = selection(&mut dice, 2);
+        let mut rng = StdRng::seed_from_u64(seed);
+        let set = selection(&mut rng, 2);
         let (fast, plain) = run("fast", &set).await;
         let (generic, _) = run("generic", &set).await;
         assert_eq!(
