@@ -2,7 +2,8 @@
 //! which numbers it; on PostgreSQL it is then sent with `pg_notify` inside the writing transaction, so it
 //! is delivered exactly when (and only if) the change commits, to every server process that LISTENs, this
 //! one included. On SQLite (one process) it is handed to local subscribers after commit. When the LISTEN
-//! connection is lost, subscribers are told to [`Signal::Resync`] from the log once it is back.
+//! connection is lost (or, quiet, fails a probe), subscribers are told to [`Signal::Resync`] from the log
+//! once it is back.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -189,16 +190,24 @@ impl EventBus {
         let url = database_url.to_owned();
         tokio::spawn(async move {
             loop {
-                let lost = match listener.try_recv().await {
-                    Ok(Some(note)) => {
-                        match serde_json::from_str::<Logged>(note.payload()) {
-                            Ok(event) => bus.deliver(Signal::Event(event)),
-                            Err(e) => tracing::warn!(error = %e, "unreadable event notification"),
+                let lost = tokio::select! {
+                    received = listener.try_recv() => match received {
+                        Ok(Some(note)) => {
+                            match serde_json::from_str::<Logged>(note.payload()) {
+                                Ok(event) => bus.deliver(Signal::Event(event)),
+                                Err(e) => tracing::warn!(error = %e, "unreadable event notification"),
+                            }
+                            continue;
                         }
-                        continue;
-                    }
-                    Ok(None) => "connection lost".to_owned(),
-                    Err(e) => e.to_string(),
+                        Ok(None) => "connection lost".to_owned(),
+                        Err(e) => e.to_string(),
+                    },
+                    // Quiet for a while: ask the connection itself, so that one that died without a
+                    // word from the network is known lost within PROBE_EVERY + PROBE_WITHIN.
+                    () = tokio::time::sleep(PROBE_EVERY) => match probe(&mut listener).await {
+                        Ok(()) => continue,
+                        Err(lost) => lost,
+                    },
                 };
                 // Notifications may be lost from here until a new connection LISTENs: the token cache
                 // stays off meanwhile, and subscribers read what they missed from the log after.
@@ -210,6 +219,21 @@ impl EventBus {
             }
         });
         Ok(())
+    }
+}
+
+/// How long the notification connection may stay quiet before it is probed, and how long the probe may
+/// take.
+const PROBE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+const PROBE_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// One trivial statement on the LISTEN connection; an error or no answer in time means it is lost.
+async fn probe(listener: &mut sea_orm::sqlx::postgres::PgListener) -> Result<(), String> {
+    let asked = sea_orm::sqlx::query("SELECT 1").execute(&mut *listener);
+    match tokio::time::timeout(PROBE_WITHIN, asked).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!("no answer to a probe within {PROBE_WITHIN:?}")),
     }
 }
 

@@ -1,6 +1,7 @@
 //! A database server that goes away: requests fail fast with UNAVAILABLE, `/readyz` says so, and service
 //! resumes by itself when the database returns. The outage is made by a TCP proxy between the server and
-//! PostgreSQL that drops every connection and refuses new ones; SQLite is embedded and cannot go away.
+//! PostgreSQL that drops every connection and refuses new ones, or that goes silent without closing any;
+//! SQLite is embedded and cannot go away.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,10 +16,12 @@ use tokio::task::JoinHandle;
 
 use crate::helpers::{TestApp, error_code};
 
-/// Forwards connections to the database while up; when cut, drops them all and refuses new ones.
+/// Forwards connections to the database while up; when cut, drops them all and refuses new ones; when
+/// frozen, holds every byte without closing anything, as a network that fails silently does.
 struct Proxy {
     addr: SocketAddr,
     up: Arc<AtomicBool>,
+    frozen: Arc<AtomicBool>,
     links: Arc<Mutex<Vec<JoinHandle<()>>>>,
     accept: JoinHandle<()>,
 }
@@ -28,17 +31,23 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let up = Arc::new(AtomicBool::new(true));
+        let frozen = Arc::new(AtomicBool::new(false));
         let links: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
-        let (up2, links2) = (up.clone(), links.clone());
+        let (up2, links2, frozen2) = (up.clone(), links.clone(), frozen.clone());
         let accept = tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
+            while let Ok((inbound, _)) = listener.accept().await {
                 if !up2.load(Ordering::SeqCst) {
                     continue; // dropped: the connection is refused
                 }
-                let upstream = upstream.clone();
+                let (upstream, frozen) = (upstream.clone(), frozen2.clone());
                 let link = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    if let Ok(outbound) = TcpStream::connect(upstream).await {
+                        let (mut from_client, mut to_client) = inbound.into_split();
+                        let (mut from_server, mut to_server) = outbound.into_split();
+                        tokio::select! {
+                            () = pump(&mut from_client, &mut to_server, &frozen) => {}
+                            () = pump(&mut from_server, &mut to_client, &frozen) => {}
+                        }
                     }
                 });
                 links2.lock().expect("links").push(link);
@@ -47,9 +56,14 @@ impl Proxy {
         Proxy {
             addr,
             up,
+            frozen,
             links,
             accept,
         }
+    }
+
+    fn freeze(&self, frozen: bool) {
+        self.frozen.store(frozen, Ordering::SeqCst);
     }
 
     fn cut(&self) {
@@ -68,6 +82,28 @@ impl Drop for Proxy {
     fn drop(&mut self) {
         self.accept.abort();
         self.cut();
+    }
+}
+
+/// Copies one direction of a link until either side closes; while frozen, what was read is held.
+async fn pump(
+    from: &mut tokio::net::tcp::OwnedReadHalf,
+    to: &mut tokio::net::tcp::OwnedWriteHalf,
+    frozen: &AtomicBool,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buffer = vec![0_u8; 16 * 1024];
+    loop {
+        let read = match from.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(read) => read,
+        };
+        while frozen.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        if to.write_all(&buffer[..read]).await.is_err() {
+            return;
+        }
     }
 }
 
@@ -151,4 +187,56 @@ async fn a_database_outage_fails_fast_and_service_resumes_by_itself() {
         first_failure.as_secs_f64() * 1000.0,
         recovery.as_secs_f64() * 1000.0
     );
+}
+
+/// A notification connection that dies silently (no reset, no close: the network just stops) is found
+/// out by the listener's probe: the token cache stops serving within the probe's bounds, so a revocation
+/// whose notification is lost cannot be missed for longer; when the network comes back, a new connection
+/// listens and the cache serves again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silently_dead_notification_connection_is_found_out() {
+    let Ok(server_url) = std::env::var("LIENTHONG_TEST_DATABASE_URL") else {
+        return; // SQLite: no notification connection
+    };
+    let upstream = server_url
+        .rsplit_once('@')
+        .map_or(server_url.as_str(), |(_, rest)| rest)
+        .split('/')
+        .next()
+        .expect("host")
+        .to_owned();
+    let proxy = Proxy::start(upstream.clone()).await;
+    let through_proxy = proxy.addr.to_string();
+    let app = TestApp::places_with(|c| {
+        c.database_url = c.database_url.replacen(&upstream, &through_proxy, 1);
+    })
+    .await;
+    let changes = app.state.events.auth_changes();
+    assert!(changes.heard_all());
+
+    proxy.freeze(true);
+    let frozen_at = Instant::now();
+    while changes.heard_all() {
+        assert!(
+            frozen_at.elapsed() < Duration::from_secs(12),
+            "the silent connection was not found out"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // PROBE_EVERY (5 s) + PROBE_WITHIN (2 s), with some slack for a loaded machine.
+    assert!(
+        frozen_at.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        frozen_at.elapsed()
+    );
+
+    proxy.freeze(false);
+    let thawed_at = Instant::now();
+    while !changes.heard_all() {
+        assert!(
+            thawed_at.elapsed() < Duration::from_secs(15),
+            "no new listener after the network came back"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
