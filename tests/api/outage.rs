@@ -107,18 +107,12 @@ async fn pump(
     }
 }
 
-async fn readyz(app: &TestApp) -> u16 {
-    let request = Request::get("/readyz")
-        .body(Body::empty())
-        .expect("request");
-    app.send(request).await.0.as_u16()
-}
-
-#[tokio::test]
-async fn a_database_outage_fails_fast_and_service_resumes_by_itself() {
-    let Ok(server_url) = std::env::var("LIENTHONG_TEST_DATABASE_URL") else {
-        return; // SQLite: an embedded database has no server to lose
-    };
+/// On PostgreSQL, an app on the places whose every database connection goes through a [`Proxy`]
+/// (configuration adjusted by `adjust` too); `None` on SQLite.
+async fn proxied_app(
+    adjust: impl FnOnce(&mut lienthong::config::Config),
+) -> Option<(Proxy, TestApp)> {
+    let server_url = std::env::var("LIENTHONG_TEST_DATABASE_URL").ok()?;
     // host:port of postgres://user@host:port/db
     let upstream = server_url
         .rsplit_once('@')
@@ -131,9 +125,26 @@ async fn a_database_outage_fails_fast_and_service_resumes_by_itself() {
     let through_proxy = proxy.addr.to_string();
     let app = TestApp::places_with(|c| {
         c.database_url = c.database_url.replacen(&upstream, &through_proxy, 1);
-        c.db_acquire_timeout = Duration::from_secs(1);
+        adjust(c);
     })
     .await;
+    Some((proxy, app))
+}
+
+async fn readyz(app: &TestApp) -> u16 {
+    let request = Request::get("/readyz")
+        .body(Body::empty())
+        .expect("request");
+    app.send(request).await.0.as_u16()
+}
+
+#[tokio::test]
+async fn a_database_outage_fails_fast_and_service_resumes_by_itself() {
+    // SQLite: an embedded database has no server to lose.
+    let Some((proxy, app)) = proxied_app(|c| c.db_acquire_timeout = Duration::from_secs(1)).await
+    else {
+        return;
+    };
     let token = app.token("health");
     let me = "{ me { subject } }";
     assert_eq!(app.gql(Some(&token), me, json!({})).await.0, 200);
@@ -195,22 +206,10 @@ async fn a_database_outage_fails_fast_and_service_resumes_by_itself() {
 /// listens and the cache serves again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silently_dead_notification_connection_is_found_out() {
-    let Ok(server_url) = std::env::var("LIENTHONG_TEST_DATABASE_URL") else {
-        return; // SQLite: no notification connection
+    // SQLite: no notification connection.
+    let Some((proxy, app)) = proxied_app(|_| {}).await else {
+        return;
     };
-    let upstream = server_url
-        .rsplit_once('@')
-        .map_or(server_url.as_str(), |(_, rest)| rest)
-        .split('/')
-        .next()
-        .expect("host")
-        .to_owned();
-    let proxy = Proxy::start(upstream.clone()).await;
-    let through_proxy = proxy.addr.to_string();
-    let app = TestApp::places_with(|c| {
-        c.database_url = c.database_url.replacen(&upstream, &through_proxy, 1);
-    })
-    .await;
     let changes = app.state.events.auth_changes();
     assert!(changes.heard_all());
 
