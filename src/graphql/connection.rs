@@ -4,7 +4,6 @@
 //! (filter, order), keyed by the server's secret: a cursor from one list or filter cannot be replayed
 //! against another, nor made up.
 
-use async_graphql::connection::Edge;
 use async_graphql::{Context, Name, OutputType, Value};
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -180,11 +179,12 @@ impl Paging {
             has_previous: page.has_previous,
             has_next: page.has_next,
             total_count: page.total,
-            edges: page
+            items: page
                 .items
                 .into_iter()
-                .map(|(position, item)| Edge::new(self.seal.encode(position), node(item)))
+                .map(|(position, item)| (position, node(item)))
                 .collect(),
+            seal: self.seal.clone(),
         }
     }
 }

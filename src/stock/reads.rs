@@ -1,12 +1,17 @@
 //! What the stock looks like: lots and ledger rows in the caller's scope, the lots shown under a
 //! district, stock per district and vaccine, lots close to expiry.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{StockEventKind, district, province, stock_event, vaccine, vaccine_lot};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType};
+use sea_orm::sea_query::{
+    Alias, ArrayType, Expr, ExprTrait, Query, SelectStatement, UnionType, Value,
+};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Order,
-    QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
+    Statement,
 };
 
 use crate::districts::lookup::in_district;
@@ -99,13 +104,69 @@ pub fn district_lots(
 }
 
 /// The first lots of each district, in one statement whatever the number of districts: one index range
-/// (district, id) per district, united. The caller has checked the reader may see them
-/// ([`district_lots`]).
+/// (district, id) per district. The caller has checked the reader may see them ([`district_lots`]).
 pub async fn first_lots_of_districts<C: ConnectionTrait>(
     db: &C,
     district_ids: &[i32],
     slice: LotSlice,
 ) -> AppResult<Vec<vaccine_lot::Model>> {
+    if district_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let statement = first_lots_statement(db.get_database_backend(), district_ids, slice);
+    let lots = LotByPosition::find_by_statement(statement).all(db).await?;
+    Ok(lots.into_iter().map(|lot| lot.0).collect())
+}
+
+/// The statement of [`first_lots_of_districts`] on `backend` (public for the test that reads its
+/// plan). `district_ids` is not empty.
+pub fn first_lots_statement(
+    backend: DbBackend,
+    district_ids: &[i32],
+    slice: LotSlice,
+) -> Statement {
+    match backend {
+        DbBackend::Postgres => lateral_first_lots(district_ids, slice),
+        backend => backend.build(&united_first_lots(district_ids, slice)),
+    }
+}
+
+/// PostgreSQL: the district ids as one array parameter, each district's range read by a lateral
+/// subquery. The text is the same for any number of districts, so it is prepared once per connection
+/// and planned without a parameter per district.
+fn lateral_first_lots(district_ids: &[i32], slice: LotSlice) -> Statement {
+    static COLUMNS: LazyLock<String> = LazyLock::new(|| {
+        vaccine_lot::Column::iter()
+            .map(|column| format!("v.\"{}\"", column.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let mut usable = String::new();
+    if !slice.include_expired {
+        usable.push_str(" AND expires_on >= $3");
+    }
+    if !slice.include_empty {
+        usable.push_str(" AND doses_on_hand > 0");
+    }
+    let sql = format!(
+        "SELECT {columns} FROM unnest($1::int4[]) AS k(district_id) CROSS JOIN LATERAL \
+         (SELECT * FROM vaccine_lot WHERE district_id = k.district_id{usable} ORDER BY id LIMIT $2) AS v \
+         ORDER BY v.id",
+        columns = *COLUMNS,
+    );
+    let ids = district_ids.iter().map(|&id| Value::from(id)).collect();
+    let mut values = vec![
+        Value::Array(ArrayType::Int, Some(Box::new(ids))),
+        Value::from(slice.first),
+    ];
+    if !slice.include_expired {
+        values.push(Value::from(slice.today));
+    }
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+/// Elsewhere (SQLite): one index range per district, united.
+fn united_first_lots(district_ids: &[i32], slice: LotSlice) -> SelectStatement {
     let mut ids = district_ids.iter().map(|&district_id| {
         let head = Query::select()
             .column(vaccine_lot::Column::Id)
@@ -125,17 +186,14 @@ pub async fn first_lots_of_districts<C: ConnectionTrait>(
             .from_subquery(head, Alias::new("head"))
             .to_owned()
     });
-    let Some(mut united) = ids.next() else {
-        return Ok(Vec::new());
-    };
+    let mut united = ids
+        .next()
+        .unwrap_or_else(|| unreachable!("checked non-empty"));
     united.unions(ids.map(|arm| (UnionType::All, arm)));
-    let lots = vaccine_lot::Entity::find()
+    vaccine_lot::Entity::find()
         .filter(vaccine_lot::Column::Id.in_subquery(united))
         .order_by_asc(vaccine_lot::Column::Id)
-        .into_model::<LotByPosition>()
-        .all(db)
-        .await?;
-    Ok(lots.into_iter().map(|lot| lot.0).collect())
+        .into_query()
 }
 
 /// A lot read by column position, for the nested lists that read hundreds at a time: a name costs a

@@ -462,3 +462,97 @@ async fn random_operation_sequences_keep_the_ledger_invariant() {
         "successes by operation: {succeeded:?}"
     );
 }
+
+/// `District.vaccineLots` (one statement for all districts, shaped per database) shows each district
+/// exactly the first lots the district's own lot list shows, whatever the flags: lots emptied and
+/// lots expired in between, districts with more lots than asked for and districts with none.
+#[tokio::test]
+async fn district_lots_are_the_first_of_each_districts_own_list() {
+    let app = TestApp::spawn().await;
+    let mut lots = Vec::new();
+    for (district, count) in [("380", 6), ("381", 3), ("386", 1)] {
+        for n in 0..count {
+            let body = app
+                .as_agency(
+                    "health",
+                    RECEIVE,
+                    receive_input(district, &format!("DL-{district}-{n}"), 50),
+                )
+                .await;
+            let id = body["data"]["receiveLot"]["lot"]["id"]
+                .as_i64()
+                .unwrap_or_else(|| panic!("{body}"));
+            lots.push(id);
+        }
+    }
+    // Every third lot emptied, every fourth expired (some both).
+    for (index, lot) in lots.iter().enumerate() {
+        if index % 3 == 0 {
+            let body = app
+                .as_agency(
+                    "health",
+                    WASTE,
+                    json!({ "input": { "lotId": lot, "doses": 50, "reason": "cold chain" } }),
+                )
+                .await;
+            assert_eq!(
+                body["data"]["recordWastage"]["lot"]["dosesOnHand"], 0,
+                "{body}"
+            );
+        }
+        if index % 4 == 1 {
+            app.state
+                .db
+                .execute_unprepared(&format!(
+                    "UPDATE vaccine_lot SET expires_on = '{}' WHERE id = {lot}",
+                    in_days(-3)
+                ))
+                .await
+                .expect("age the lot");
+        }
+    }
+    let ids = |list: &Value| -> Vec<i64> {
+        list.as_array()
+            .unwrap_or_else(|| panic!("a list: {list}"))
+            .iter()
+            .map(|lot| lot["id"].as_i64().expect("id"))
+            .collect()
+    };
+    for (include_empty, include_expired) in
+        [(false, false), (true, false), (false, true), (true, true)]
+    {
+        for first in [1, 2, 4, 10] {
+            let nested = app
+                .as_agency(
+                    "health",
+                    "query($f: Int!, $e: Boolean!, $x: Boolean!) { districts(first: 100) { nodes { code vaccineLots(first: $f, includeEmpty: $e, includeExpired: $x) { id } } } }",
+                    json!({ "f": first, "e": include_empty, "x": include_expired }),
+                )
+                .await;
+            let districts = nested["data"]["districts"]["nodes"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{nested}"));
+            assert!(districts.len() > 3, "{nested}");
+            let mut shown = 0;
+            for district in districts {
+                let code = district["code"].as_str().expect("code");
+                let own = app
+                    .as_agency(
+                        "health",
+                        "query($d: String, $e: Boolean!, $x: Boolean!) { vaccineLots(filter: { districtCode: $d, includeEmpty: $e, includeExpired: $x }, first: 500) { nodes { id } } }",
+                        json!({ "d": code, "e": include_empty, "x": include_expired }),
+                    )
+                    .await;
+                let mut expected = ids(&own["data"]["vaccineLots"]["nodes"]);
+                expected.truncate(first);
+                assert_eq!(
+                    ids(&district["vaccineLots"]),
+                    expected,
+                    "district {code}, first {first}, includeEmpty {include_empty}, includeExpired {include_expired}"
+                );
+                shown += expected.len();
+            }
+            assert!(shown > 0, "some lots shown for first {first}");
+        }
+    }
+}
