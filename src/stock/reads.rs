@@ -1,17 +1,14 @@
 //! What the stock looks like: lots and ledger rows in the caller's scope, the lots shown under a
 //! district, stock per district and vaccine, lots close to expiry.
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{StockEventKind, district, province, stock_event, vaccine, vaccine_lot};
 use sea_orm::sea_query::{
-    Alias, ArrayType, Expr, ExprTrait, Query, SelectStatement, UnionType, Value,
+    Alias, ArrayType, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, UnionType, Value,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    IdenStatic, Iterable, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
-    Statement,
+    Iterable, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Statement,
 };
 
 use crate::districts::lookup::in_district;
@@ -135,34 +132,33 @@ pub fn first_lots_statement(
 /// subquery. The text is the same for any number of districts, so it is prepared once per connection
 /// and planned without a parameter per district.
 fn lateral_first_lots(district_ids: &[i32], slice: LotSlice) -> Statement {
-    static COLUMNS: LazyLock<String> = LazyLock::new(|| {
-        vaccine_lot::Column::iter()
-            .map(|column| format!("v.\"{}\"", column.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    });
-    let mut usable = String::new();
-    if !slice.include_expired {
-        usable.push_str(" AND expires_on >= $3");
-    }
-    if !slice.include_empty {
-        usable.push_str(" AND doses_on_hand > 0");
-    }
-    let sql = format!(
-        "SELECT {columns} FROM unnest($1::int4[]) AS k(district_id) CROSS JOIN LATERAL \
-         (SELECT * FROM vaccine_lot WHERE district_id = k.district_id{usable} ORDER BY id LIMIT $2) AS v \
-         ORDER BY v.id",
-        columns = *COLUMNS,
-    );
+    let (asked, lots) = (Alias::new("asked"), Alias::new("lots"));
     let ids = district_ids.iter().map(|&id| Value::from(id)).collect();
-    let mut values = vec![
-        Value::Array(ArrayType::Int, Some(Box::new(ids))),
-        Value::from(slice.first),
-    ];
-    if !slice.include_expired {
-        values.push(Value::from(slice.today));
-    }
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+    let range = Query::select()
+        .columns(vaccine_lot::Column::iter())
+        .from(vaccine_lot::Entity)
+        .and_where(
+            Expr::col((vaccine_lot::Entity, vaccine_lot::Column::DistrictId))
+                .equals((asked.clone(), asked.clone())),
+        )
+        .cond_where(usable_lots(
+            slice.include_empty,
+            slice.include_expired,
+            slice.today,
+        ))
+        .order_by(vaccine_lot::Column::Id, Order::Asc)
+        .limit(slice.first)
+        .to_owned();
+    let select = Query::select()
+        .columns(vaccine_lot::Column::iter().map(|column| (lots.clone(), column)))
+        .from_function(
+            Func::cust("unnest").arg(Value::Array(ArrayType::Int, Some(Box::new(ids)))),
+            asked,
+        )
+        .join_lateral(JoinType::InnerJoin, range, lots.clone(), Expr::cust("TRUE"))
+        .order_by((lots, vaccine_lot::Column::Id), Order::Asc)
+        .to_owned();
+    DbBackend::Postgres.build(&select)
 }
 
 /// Elsewhere (SQLite): one index range per district, united.
@@ -386,5 +382,31 @@ mod tests {
             .map(|column| column.unquoted().to_owned())
             .collect();
         assert_eq!(selected, LOT_COLUMNS);
+    }
+
+    /// On PostgreSQL the statement's text does not depend on how many districts are asked for: one
+    /// array parameter, then the day, the bound on doses and the limit.
+    #[test]
+    fn the_lateral_statement_is_one_text_for_any_number_of_districts() {
+        let slice = LotSlice {
+            first: 10,
+            include_empty: false,
+            include_expired: false,
+            today: NaiveDate::from_ymd_opt(2021, 9, 1).expect("date"),
+        };
+        let few = first_lots_statement(DbBackend::Postgres, &[1, 2], slice);
+        let many =
+            first_lots_statement(DbBackend::Postgres, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], slice);
+        assert_eq!(few.sql, many.sql);
+        assert!(
+            few.sql.contains("unnest($1)") && few.sql.contains("JOIN LATERAL"),
+            "{}",
+            few.sql
+        );
+        assert_eq!(
+            many.values.map(|v| v.0.len()),
+            Some(4),
+            "ids, day, doses, limit"
+        );
     }
 }

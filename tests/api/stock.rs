@@ -31,6 +31,18 @@ async fn lot_doses(app: &TestApp, lot_id: i32) -> i64 {
     .await
 }
 
+/// Moves a lot's expiry `days_ago` days into the past, as time would.
+async fn expire(app: &TestApp, lot: i64, days_ago: i64) {
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE vaccine_lot SET expires_on = '{}' WHERE id = {lot}",
+            in_days(-days_ago)
+        ))
+        .await
+        .expect("age the lot");
+}
+
 #[tokio::test]
 async fn receipts_create_and_top_up_lots() {
     let app = TestApp::spawn().await;
@@ -232,14 +244,7 @@ async fn administration_and_wastage_respect_what_is_available() {
         .await;
     assert_eq!(error_code(&other_district), "FORBIDDEN");
     // Once expired, a lot cannot be given; it can still be written off.
-    app.state
-        .db
-        .execute_unprepared(&format!(
-            "UPDATE vaccine_lot SET expires_on = '{}' WHERE id = {lot}",
-            in_days(-1)
-        ))
-        .await
-        .expect("age the lot");
+    expire(&app, lot, 1).await;
     let expired = app
         .as_agency(
             "health",
@@ -501,14 +506,7 @@ async fn district_lots_are_the_first_of_each_districts_own_list() {
             );
         }
         if index % 4 == 1 {
-            app.state
-                .db
-                .execute_unprepared(&format!(
-                    "UPDATE vaccine_lot SET expires_on = '{}' WHERE id = {lot}",
-                    in_days(-3)
-                ))
-                .await
-                .expect("age the lot");
+            expire(&app, *lot, 3).await;
         }
     }
     let ids = |list: &Value| -> Vec<i64> {
