@@ -1,4 +1,4 @@
-//! `cursor`: pagination cursors, `lienthong::graphql::connection::CursorSeal`.
+//! `cursor`: pagination cursors, `lienthong::graphql::cursor::CursorSeal`.
 //!
 //! The input picks a key, two (field, arguments) pairs, a position, a one-byte change and, in what is left,
 //! an arbitrary cursor text. Invariants:
@@ -21,7 +21,7 @@ use async_graphql::{Name, Value};
 use chrono::DateTime;
 use input::Input;
 use lienthong::error::AppError;
-use lienthong::graphql::connection::CursorSeal;
+use lienthong::graphql::cursor::CursorSeal;
 use lienthong::keyset::Position;
 
 #[cfg(fuzzing)]

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use async_graphql::connection::{Edge, EmptyFields, PageInfo};
 use async_graphql::{Object, OutputType, TypeName};
 
-use super::connection::CursorSeal;
+use super::cursor::CursorSeal;
 use crate::keyset::Position;
 
 /// One page of a list, in the order the list states: edges with their cursors, the nodes alone, where

@@ -9,6 +9,7 @@ pub mod board;
 pub mod connection;
 pub mod connection_type;
 pub mod context;
+pub mod cursor;
 pub mod embedded;
 pub mod enums;
 pub mod graphiql;
