@@ -134,20 +134,8 @@ pub fn first_lots_statement(
 fn lateral_first_lots(district_ids: &[i32], slice: LotSlice) -> Statement {
     let (asked, lots) = (Alias::new("asked"), Alias::new("lots"));
     let ids = district_ids.iter().map(|&id| Value::from(id)).collect();
-    let range = Query::select()
+    let range = district_range(Expr::col((asked.clone(), asked.clone())), slice)
         .columns(vaccine_lot::Column::iter())
-        .from(vaccine_lot::Entity)
-        .and_where(
-            Expr::col((vaccine_lot::Entity, vaccine_lot::Column::DistrictId))
-                .equals((asked.clone(), asked.clone())),
-        )
-        .cond_where(usable_lots(
-            slice.include_empty,
-            slice.include_expired,
-            slice.today,
-        ))
-        .order_by(vaccine_lot::Column::Id, Order::Asc)
-        .limit(slice.first)
         .to_owned();
     let select = Query::select()
         .columns(vaccine_lot::Column::iter().map(|column| (lots.clone(), column)))
@@ -161,20 +149,27 @@ fn lateral_first_lots(district_ids: &[i32], slice: LotSlice) -> Statement {
     DbBackend::Postgres.build(&select)
 }
 
+/// One district's usable lots in id order, the first `slice.first` of them; the caller picks the
+/// columns.
+fn district_range(district: Expr, slice: LotSlice) -> SelectStatement {
+    Query::select()
+        .from(vaccine_lot::Entity)
+        .and_where(Expr::col((vaccine_lot::Entity, vaccine_lot::Column::DistrictId)).eq(district))
+        .cond_where(usable_lots(
+            slice.include_empty,
+            slice.include_expired,
+            slice.today,
+        ))
+        .order_by(vaccine_lot::Column::Id, Order::Asc)
+        .limit(slice.first)
+        .to_owned()
+}
+
 /// Elsewhere (SQLite): one index range per district, united.
 fn united_first_lots(district_ids: &[i32], slice: LotSlice) -> SelectStatement {
     let mut ids = district_ids.iter().map(|&district_id| {
-        let head = Query::select()
+        let head = district_range(Expr::val(district_id), slice)
             .column(vaccine_lot::Column::Id)
-            .from(vaccine_lot::Entity)
-            .and_where(vaccine_lot::Column::DistrictId.eq(district_id))
-            .cond_where(usable_lots(
-                slice.include_empty,
-                slice.include_expired,
-                slice.today,
-            ))
-            .order_by(vaccine_lot::Column::Id, Order::Asc)
-            .limit(slice.first)
             .to_owned();
         // Wrapped, since SQLite takes no LIMIT inside a compound select's arms.
         Query::select()
