@@ -1,14 +1,17 @@
 //! What the stock looks like: lots and ledger rows in the caller's scope, the lots shown under a
 //! district, stock per district and vaccine, lots close to expiry.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{StockEventKind, district, province, stock_event, vaccine, vaccine_lot};
 use sea_orm::sea_query::{
-    Alias, ArrayType, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, UnionType, Value,
+    Alias, ArrayType, Expr, ExprTrait, Query, SelectStatement, UnionType, Value,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    Iterable, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Statement,
+    IdenStatic, Iterable, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
+    Statement,
 };
 
 use crate::districts::lookup::in_district;
@@ -130,23 +133,38 @@ pub fn first_lots_statement(
 
 /// PostgreSQL: the district ids as one array parameter, each district's range read by a lateral
 /// subquery. The text is the same for any number of districts, so it is prepared once per connection
-/// and planned without a parameter per district.
+/// and planned without a parameter per district. Written out rather than built from [`usable_lots`]:
+/// built that way (the bound on doses a parameter, an inner join on TRUE), the same read measured a
+/// quarter fewer requests per second (`lienthong-bench peer-serve` and wrk, 2026-12-02).
 fn lateral_first_lots(district_ids: &[i32], slice: LotSlice) -> Statement {
-    let (asked, lots) = (Alias::new("asked"), Alias::new("lots"));
+    static COLUMNS: LazyLock<String> = LazyLock::new(|| {
+        vaccine_lot::Column::iter()
+            .map(|column| format!("v.\"{}\"", column.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let mut usable = String::new();
+    if !slice.include_expired {
+        usable.push_str(" AND expires_on >= $3");
+    }
+    if !slice.include_empty {
+        usable.push_str(" AND doses_on_hand > 0");
+    }
+    let sql = format!(
+        "SELECT {columns} FROM unnest($1::int4[]) AS k(district_id) CROSS JOIN LATERAL \
+         (SELECT * FROM vaccine_lot WHERE district_id = k.district_id{usable} ORDER BY id LIMIT $2) AS v \
+         ORDER BY v.id",
+        columns = *COLUMNS,
+    );
     let ids = district_ids.iter().map(|&id| Value::from(id)).collect();
-    let range = district_range(Expr::col((asked.clone(), asked.clone())), slice)
-        .columns(vaccine_lot::Column::iter())
-        .to_owned();
-    let select = Query::select()
-        .columns(vaccine_lot::Column::iter().map(|column| (lots.clone(), column)))
-        .from_function(
-            Func::cust("unnest").arg(Value::Array(ArrayType::Int, Some(Box::new(ids)))),
-            asked,
-        )
-        .join_lateral(JoinType::InnerJoin, range, lots.clone(), Expr::cust("TRUE"))
-        .order_by((lots, vaccine_lot::Column::Id), Order::Asc)
-        .to_owned();
-    DbBackend::Postgres.build(&select)
+    let mut values = vec![
+        Value::Array(ArrayType::Int, Some(Box::new(ids))),
+        Value::from(slice.first),
+    ];
+    if !slice.include_expired {
+        values.push(Value::from(slice.today));
+    }
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
 
 /// One district's usable lots in id order, the first `slice.first` of them; the caller picks the
@@ -380,7 +398,7 @@ mod tests {
     }
 
     /// On PostgreSQL the statement's text does not depend on how many districts are asked for: one
-    /// array parameter, then the day, the bound on doses and the limit.
+    /// array parameter, then the limit and the day.
     #[test]
     fn the_lateral_statement_is_one_text_for_any_number_of_districts() {
         let slice = LotSlice {
@@ -394,14 +412,10 @@ mod tests {
             first_lots_statement(DbBackend::Postgres, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], slice);
         assert_eq!(few.sql, many.sql);
         assert!(
-            few.sql.contains("unnest($1)") && few.sql.contains("JOIN LATERAL"),
+            few.sql.contains("unnest($1::int4[])") && few.sql.contains("JOIN LATERAL"),
             "{}",
             few.sql
         );
-        assert_eq!(
-            many.values.map(|v| v.0.len()),
-            Some(4),
-            "ids, day, doses, limit"
-        );
+        assert_eq!(many.values.map(|v| v.0.len()), Some(3), "ids, limit, day");
     }
 }
