@@ -26,6 +26,11 @@ pub async fn connect(config: &Config) -> AppResult<DatabaseConnection> {
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(config.db_acquire_timeout)
         .idle_timeout(Duration::from_secs(300))
+        // The pool's default pings every connection it hands out: a round trip per statement, a third
+        // of a one-statement request's exchanges with the database. Only a connection left idle long
+        // enough for a proxy or firewall to have dropped it is checked; one that broke while in use
+        // fails its statement, answers UNAVAILABLE and is closed (see `error::is_unavailable`).
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
@@ -36,6 +41,9 @@ pub async fn connect(config: &Config) -> AppResult<DatabaseConnection> {
         .map_sqlx_postgres_opts(with_planner_costs);
     Ok(Database::connect(options).await?)
 }
+
+/// How long a pooled connection may sit unused before it is pinged on its way out of the pool.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(10);
 
 /// The cost PostgreSQL's planner gives a page read out of order, for this server's sessions. Its
 /// default, 4, models a spinning disk; with it, the nested lists' reads (the first lots of each of 30

@@ -151,11 +151,24 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
     )
 }
 
-/// Pool exhaustion and lost connections are the database being unavailable, not a bug.
+/// Pool exhaustion and lost connections are the database being unavailable, not a bug. A statement
+/// whose connection failed under it (reset, closed, the worker gone) is one too.
 fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx::Error as SqlxError};
     match err {
         DbErr::ConnectionAcquire(_) => true,
         DbErr::Conn(_) => true,
+        DbErr::Query(RuntimeErr::SqlxError(lost)) | DbErr::Exec(RuntimeErr::SqlxError(lost))
+            if matches!(
+                **lost,
+                SqlxError::Io(_)
+                    | SqlxError::PoolTimedOut
+                    | SqlxError::PoolClosed
+                    | SqlxError::WorkerCrashed
+            ) =>
+        {
+            true
+        }
         other => {
             let text = other.to_string();
             text.contains("PoolTimedOut")
@@ -340,5 +353,24 @@ mod tests {
             ext.get("code"),
             Some(&async_graphql::Value::from("BAD_USER_INPUT"))
         );
+    }
+
+    #[test]
+    fn a_connection_lost_under_a_statement_is_the_database_unavailable() {
+        use sea_orm::{RuntimeErr, sqlx::Error as SqlxError};
+        use std::sync::Arc;
+        let reset = || SqlxError::Io(std::io::ErrorKind::ConnectionReset.into());
+        for err in [
+            DbErr::Query(RuntimeErr::SqlxError(Arc::new(reset()))),
+            DbErr::Exec(RuntimeErr::SqlxError(Arc::new(reset()))),
+            DbErr::Query(RuntimeErr::SqlxError(Arc::new(SqlxError::WorkerCrashed))),
+        ] {
+            assert!(matches!(AppError::from(err), AppError::Unavailable));
+        }
+        // A message the driver did not expect is a fault to look into, not an outage.
+        let refused = DbErr::Query(RuntimeErr::SqlxError(Arc::new(SqlxError::Protocol(
+            "unexpected message".into(),
+        ))));
+        assert!(matches!(AppError::from(refused), AppError::Internal(_)));
     }
 }
