@@ -31,6 +31,7 @@ pub mod ports;
 pub mod quarantine;
 pub mod ratelimit;
 pub mod reports;
+pub mod runtime;
 pub mod schema_version;
 pub mod server;
 pub mod state;

@@ -135,8 +135,17 @@ enum ImportCommand {
     Reports { file: std::path::PathBuf },
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    match lienthong::runtime::build() {
+        Ok(runtime) => runtime.block_on(main_async()),
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn main_async() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init_tracing(&cli.config.log, cli.config.log_format);
     let operator = std::env::var("USER").unwrap_or_else(|_| "unknown".into());

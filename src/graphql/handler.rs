@@ -6,6 +6,8 @@
 use async_graphql::parser::types::{
     ExecutableDocument, Field, OperationType, Selection, SelectionSet,
 };
+use std::sync::Arc;
+
 use async_graphql::{Positioned, Request, Response};
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -17,6 +19,7 @@ use serde::Deserialize;
 use super::allow_list;
 use super::loaders::Loaders;
 use super::media::Media;
+use super::parse_cache::ParseCache;
 use super::personal_reads::PersonalReads;
 use super::{AppSchema, is_introspection_only};
 use crate::auth::gate::{authenticate, bearer, request_id};
@@ -31,6 +34,8 @@ pub struct GraphqlState {
     pub schema: AppSchema,
     /// The same schema with the introspection depth, for documents that only read the schema.
     pub introspection: AppSchema,
+    /// Documents parsed before, by their text.
+    pub documents: Arc<ParseCache>,
 }
 
 pub async fn post(
@@ -175,6 +180,7 @@ async fn run(
         return refusal(&err, rid.as_deref());
     }
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
+    gql.documents.fill(&mut request);
     let operation_name = request.operation_name.clone();
     let logged_operation = operation_name
         .clone()

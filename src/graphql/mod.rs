@@ -17,6 +17,7 @@ pub mod handler;
 pub mod live;
 pub mod loaders;
 pub mod media;
+pub mod parse_cache;
 pub mod personal_reads;
 pub mod plain;
 pub mod resolvers;
