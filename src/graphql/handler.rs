@@ -3,11 +3,11 @@
 //! the allow-list before execution, masked internal errors carrying the request id, and error codes
 //! counted in the metrics.
 
+use std::sync::Arc;
+
 use async_graphql::parser::types::{
     ExecutableDocument, Field, OperationType, Selection, SelectionSet,
 };
-use std::sync::Arc;
-
 use async_graphql::{Positioned, Request, Response};
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;

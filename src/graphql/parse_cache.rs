@@ -1,7 +1,7 @@
 //! Parsed documents by their text. Clients send the same few operations again and again, and parsing
-//! (a PEG parser) was the largest single piece of a one-district read's CPU after the kernel and the
-//! allocator. Bounded in entries and in text length, so a client sending ever-new documents costs at
-//! most the bound; a document that does not parse is never kept.
+//! (a PEG parser) took about 5 % of the server's CPU for a one-district read (`perf`, 2026-12-03).
+//! Bounded in entries and in text length, so a client sending ever-new documents costs at most the
+//! bound; a document that does not parse is never kept.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -70,7 +70,7 @@ mod tests {
     }
 
     #[test]
-    fn a_text_seen_again_gets_the_same_document_without_a_parse() {
+    fn a_text_seen_again_gets_the_same_document_from_the_cache() {
         let cache = ParseCache::default();
         let text = "query One($c: String!) { district(code: $c) { code name ...F } } fragment F on District { population }";
         let mut first = parsed(&cache, text);
