@@ -25,7 +25,9 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::graphql::handler::{self, GraphqlState};
-use crate::graphql::{board, build_introspection_schema, build_schema, graphiql, ws};
+use crate::graphql::{
+    board, build_introspection_schema, build_revalidating_schema, build_schema, graphiql, ws,
+};
 use crate::http_error::{self, AccessNote};
 use crate::state::AppState;
 
@@ -35,6 +37,7 @@ pub fn build_app(state: AppState) -> Router {
     let gql = GraphqlState {
         schema: build_schema(&state),
         introspection: build_introspection_schema(&state),
+        revalidating: build_revalidating_schema(&state),
         documents: Default::default(),
         app: state.clone(),
     };

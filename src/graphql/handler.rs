@@ -17,9 +17,9 @@ use axum::response::Response as HttpResponse;
 use serde::Deserialize;
 
 use super::allow_list;
+use super::documents::Documents;
 use super::loaders::Loaders;
 use super::media::Media;
-use super::parse_cache::ParseCache;
 use super::personal_reads::PersonalReads;
 use super::{AppSchema, is_introspection_only};
 use crate::auth::gate::{authenticate, bearer, request_id};
@@ -34,8 +34,10 @@ pub struct GraphqlState {
     pub schema: AppSchema,
     /// The same schema with the introspection depth, for documents that only read the schema.
     pub introspection: AppSchema,
-    /// Documents parsed before, by their text.
-    pub documents: Arc<ParseCache>,
+    /// The same schema with fast validation, for requests equal to one that passed full validation.
+    pub revalidating: AppSchema,
+    /// Documents parsed before, by their text, and the requests on them that passed validation.
+    pub documents: Arc<Documents>,
 }
 
 pub async fn post(
@@ -180,15 +182,21 @@ async fn run(
         return refusal(&err, rid.as_deref());
     }
     // Checks on the parsed document before any resolver runs; the parse is kept for execution.
-    gql.documents.fill(&mut request);
+    let prepared = gql.documents.fill(&mut request);
     let operation_name = request.operation_name.clone();
     let logged_operation = operation_name
         .clone()
         .or_else(|| named_operation(&request.query));
-    let mut schema = &gql.schema;
+    let mut schema = if prepared.validated {
+        &gql.revalidating
+    } else {
+        &gql.schema
+    };
+    let mut introspection = false;
     if let Ok(doc) = request.parsed_query() {
         if is_introspection_only(doc) {
             schema = &gql.introspection;
+            introspection = true;
         }
         if let Some(err) = refused_document(doc, operation_name.as_deref(), &gql.app.config) {
             return refusal(&err, rid.as_deref());
@@ -207,6 +215,9 @@ async fn run(
         .data(actor.clone())
         .data(reads.clone());
     let response = schema.execute(request).await;
+    if response.errors.is_empty() && !introspection {
+        gql.documents.passed(prepared);
+    }
     // No personal data leaves without its audit row.
     if let Err(err) = reads.flush(&gql.app.ctx(&actor)).await {
         return error_response(status_of(&err), &err, rid.as_deref());

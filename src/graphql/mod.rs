@@ -10,6 +10,7 @@ pub mod connection;
 pub mod connection_type;
 pub mod context;
 pub mod cursor;
+pub mod documents;
 pub mod embedded;
 pub mod enums;
 pub mod graphiql;
@@ -17,7 +18,6 @@ pub mod handler;
 pub mod live;
 pub mod loaders;
 pub mod media;
-pub mod parse_cache;
 pub mod personal_reads;
 pub mod plain;
 pub mod resolvers;
@@ -25,7 +25,7 @@ pub mod scalars;
 pub mod ws;
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
-use async_graphql::{MergedObject, MergedSubscription, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema, ValidationMode};
 
 use crate::admin::graphql::{AdminMutation, AdminQuery};
 use crate::areas::graphql::{AreaMutation, AreaQuery};
@@ -94,7 +94,13 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema with the limits of DESIGN.md §8. Tests and the server call this same function.
 pub fn build_schema(state: &AppState) -> AppSchema {
-    with_limits(state, state.config.max_depth)
+    with_limits(state, state.config.max_depth, ValidationMode::Strict)
+}
+
+/// The same schema with the library's fast validation (fragment cycles, complexity and depth only),
+/// for requests equal to one that passed full validation before ([`documents`]).
+pub fn build_revalidating_schema(state: &AppState) -> AppSchema {
+    with_limits(state, state.config.max_depth, ValidationMode::Fast)
 }
 
 /// Depth allowed to a document that asks only for introspection. The standard introspection query of
@@ -105,10 +111,14 @@ pub const INTROSPECTION_DEPTH: usize = 24;
 /// The schema that answers introspection-only documents ([`is_introspection_only`]), with
 /// [`INTROSPECTION_DEPTH`] in place of the data depth limit; every other limit is the same.
 pub fn build_introspection_schema(state: &AppState) -> AppSchema {
-    with_limits(state, INTROSPECTION_DEPTH.max(state.config.max_depth))
+    with_limits(
+        state,
+        INTROSPECTION_DEPTH.max(state.config.max_depth),
+        ValidationMode::Strict,
+    )
 }
 
-fn with_limits(state: &AppState, max_depth: usize) -> AppSchema {
+fn with_limits(state: &AppState, max_depth: usize, validation: ValidationMode) -> AppSchema {
     let config = &state.config;
     let mut builder = Schema::build(
         QueryRoot::default(),
@@ -119,7 +129,8 @@ fn with_limits(state: &AppState, max_depth: usize) -> AppSchema {
     .limit_depth(max_depth)
     .limit_complexity(config.max_complexity)
     .limit_recursive_depth(32)
-    .limit_directives(config.max_directives);
+    .limit_directives(config.max_directives)
+    .validation_mode(validation);
     if !config.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -39,6 +39,7 @@ mod reports;
 mod returnees;
 mod returnees_outbound;
 mod returnees_quarantine;
+mod revalidation;
 mod schema;
 mod security;
 mod shutdown;
