@@ -27,15 +27,7 @@ wait_for_data() { # $1: query file
   echo "server did not answer" >&2; exit 1
 }
 
-python3 - "$out" <<'PY'
-import json, sys
-d = sys.argv[1]
-a = ("query DistrictsWithLots { districts(first: 30) { nodes { code name population adults18Plus "
-     "vaccineLots(first: 10) { lotNumber vaccine { code } dosesOnHand expiresOn } } } }")
-b = 'query OneDistrict { district(code: "B07") { code name population adults18Plus } }'
-json.dump({"query": a}, open(f"{d}/a.json", "w"))
-json.dump({"query": b}, open(f"{d}/b.json", "w"))
-PY
+python3 bench/queries.py "$out"
 auth="Authorization: Bearer $("$BIN/lienthong-bench" peer-token)"
 
 # Load the data once, with the server peer-serve starts, then stop it.

@@ -12,15 +12,7 @@ PORT=${OURS_PORT:-8080}
 cargo build --release --locked --bin lienthong --bin lienthong-bench
 bench=$PWD/target/release/lienthong-bench
 queries=$(mktemp -d)
-python3 - "$queries" <<'PY'
-import json, sys
-d = sys.argv[1]
-a = ("query DistrictsWithLots { districts(first: 30) { nodes { code name population adults18Plus "
-     "vaccineLots(first: 10) { lotNumber vaccine { code } dosesOnHand expiresOn } } } }")
-b = 'query OneDistrict { district(code: "B07") { code name population adults18Plus } }'
-json.dump({"query": a}, open(f"{d}/a.json", "w"))
-json.dump({"query": b}, open(f"{d}/b.json", "w"))
-PY
+python3 bench/queries.py "$queries"
 
 OURS_CMD="$bench peer-serve --bind 127.0.0.1:$PORT" \
 OURS_URL="http://127.0.0.1:$PORT/graphql" \
