@@ -35,7 +35,7 @@ pub trait Plain: OutputType + Sized + 'static {
     fn plain(&self, ctx: &ContextSelectionSet<'_>) -> Option<Value> {
         let mut out = IndexMap::with_capacity(ctx.item.node.items.len());
         walk::<Self>(ctx, &ctx.item.node, &mut |field| {
-            let value = field_value(self, ctx, field)?;
+            let value = value_of(self, ctx, field, answer_of::<Self>(field)?)?;
             insert_value(&mut out, field.node.response_key().node.clone(), value);
             Some(())
         })?;
@@ -52,19 +52,30 @@ fn object_or_null(out: IndexMap<Name, Value>) -> Value {
     }
 }
 
-/// The value of one selected field of `row`: `None` when the field is not plain.
-fn field_value<T: Plain>(
+/// What answers a selected field of `T`: `Some(None)` for `__typename`, `None` when the field is not
+/// plain.
+fn answer_of<T: Plain>(field: &Positioned<Field>) -> Option<Option<&'static PlainField<T>>> {
+    let name = field.node.name.node.as_str();
+    if name == "__typename" {
+        return Some(None);
+    }
+    T::plain_fields()
+        .iter()
+        .find(|plain| plain.name == name)
+        .map(Some)
+}
+
+/// The value of one selected field of `row`, answered by `plain` (`None`: `__typename`).
+fn value_of<T: Plain>(
     row: &T,
     ctx: &ContextSelectionSet<'_>,
     field: &Positioned<Field>,
+    plain: Option<&'static PlainField<T>>,
 ) -> Option<Value> {
-    if field.node.name.node == "__typename" {
-        return Some(Value::String(row.introspection_type_name().into_owned()));
+    match plain {
+        Some(plain) => (plain.value)(row, ctx, field),
+        None => Some(Value::String(row.introspection_type_name().into_owned())),
     }
-    let plain = T::plain_fields()
-        .iter()
-        .find(|plain| plain.name == field.node.name.node.as_str())?;
-    (plain.value)(row, ctx, field)
 }
 
 /// Calls `visit` with each field of `set` in order, through fragments on `T`. `None` (and no further
@@ -135,16 +146,10 @@ impl<'a, T: Plain> Plan<'a, T> {
             if steps.iter().any(|step| step.key == *key) {
                 return None;
             }
-            let plain = if field.node.name.node == "__typename" {
-                None
-            } else {
-                let name = field.node.name.node.as_str();
-                Some(T::plain_fields().iter().find(|plain| plain.name == name)?)
-            };
             steps.push(Step {
                 key: key.clone(),
                 field,
-                plain,
+                plain: answer_of::<T>(field)?,
             });
             Some(())
         })?;
@@ -154,11 +159,10 @@ impl<'a, T: Plain> Plan<'a, T> {
     fn value(&self, row: &T, ctx: &ContextSelectionSet<'_>) -> Option<Value> {
         let mut out = IndexMap::with_capacity(self.steps.len());
         for step in &self.steps {
-            let value = match step.plain {
-                Some(plain) => (plain.value)(row, ctx, step.field)?,
-                None => Value::String(row.introspection_type_name().into_owned()),
-            };
-            out.insert(step.key.clone(), value);
+            out.insert(
+                step.key.clone(),
+                value_of(row, ctx, step.field, step.plain)?,
+            );
         }
         Some(object_or_null(out))
     }
